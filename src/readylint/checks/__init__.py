@@ -1,0 +1,23 @@
+"""Every rule's logic, one module per rule, registered by code.
+
+To add a rule: write `rules/RLxxx-name.yaml`, a module here with a `Check`
+subclass whose `code` matches, import it below, and add fixtures under
+`fixtures/RLxxx/`. A test fails if a catalog and a check do not pair up.
+"""
+
+from __future__ import annotations
+
+from readylint.checks import parse_error
+from readylint.checks.base import Check
+
+CHECKS: dict[str, type[Check]] = {
+    check.code: check
+    for check in (
+        parse_error.ParseError,
+    )
+}
+
+# Engine rules: reported by the engine itself when a file cannot be read,
+# decoded or parsed, or is too large to read. They have docs and a code like
+# every rule, and cannot be turned off by `select` (only by `ignore`).
+ENGINE_CODES = frozenset({"RL001", "RL002"})

@@ -1,0 +1,213 @@
+"""The `readylint` command: check, rules, explain.
+
+Exit codes (fixed): 0 no findings at or above the fail threshold, 1 findings,
+2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, TextIO
+
+import click
+
+from readylint import __version__
+from readylint.catalog import Catalog, CatalogError
+from readylint.config import ConfigError, load_config
+from readylint.diagnostics import Severity
+from readylint.discovery import PathNotFound
+from readylint.engine import RunOptions, run
+from readylint.report import FORMATS, render
+
+EXIT_ERROR = 2
+# Runs with fewer files finish before a progress bar would be worth drawing.
+PROGRESS_MIN_FILES = 200
+
+
+class UserError(Exception):
+    """A problem the user can fix, reported as one line and exit code 2."""
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+@contextmanager
+def _errors_exit_2() -> Iterator[None]:
+    try:
+        yield
+    except (ConfigError, CatalogError, PathNotFound, UserError) as exc:
+        click.echo(f"readylint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("readylint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug in readylint: one clear line, the trace only on request
+        if os.environ.get("READYLINT_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"readylint: internal error: {type(exc).__name__}: {exc} "
+            "(set READYLINT_DEBUG=1 for the traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="readylint", message="%(prog)s %(version)s")
+def main() -> None:
+    """Production-readiness linter for backend code."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules: codes, prefixes (RL1) or names; comma-separated. Replaces the configured selection.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (added to the configured ignores).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the run fail [config: fail-on; default: warning].")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (pyproject.toml, readylint.yaml).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: number of CPUs].")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the results cache.")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes even to files named on the command line (for pre-commit).")
+@click.option("--strict-suppressions", is_flag=True, help="Report suppressions that name no rule or an unknown rule (RL003).")
+@click.option("--quiet", "-q", is_flag=True, help="Only the findings: no source lines, no summary, no progress.")
+@click.option("--statistics", is_flag=True, help="Add a table of findings per rule.")
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exit_zero: bool,
+    fail_on: str | None,
+    config_path: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    force_exclude: bool,
+    strict_suppressions: bool,
+    quiet: bool,
+    statistics: bool,
+) -> None:
+    """Lint PATHS (default: the current directory)."""
+    with _errors_exit_2():
+        targets = list(paths) or [Path(".")]
+        config = load_config(config_path, targets[0])
+        if fail_on:
+            config.fail_on = Severity(fail_on)
+        catalog = Catalog.load(extensions=config.extend_rules)
+        options = RunOptions(
+            paths=targets,
+            select=_split(select) if select else None,
+            ignore=_split(ignore),
+            jobs=jobs,
+            force_exclude=force_exclude,
+            strict_suppressions=strict_suppressions,
+        )
+        with _progress(enabled=not quiet) as on_progress:
+            options.on_progress = on_progress
+            result = run(config, catalog, options)
+        with _open_output(output) as stream:
+            render(fmt, result, catalog, stream, statistics=statistics, quiet=quiet,
+                   color=False if output else None)
+        for problem in result.internal_errors:
+            click.echo(f"readylint: internal error on {problem.path}: {problem.reason}", err=True)
+    sys.exit(0 if exit_zero and result.exit_code == 1 else result.exit_code)
+
+
+@contextmanager
+def _open_output(output: Path | None) -> Iterator[TextIO]:
+    if output is None:
+        yield sys.stdout
+        return
+    try:
+        stream = output.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+    with stream:
+        yield stream
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator:
+    """A progress bar on stderr, for long runs on a terminal only."""
+    if not enabled or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal task
+        if total < PROGRESS_MIN_FILES:
+            return
+        if task is None:
+            progress.start()
+            task = progress.add_task("checking", total=total)
+        progress.update(task, completed=done)
+
+    try:
+        yield on_progress
+    finally:
+        progress.stop()
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(fmt: str) -> None:
+    """List every rule: code, name, severity, summary."""
+    with _errors_exit_2():
+        catalog = Catalog.load()
+        if fmt == "json":
+            import json
+
+            rows = [
+                {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
+                 "fix": r.fix.value if r.fix else None}
+                for r in catalog
+            ]
+            click.echo(json.dumps(rows, indent=2))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=None, pad_edge=False, show_edge=False)
+        for column in ("Code", "Name", "Severity", "Fix", "Summary"):
+            table.add_column(column, overflow="fold")
+        for rule in catalog:
+            table.add_row(rule.code, rule.name, rule.severity.value, rule.fix.value if rule.fix else "", rule.summary)
+        Console(soft_wrap=False, highlight=False).print(table)
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show a rule's documentation: what it finds, why it matters, what to write instead."""
+    with _errors_exit_2():
+        from readylint.config import suggest
+        from readylint.report.ruledocs import rule_markdown, rule_text
+
+        catalog = Catalog.load()
+        spec = catalog.get(rule)
+        if spec is None:
+            names = [r.code for r in catalog] + [r.name for r in catalog]
+            raise UserError(f"unknown rule '{rule}'{suggest(rule, names)}; see `readylint rules`")
+        if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+            from rich.console import Console
+            from rich.markdown import Markdown
+
+            Console().print(Markdown(rule_markdown(spec)))
+        else:
+            click.echo(rule_text(spec))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,136 @@
+"""What a check reports: findings, their severity, positions and fixes.
+
+Positions are 1-based lines and 1-based columns counted in characters (not
+bytes), the convention of every output format readylint writes.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from pathlib import Path
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (choose from {choices})") from None
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Applicability(str, enum.Enum):
+    """How safe a fix is. Safe fixes keep behaviour; unsafe ones change it."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two positions (end exclusive) with `content`."""
+
+    start: Position
+    end: Position
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+    description: str = ""
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    path: str  # posix path relative to the run's root (absolute when outside it)
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    fix: Fix | None = None
+    # Set by the engine: the offending source line (secrets masked) and a
+    # fingerprint that survives edits elsewhere in the file.
+    source_line: str = ""
+    fingerprint: str = ""
+    # Set by a check when the finding has an identity better than its line's
+    # text (a secret's hash, a function's qualified name).
+    fingerprint_key: str | None = None
+    # A secret value the finding is about. Never written anywhere: the engine
+    # masks it in the message and the source line and hashes it for the
+    # fingerprint.
+    secret: str | None = field(default=None, repr=False)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file that was not analysed, or only in part, and why."""
+
+    path: str
+    reason: str
+    # "error": could not be read at all; "skipped": left out on purpose
+    # (binary, excluded by size); "partial": some rules could not run.
+    kind: str = "error"
+
+
+def mask_secret(secret: str) -> str:
+    """The only form in which a secret is ever shown: first four characters and length."""
+    visible = secret[:4] if len(secret) > 8 else ""
+    return f"{visible}…[{len(secret)} chars]"
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class RunResult:
+    """Everything one `readylint check` run found, ready for a reporter."""
+
+    root: Path
+    findings: list[Finding]  # sorted by Finding.sort_key; suppressed ones removed
+    problems: list[FileProblem]  # files not analysed (or only in part), and why
+    files_checked: int
+    fail_on: Severity = Severity.WARNING
+    # Internal errors (a check that crashed on a file): the run went on, but
+    # the exit code is 2 so nobody mistakes the result for complete.
+    internal_errors: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def failing_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity.rank >= self.fail_on.rank]
+
+    @property
+    def exit_code(self) -> int:
+        if self.internal_errors:
+            return 2
+        return 1 if self.failing_findings else 0

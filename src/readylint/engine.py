@@ -1,0 +1,410 @@
+"""The two passes: every file on its own (in a process pool), then the project.
+
+    paths -> discovery -> per-file pass -> project pass -> filters -> RunResult
+
+The per-file pass reads each file once, runs the per-file checks on it and
+collects the facts project checks asked for. The project pass judges those
+facts together (a foreign key in one migration, its index in another).
+Suppressions and per-file ignores apply to both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from readylint.catalog import Catalog, RuleSpec
+from readylint.checks import CHECKS, ENGINE_CODES
+from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_finding
+from readylint.config import Config, ConfigError, suggest
+from readylint.diagnostics import FileProblem, Finding, RunResult, mask_secret, secret_digest
+from readylint.discovery import Candidate, PathMatcher, discover, find_root
+from readylint.sources import DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary
+from readylint.suppress import Suppressions, parse_suppressions
+
+# Below this many files, worker start-up costs more than it saves.
+POOL_MIN_FILES = 48
+BLANKET_SUPPRESSION = "RL003"
+
+
+@dataclass
+class RunOptions:
+    paths: Sequence[Path] = (Path("."),)
+    select: Sequence[str] | None = None  # from the command line: replaces the config's
+    ignore: Sequence[str] = ()  # from the command line: added to the config's
+    jobs: int | None = None
+    force_exclude: bool = False
+    strict_suppressions: bool = False
+    on_progress: Callable[[int, int], None] | None = None  # (files done, files total)
+
+
+@dataclass
+class Selection:
+    """The rules that run, each with its effective options."""
+
+    rules: dict[str, RuleSpec]
+    options: dict[str, dict[str, Any]]
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.rules
+
+
+def select_rules(catalog: Catalog, config: Config, options: RunOptions) -> Selection:
+    source = str(config.path) if config.path else "command line"
+    selectors = list(options.select) if options.select is not None else config.select
+    ignored = [*config.ignore, *options.ignore]
+    chosen = {r.code for r in catalog} if not selectors else set()
+    for selector in selectors or ():
+        chosen |= {r.code for r in _matching(catalog, selector, source)}
+    # Engine rules report files nothing else could check: on unless ignored.
+    chosen |= ENGINE_CODES
+    # Blanket suppressions are allowed; only --strict-suppressions reports them.
+    chosen.discard(BLANKET_SUPPRESSION)
+    if options.strict_suppressions or config.strict_suppressions:
+        chosen.add(BLANKET_SUPPRESSION)
+    for selector in ignored:
+        chosen -= {r.code for r in _matching(catalog, selector, source)}
+    rules = {code: catalog.by_code[code] for code in sorted(chosen) if code in catalog.by_code}
+    return Selection(rules, resolve_rule_options(catalog, config))
+
+
+def _matching(catalog: Catalog, selector: str, source: str) -> list[RuleSpec]:
+    rules = catalog.matching(selector)
+    if not rules:
+        names = [r.code for r in catalog] + [r.name for r in catalog]
+        raise ConfigError(f"{source}: unknown rule '{selector}'{suggest(selector, names)}; see `readylint rules`")
+    return rules
+
+
+def resolve_rule_options(catalog: Catalog, config: Config) -> dict[str, dict[str, Any]]:
+    resolved = {rule.code: rule.option_defaults() for rule in catalog}
+    source = f"{config.path}" if config.path else "configuration"
+    for key, values in config.rule_options.items():
+        rule = catalog.get(key)
+        if rule is None:
+            names = [r.code for r in catalog] + [r.name for r in catalog]
+            raise ConfigError(f"{source}: [rules.{key}]: unknown rule{suggest(key, names)}")
+        for name, value in values.items():
+            if name not in rule.options:
+                known = ", ".join(rule.options) or "none"
+                raise ConfigError(
+                    f"{source}: [rules.{key}]: unknown option '{name}'{suggest(name, list(rule.options))}"
+                    f"; {rule.code} options: {known}"
+                )
+            default = rule.options[name].default
+            if default is not None and not _same_type(default, value):
+                raise ConfigError(
+                    f"{source}: [rules.{key}]: '{name}' must be {type(default).__name__}, got {value!r}"
+                )
+            resolved[rule.code][name] = value
+    return resolved
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+# ---------------------------------------------------------------- per-file pass
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)  # project check code -> facts
+    suppressions: Suppressions | None = None
+    problem: FileProblem | None = None
+    internal_errors: list[FileProblem] = field(default_factory=list)
+    analysed: bool = False
+    facts_only: bool = False  # read only as context for project checks
+
+
+class FileAnalyzer:
+    """Runs every selected check on one file. Built once per worker process."""
+
+    def __init__(self, catalog: Catalog, selection: Selection, max_file_size: int):
+        self.catalog = catalog
+        self.selection = selection
+        self.max_file_size = max_file_size
+        self.checks: list[Check] = [
+            CHECKS[code](rule, selection.options.get(code, {}))
+            for code, rule in selection.rules.items()
+            if code in CHECKS
+        ]
+        self.project_checks = [c for c in self.checks if isinstance(c, ProjectCheck)]
+
+    def analyse(self, candidate: Candidate, *, facts_only: bool = False) -> FileResult:
+        result = FileResult(candidate.path, facts_only=facts_only)
+        source = self.read(candidate, result)
+        if source is None:
+            return result
+        result.analysed = True
+        if source.kind is FileKind.PYTHON and source.python.newer_syntax:
+            result.problem = FileProblem(
+                source.path,
+                "valid Python newer than this interpreter can analyse: Python rules skipped "
+                "(run readylint on a newer Python)",
+                kind="partial",
+            )
+        for check in self.checks:
+            if source.kind not in check.kinds:
+                continue
+            try:
+                if not check.applies_to(source):
+                    continue
+                if isinstance(check, ProjectCheck):
+                    facts = check.collect(source)
+                    if facts is not None:
+                        result.facts[check.code] = facts
+                if not facts_only:
+                    result.findings.extend(check.check(source))
+            except Exception as exc:  # one rule's bug must not stop the run
+                result.internal_errors.append(
+                    FileProblem(
+                        source.path,
+                        f"internal error in {check.code} ({type(exc).__name__}: {exc}); "
+                        "please report it with this file",
+                    )
+                )
+        if facts_only:
+            return result
+        suppressions = parse_suppressions(source, self.catalog)
+        result.findings = [f for f in result.findings if not suppressions.covers(f)]
+        if BLANKET_SUPPRESSION in self.selection:
+            result.findings.extend(self.blanket_suppressions(source, suppressions))
+        for finding in result.findings:
+            attach_source_line(finding, source)
+        result.suppressions = suppressions
+        return result
+
+    def read(self, candidate: Candidate, result: FileResult) -> SourceFile | None:
+        """The file's text, or None with the reason recorded (RL001/RL002 or a skip)."""
+        kind = kind_of(candidate.path)
+        try:
+            size = candidate.abs_path.stat().st_size
+            with candidate.abs_path.open("rb") as handle:
+                data = handle.read(self.max_file_size + 1)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if isinstance(exc, FileNotFoundError):
+                reason += " (deleted during the run?)"
+            self.engine_finding(result, "RL001", 1, 1, f"cannot read file: {reason}")
+            return None
+        if looks_binary(data):
+            if kind is FileKind.TEXT:
+                result.problem = FileProblem(candidate.path, "binary file", kind="skipped")
+            else:
+                self.engine_finding(
+                    result, "RL001", 1, 1, f"binary content (NUL bytes) in a {kind.value} file; not checked"
+                )
+            return None
+        if size > self.max_file_size:
+            self.engine_finding(
+                result, "RL002", 1, 1,
+                f"file is {_human_size(size)}, over max-file-size ({_human_size(self.max_file_size)}): "
+                "not checked; exclude it in the configuration or raise max-file-size",
+            )
+            return None
+        try:
+            text = decode(data, kind)
+        except DecodeError as exc:
+            self.engine_finding(result, "RL001", exc.line, exc.column, f"cannot decode file: {exc.reason}")
+            return None
+        return SourceFile(candidate.path, text, kind, candidate.abs_path)
+
+    def engine_finding(self, result: FileResult, code: str, line: int, column: int, message: str) -> None:
+        result.problem = FileProblem(result.path, message)
+        if code in self.selection:
+            result.findings.append(new_finding(self.selection.rules[code], result.path, line, column, message))
+
+    def blanket_suppressions(self, source: SourceFile, suppressions: Suppressions) -> Iterable[Finding]:
+        rule = self.selection.rules[BLANKET_SUPPRESSION]
+        for line in suppressions.bare_lines:
+            yield new_finding(rule, source.path, line, 1, "suppression without rule codes silences every rule here; "
+                              "name the rules, e.g. `# readylint: ignore[RL101]`")
+        for line, name in suppressions.unknown:
+            yield new_finding(rule, source.path, line, 1, f"suppression names unknown rule '{name}'; "
+                              "it silences nothing (see `readylint rules`)")
+
+
+def attach_source_line(finding: Finding, source: SourceFile) -> None:
+    finding.source_line = source.line(finding.line)
+    if finding.secret:
+        masked = mask_secret(finding.secret)
+        finding.source_line = finding.source_line.replace(finding.secret, masked)
+        finding.message = finding.message.replace(finding.secret, masked)
+
+
+def _human_size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+# Worker processes build their analyzer once, from a pickled snapshot.
+_worker_analyzer: FileAnalyzer | None = None
+
+
+def _init_worker(catalog: Catalog, selection: Selection, max_file_size: int) -> None:
+    global _worker_analyzer
+    _worker_analyzer = FileAnalyzer(catalog, selection, max_file_size)
+
+
+def _analyse_batch(batch: list[tuple[Candidate, bool]]) -> list[FileResult]:
+    assert _worker_analyzer is not None
+    return [_worker_analyzer.analyse(candidate, facts_only=facts_only) for candidate, facts_only in batch]
+
+
+def analyse_files(
+    analyzer: FileAnalyzer,
+    work: list[tuple[Candidate, bool]],
+    jobs: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> list[FileResult]:
+    total = len(work)
+    if jobs <= 1 or total < POOL_MIN_FILES:
+        results = []
+        for index, (candidate, facts_only) in enumerate(work, start=1):
+            results.append(analyzer.analyse(candidate, facts_only=facts_only))
+            if on_progress:
+                on_progress(index, total)
+        return results
+    # Batches amortise the round-trip per task; several per worker keep the
+    # cores busy when some files are much slower than others.
+    batch_count = min(total, jobs * 8)
+    batches = [work[i::batch_count] for i in range(batch_count)]
+    results = []
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        initializer=_init_worker,
+        initargs=(analyzer.catalog, analyzer.selection, analyzer.max_file_size),
+    ) as pool:
+        for batch_results in pool.map(_analyse_batch, batches):
+            results.extend(batch_results)
+            if on_progress:
+                on_progress(len(results), total)
+    return results
+
+
+# ---------------------------------------------------------------- the run
+
+
+def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None = None) -> RunResult:
+    cwd = (cwd or Path.cwd()).resolve()
+    paths = [p if p.is_absolute() else cwd / p for p in options.paths]
+    root = find_root(paths, cwd, config.directory)
+    selection = select_rules(catalog, config, options)
+    excludes = {"exclude": config.exclude} if config.exclude is not None else {}
+    discovery = discover(
+        paths, root, extend_exclude=config.extend_exclude, respect_gitignore=config.respect_gitignore,
+        force_exclude=options.force_exclude, **excludes,
+    )
+    analyzer = FileAnalyzer(catalog, selection, config.max_file_size)
+    work = [(candidate, False) for candidate in discovery.files]
+    # Pre-commit passes only some files; project rules still need their
+    # context (the whole migration history), read for facts only.
+    partial = all(p.is_file() for p in paths)
+    reportable = {c.path for c in discovery.files} if partial else None
+    if partial and analyzer.project_checks:
+        context = discover([root], root, extend_exclude=config.extend_exclude,
+                           respect_gitignore=config.respect_gitignore, **excludes)
+        work += [
+            (c, True) for c in context.files
+            if c.path not in reportable and any(check.wants_context(c.path) for check in analyzer.project_checks)
+        ]
+    jobs = options.jobs or os.cpu_count() or 1
+    results = analyse_files(analyzer, work, jobs, options.on_progress)
+
+    findings = [f for r in results for f in r.findings]
+    findings += project_findings(analyzer, results, root, reportable)
+    findings = apply_per_file_ignores(findings, config.per_file_ignores, catalog)
+    findings.sort(key=lambda f: f.sort_key)
+    assign_fingerprints(findings)
+    problems = discovery.problems + [r.problem for r in results if r.problem and not r.facts_only]
+    return RunResult(
+        root=root,
+        findings=findings,
+        problems=sorted(problems, key=lambda p: p.path),
+        files_checked=sum(1 for r in results if r.analysed and not r.facts_only),
+        fail_on=config.fail_on,
+        internal_errors=[e for r in results for e in r.internal_errors],
+    )
+
+
+def project_findings(
+    analyzer: FileAnalyzer, results: list[FileResult], root: Path, reportable: set[str] | None
+) -> list[Finding]:
+    if not analyzer.project_checks:
+        return []
+    suppressions = {r.path: r.suppressions for r in results if r.suppressions}
+    project = ProjectContext(root, reportable)
+    findings = []
+    sources: dict[str, SourceFile | None] = {}
+    for check in analyzer.project_checks:
+        facts = {r.path: r.facts[check.code] for r in results if check.code in r.facts}
+        for finding in check.check_project(facts, project):
+            if reportable is not None and finding.path not in reportable:
+                continue
+            file_suppressions = suppressions.get(finding.path)
+            if file_suppressions and file_suppressions.covers(finding):
+                continue
+            if finding.path not in sources:
+                sources[finding.path] = _reread(root, finding.path, analyzer)
+            if sources[finding.path] is not None:
+                attach_source_line(finding, sources[finding.path])
+            findings.append(finding)
+    return findings
+
+
+def _reread(root: Path, path: str, analyzer: FileAnalyzer) -> SourceFile | None:
+    candidate = Candidate(abs_path=root / path, path=path, explicit=False)
+    return analyzer.read(candidate, FileResult(path))
+
+
+def apply_per_file_ignores(
+    findings: list[Finding], per_file_ignores: dict[str, list[str]], catalog: Catalog
+) -> list[Finding]:
+    if not per_file_ignores:
+        return findings
+    rules = [
+        (PathMatcher([pattern]), {r.code for s in selectors for r in _matching(catalog, s, "per-file-ignores")})
+        for pattern, selectors in per_file_ignores.items()
+    ]
+    return [
+        f for f in findings
+        if not any(f.code in codes and matcher.matches(f.path) for matcher, codes in rules)
+    ]
+
+
+WHITESPACE_RE = re.compile(r"\s+")
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """A fingerprint that survives edits elsewhere: built from the rule, the
+    file, what the finding is about (its line's text with whitespace folded,
+    or the check's own key, or a secret's hash) and which occurrence of that
+    it is, never from the line number. Expects findings in sorted order."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for finding in findings:
+        if finding.secret:
+            identity = "secret:" + secret_digest(finding.secret)
+        elif finding.fingerprint_key:
+            identity = "key:" + finding.fingerprint_key
+        else:
+            identity = "line:" + WHITESPACE_RE.sub(" ", finding.source_line.strip())
+        slot = (finding.code, finding.path, identity)
+        occurrence = seen.get(slot, 0)
+        seen[slot] = occurrence + 1
+        digest = hashlib.sha256("\0".join([*slot, str(occurrence)]).encode("utf-8", "surrogatepass"))
+        finding.fingerprint = digest.hexdigest()[:20]

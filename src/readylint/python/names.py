@@ -1,0 +1,159 @@
+"""What a name means: imports and local bindings, scope by scope.
+
+`import requests as rq` makes `rq.get` mean `requests.get`; `from requests
+import post` makes `post` mean `requests.post`; a parameter or an assignment
+named `requests` in a function shadows the import there. Rules ask
+`QualifiedNames.of(node)` and get the dotted name or None, never a guess.
+
+Python scoping is static: a name assigned anywhere in a function is local to
+the whole function. So each scope's bindings are collected first, then names
+are resolved innermost scope outwards, skipping class scopes for nested
+functions, as the interpreter does.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+# A binding that is not an import: a local variable, parameter, def or class.
+LOCAL = ""
+
+
+@dataclass
+class Scope:
+    node: ast.AST
+    parent: "Scope | None"
+    # name -> qualified name for imports, LOCAL for any other binding. A name
+    # both imported and assigned in one scope is LOCAL: we cannot tell which
+    # binding a use sees without flow analysis, and silence beats a guess.
+    bindings: dict[str, str] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
+
+    @property
+    def is_class(self) -> bool:
+        return isinstance(self.node, ast.ClassDef)
+
+    def bind(self, name: str, meaning: str) -> None:
+        if name in self.global_names:
+            return
+        previous = self.bindings.get(name)
+        if previous is None or previous == meaning:
+            self.bindings[name] = meaning
+        else:
+            self.bindings[name] = LOCAL
+
+
+class QualifiedNames:
+    """Resolve names and attribute chains of one module to qualified names."""
+
+    def __init__(self, tree: ast.Module, module_name: str = ""):
+        self.module_name = module_name
+        self.scope_of: dict[ast.AST, Scope] = {}
+        self.scopes: dict[ast.AST, Scope] = {}
+        self._build(tree, None)
+
+    # -------------------------------------------------------------- building
+
+    def _build(self, node: ast.AST, parent: Scope | None) -> None:
+        scope = Scope(node, parent)
+        self.scopes[node] = scope
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for arg in _all_args(node.args):
+                scope.bind(arg.arg, LOCAL)
+        body = node.body if isinstance(node.body, list) else [node.body]
+        pending: list[ast.AST] = list(body)
+        while pending:
+            child = pending.pop()
+            self.scope_of[child] = scope
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                scope.bind(child.name, LOCAL)
+                # Decorators, defaults and bases are evaluated in this scope.
+                pending.extend(child.decorator_list)
+                if isinstance(child, ast.ClassDef):
+                    pending.extend(child.bases)
+                    pending.extend(child.keywords)
+                else:
+                    pending.extend(child.args.defaults)
+                    pending.extend(d for d in child.args.kw_defaults if d is not None)
+                self._build(child, scope)
+                continue
+            if isinstance(child, ast.Lambda):
+                pending.extend(child.args.defaults)
+                self._build(child, scope)
+                continue
+            self._record_binding(child, scope)
+            pending.extend(ast.iter_child_nodes(child))
+
+    def _record_binding(self, node: ast.AST, scope: Scope) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope.bind(alias.asname, alias.name)
+                else:
+                    # `import a.b` binds `a`, and `a.b.c` then resolves through it.
+                    top = alias.name.split(".")[0]
+                    scope.bind(top, top)
+        elif isinstance(node, ast.ImportFrom):
+            module = self._absolute_module(node)
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                scope.bind(alias.asname or alias.name, f"{module}.{alias.name}" if module else alias.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            scope.bind(node.id, LOCAL)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            scope.global_names.update(node.names)
+            for name in node.names:
+                scope.bindings.pop(name, None)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            scope.bind(node.name, LOCAL)
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            scope.bind(node.name, LOCAL)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            scope.bind(node.rest, LOCAL)
+
+    def _absolute_module(self, node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        package = self.module_name.split(".")[: -node.level] if self.module_name else []
+        return ".".join([*package, node.module] if node.module else package)
+
+    # -------------------------------------------------------------- queries
+
+    def scope_for(self, node: ast.AST) -> Scope | None:
+        return self.scope_of.get(node)
+
+    def lookup(self, name: str, scope: Scope | None) -> str | None:
+        """What `name` means in `scope`: a qualified name, LOCAL, or None (unbound: a builtin)."""
+        current, first = scope, True
+        while current is not None:
+            # Class bodies are not visible from functions nested in them.
+            if (first or not current.is_class) and name in current.bindings:
+                return current.bindings[name]
+            first = False
+            current = current.parent
+        return None
+
+    def of(self, node: ast.AST, scope: Scope | None = None) -> str | None:
+        """`rq.adapters.HTTPAdapter` -> 'requests.adapters.HTTPAdapter' when `rq` is an import."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        meaning = self.lookup(node.id, scope or self.scope_for(node))
+        if not meaning:
+            return None
+        return ".".join([meaning, *reversed(parts)])
+
+
+def _all_args(args: ast.arguments) -> list[ast.arg]:
+    found = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    found += [a for a in (args.vararg, args.kwarg) if a is not None]
+    return found

@@ -1,0 +1,189 @@
+"""Reading a file once: bytes to text, text to lines, Python text to one shared tree."""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import enum
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+BINARY_SNIFF_BYTES = 8192
+NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+
+
+class FileKind(str, enum.Enum):
+    PYTHON = "python"
+    SQL = "sql"
+    TEXT = "text"
+
+
+PYTHON_SUFFIXES = {".py", ".pyi"}
+SQL_SUFFIXES = {".sql"}
+
+
+def kind_of(path: str) -> FileKind:
+    suffix = Path(path).suffix.lower()
+    if suffix in PYTHON_SUFFIXES:
+        return FileKind.PYTHON
+    if suffix in SQL_SUFFIXES:
+        return FileKind.SQL
+    return FileKind.TEXT
+
+
+class DecodeError(Exception):
+    """A source file whose bytes are not text in the encoding it declares."""
+
+    def __init__(self, reason: str, line: int, column: int = 1):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+
+def looks_binary(data: bytes) -> bool:
+    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+
+
+def decode(data: bytes, kind: FileKind) -> str:
+    """Bytes to text. Python honours PEP 263 cookies and BOMs and must decode
+    cleanly; other text is UTF-8 and falls back to Latin-1, which always
+    decodes, because a secret in a Latin-1 config file is still a secret."""
+    if kind is FileKind.PYTHON:
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as exc:
+            # No usable cookie and the first lines are not UTF-8: point at the byte.
+            _decode_or_raise(data, "utf-8")
+            raise DecodeError(str(exc), getattr(exc, "lineno", None) or 1) from None
+        text = _decode_or_raise(data, encoding)
+        return text[1:] if text.startswith("\ufeff") else text
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _decode_or_raise(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise DecodeError(f"unknown encoding {encoding!r} in coding cookie", 1) from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DecodeError(
+            f"invalid {encoding} byte 0x{data[exc.start]:02x} (declare the file's encoding "
+            "with a PEP 263 coding cookie or save it as UTF-8)",
+            line,
+            column,
+        ) from None
+
+
+@dataclass
+class PythonParse:
+    tree: ast.Module | None
+    # Set when the file is not valid Python: (reason, line, column).
+    error: tuple[str, int, int] | None = None
+    # Valid Python, but newer than the running interpreter can build a tree for.
+    newer_syntax: bool = False
+
+
+class SourceFile:
+    """One file's text, shared by every check that looks at it."""
+
+    def __init__(self, path: str, text: str, kind: FileKind | None = None, abs_path: Path | None = None):
+        self.path = path
+        self.text = text
+        self.kind = kind or kind_of(path)
+        self.abs_path = abs_path
+
+    @cached_property
+    def lines(self) -> list[str]:
+        # Universal newlines, as Python's tokenizer counts them (not str.splitlines,
+        # which also splits on form feeds and U+2028 and would shift line numbers).
+        return NEWLINE_RE.split(self.text)
+
+    def line(self, number: int) -> str:
+        if 1 <= number <= len(self.lines):
+            return self.lines[number - 1]
+        return ""
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [match.end() for match in NEWLINE_RE.finditer(self.text)]
+
+    def offset(self, line: int, column: int) -> int:
+        """Character offset of a 1-based (line, column)."""
+        starts = self._line_starts
+        if line > len(starts):
+            return len(self.text)
+        return min(starts[line - 1] + column - 1, len(self.text))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        line_index = bisect.bisect_right(self._line_starts, offset) - 1
+        return line_index + 1, offset - self._line_starts[line_index] + 1
+
+    def char_column(self, line: int, byte_offset: int) -> int:
+        """1-based character column from an `ast` node's 0-based UTF-8 byte offset."""
+        text = self.line(line)
+        if text.isascii():
+            return byte_offset + 1
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+    @cached_property
+    def python(self) -> PythonParse:
+        """The file's one `ast` tree, parsed on first use and shared by all checks."""
+        return parse_python(self.text, self.path)
+
+    @cached_property
+    def statement_starts(self) -> dict[int, int]:
+        """Line -> first line of the innermost simple statement covering it (Python).
+
+        Lets a suppression comment on a statement's first line cover a
+        finding reported on one of its continuation lines."""
+        tree = self.python.tree if self.kind is FileKind.PYTHON else None
+        starts: dict[int, int] = {}
+        if tree is None:
+            return starts
+        for node in ast.walk(tree):
+            if isinstance(node, ast.stmt) and node.end_lineno and node.end_lineno > node.lineno:
+                body_start = _first_body_line(node)
+                last = node.end_lineno if body_start is None else body_start - 1
+                for number in range(node.lineno + 1, last + 1):
+                    # ast.walk is breadth-first: inner statements come later and win.
+                    starts[number] = node.lineno
+        return starts
+
+
+def _first_body_line(node: ast.stmt) -> int | None:
+    lines = [
+        child[0].lineno
+        for name in ("body", "orelse", "finalbody", "handlers", "cases")
+        if isinstance(child := getattr(node, name, None), list) and child
+    ]
+    return min(lines) if lines else None
+
+
+def parse_python(text: str, path: str = "<file>") -> PythonParse:
+    try:
+        return PythonParse(ast.parse(text, filename=path))
+    except SyntaxError as exc:
+        error = (exc.msg or "invalid syntax", exc.lineno or 1, exc.offset or 1)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return PythonParse(None, (f"cannot parse: {exc}", 1, 1))
+    # The interpreter's own parser knows only its own grammar; libcst's native
+    # parser knows Python 3.0-3.15, so valid newer code is not called broken.
+    try:
+        import libcst
+
+        libcst.parse_module(text)
+    except Exception:  # libcst raises several error types; any of them means "not valid"
+        return PythonParse(None, error)
+    return PythonParse(None, None, newer_syntax=True)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readylint.catalog import Catalog
+from readylint.config import Config, load_config
+from readylint.engine import RunOptions, run
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = REPO_ROOT / "fixtures"
+SARIF_SCHEMA = REPO_ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+def lint(paths, *, config: Config | None = None, cwd: Path | None = None, **options):
+    """Run the engine in-process, as `readylint check` would, with one job."""
+    paths = [Path(p) for p in paths]
+    cwd = cwd or (paths[0] if paths[0].is_dir() else paths[0].parent)
+    config = config or load_config(None, paths[0])
+    catalog = Catalog.load(extensions=config.extend_rules)
+    options.setdefault("jobs", 1)
+    return run(config, catalog, RunOptions(paths=paths, **options), cwd=cwd)

@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from readylint import checks
+from readylint.catalog import Catalog, RuleSpec
+from readylint.checks.base import Check, ProjectCheck
+from readylint.config import Config, ConfigError
+from readylint.diagnostics import Severity
+from readylint.discovery import Candidate
+from readylint.engine import FileAnalyzer, RunOptions, run, select_rules
+from readylint.sources import SourceFile
+
+
+def spec(code: str, name: str) -> RuleSpec:
+    return RuleSpec(code, name, Severity.ERROR, "s", "w", "e", "u", "example.py", {}, {}, None, (), ())
+
+
+class FlagLines(Check):
+    """Test rule: flags every line that contains FLAG."""
+
+    code = "RL900"
+
+    def check(self, file: SourceFile):
+        for number, line in enumerate(file.lines, start=1):
+            if "FLAG" in line:
+                yield self.finding(file, number, line.index("FLAG") + 1, "flagged")
+
+
+class Crashes(Check):
+    code = "RL901"
+
+    def check(self, file: SourceFile):
+        if "BOOM" in file.text:
+            raise ZeroDivisionError("boom")
+        return ()
+
+
+class CountsTables(ProjectCheck):
+    """Test project rule: reports every `CREATE TABLE` that no other file mentions."""
+
+    code = "RL902"
+
+    def collect(self, file):
+        return [(n, line) for n, line in enumerate(file.lines, 1) if "table" in line.lower()]
+
+    def wants_context(self, path):
+        return path.endswith(".sql")
+
+    def check_project(self, facts, project):
+        mentions = [line for entries in facts.values() for _, line in entries]
+        for path, entries in facts.items():
+            for number, line in entries:
+                if line.startswith("CREATE TABLE"):
+                    name = line.split()[2]
+                    if sum(name in other for other in mentions) == 1:
+                        yield checks.base.new_finding(self.rule, path, number, 1, f"{name} unused")
+
+
+@pytest.fixture
+def test_rules(monkeypatch):
+    """The shipped catalog plus three test rules."""
+    extra = {"RL900": FlagLines, "RL901": Crashes, "RL902": CountsTables}
+    monkeypatch.setattr(checks, "CHECKS", {**checks.CHECKS, **extra})
+    monkeypatch.setattr("readylint.engine.CHECKS", {**checks.CHECKS, **extra})
+    names = {"RL900": "flag-lines", "RL901": "crashes", "RL902": "counts-tables"}
+    return Catalog([*Catalog.load(), *(spec(code, names[code]) for code in extra)])
+
+
+def run_tree(tmp_path: Path, catalog: Catalog, paths=None, config: Config | None = None, **options):
+    options.setdefault("jobs", 1)
+    return run(config or Config(), catalog, RunOptions(paths=paths or [tmp_path], **options), cwd=tmp_path)
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.write_bytes if isinstance(text, bytes) else path.write_text)(text)
+    return path
+
+
+def codes(result):
+    return [(f.path, f.line, f.code) for f in result.findings]
+
+
+def test_findings_sorted_and_exit_code(tmp_path, test_rules):
+    write(tmp_path / "b.py", "x = 1  # FLAG\n")
+    write(tmp_path / "a.py", "FLAG = 1\ny = FLAG\n")
+    result = run_tree(tmp_path, test_rules, select=["RL900"])
+    assert codes(result) == [("a.py", 1, "RL900"), ("a.py", 2, "RL900"), ("b.py", 1, "RL900")]
+    assert result.findings[0].source_line == "FLAG = 1"
+    assert result.exit_code == 1
+    assert result.files_checked == 2
+
+
+def test_select_ignore_by_code_prefix_and_name(tmp_path, test_rules):
+    write(tmp_path / "a.py", "FLAG = 1\n")
+    assert codes(run_tree(tmp_path, test_rules, select=["flag-lines"]))
+    assert not codes(run_tree(tmp_path, test_rules, ignore=["RL9"]))
+    assert codes(run_tree(tmp_path, test_rules, config=Config(select=["RL9"])))
+    assert not codes(run_tree(tmp_path, test_rules, config=Config(ignore=["flag-lines"])))
+
+
+def test_unknown_selector_suggests(test_rules):
+    with pytest.raises(ConfigError, match="unknown rule 'flag-line'.*did you mean 'flag-lines'"):
+        select_rules(test_rules, Config(), RunOptions(select=["flag-line"]))
+
+
+def test_rule_option_validation(tmp_path):
+    rule = spec("RL900", "flag-lines")
+    from readylint.catalog import OptionSpec
+
+    rule.options = {"limit": OptionSpec("limit", 10, "")}
+    catalog = Catalog([rule])
+    assert select_rules(catalog, Config(rule_options={"flag-lines": {"limit": 3}}), RunOptions()).options["RL900"] == {"limit": 3}
+    with pytest.raises(ConfigError, match="unknown option 'limt'.*did you mean 'limit'"):
+        select_rules(catalog, Config(rule_options={"RL900": {"limt": 3}}), RunOptions())
+    with pytest.raises(ConfigError, match="'limit' must be int"):
+        select_rules(catalog, Config(rule_options={"RL900": {"limit": "many"}}), RunOptions())
+    with pytest.raises(ConfigError, match=r"\[rules.RL999\]: unknown rule"):
+        select_rules(catalog, Config(rule_options={"RL999": {}}), RunOptions())
+
+
+def test_fail_on_threshold(tmp_path, test_rules):
+    write(tmp_path / "a.py", "FLAG = 1\n")
+    test_rules.by_code["RL900"].severity = Severity.INFO
+    result = run_tree(tmp_path, test_rules, select=["RL900"])
+    assert codes(result) and result.exit_code == 0
+    result.fail_on = Severity.INFO
+    assert result.exit_code == 1
+
+
+def test_bad_input_never_stops_the_run(tmp_path, test_rules):
+    write(tmp_path / "binary.py", b"\x00\x01\x02")
+    write(tmp_path / "image.png", b"\x89PNG\r\n\x1a\n\x00\x00")
+    write(tmp_path / "latin1.txt", "caf\xe9 FLAG\n".encode("latin-1"))
+    write(tmp_path / "broken.py", "def f(:\n")
+    write(tmp_path / "empty.py", "")
+    write(tmp_path / "huge.sql", b"-- FLAG\n" + b"SELECT 1;\n" * 300_000)
+    write(tmp_path / "ok.py", "FLAG = 1\n")
+    result = run_tree(tmp_path, test_rules, config=Config(max_file_size=1024 * 1024))
+    assert ("binary.py", 1, "RL001") in codes(result)
+    assert ("broken.py", 1, "RL001") in codes(result)
+    assert ("huge.sql", 1, "RL002") in codes(result)
+    assert ("latin1.txt", 1, "RL900") in codes(result)
+    assert ("ok.py", 1, "RL900") in codes(result)
+    assert not any(f.path in ("image.png", "empty.py") for f in result.findings)
+    problems = {p.path: p for p in result.problems}
+    assert problems["image.png"].kind == "skipped"
+    assert problems["huge.sql"].kind == "error" and "max-file-size" in problems["huge.sql"].reason
+    assert result.exit_code == 1
+
+
+def test_file_deleted_during_run_is_rl001(tmp_path, catalog):
+    analyzer = FileAnalyzer(catalog, select_rules(catalog, Config(), RunOptions()), 1024)
+    result = analyzer.analyse(Candidate(tmp_path / "gone.py", "gone.py", explicit=False))
+    assert [(f.code, f.line) for f in result.findings] == [("RL001", 1)]
+    assert "deleted during the run" in result.findings[0].message
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_loop(tmp_path, test_rules):
+    write(tmp_path / "pkg" / "a.py", "FLAG = 1\n")
+    os.symlink(tmp_path, tmp_path / "pkg" / "loop")
+    assert codes(run_tree(tmp_path, test_rules, select=["RL900"])) == [("pkg/a.py", 1, "RL900")]
+
+
+def test_newer_python_syntax_is_partial_not_an_error(tmp_path, catalog):
+    write(tmp_path / "new.py", "type Pair[T] = tuple[T, T]\n")
+    result = run_tree(tmp_path, catalog)
+    assert codes(result) == []
+    assert [(p.path, p.kind) for p in result.problems] == [("new.py", "partial")]
+
+
+def test_a_crashing_rule_is_an_internal_error_and_others_still_run(tmp_path, test_rules):
+    write(tmp_path / "a.py", "BOOM = 1\nFLAG = 2\n")
+    result = run_tree(tmp_path, test_rules, select=["RL900", "RL901"])
+    assert codes(result) == [("a.py", 2, "RL900")]
+    assert [p.path for p in result.internal_errors] == ["a.py"]
+    assert "RL901" in result.internal_errors[0].reason
+    assert result.exit_code == 2
+
+
+def test_suppressions_and_per_file_ignores(tmp_path, test_rules):
+    write(tmp_path / "a.py", "FLAG = 1  # readylint: ignore[RL900]\nFLAG = 2  # readylint: ignore[flag-lines]\nFLAG = 3\n")
+    write(tmp_path / "tests" / "t.py", "FLAG = 1\n")
+    result = run_tree(tmp_path, test_rules, select=["RL900"], config=Config(per_file_ignores={"tests/": ["RL9"]}))
+    assert codes(result) == [("a.py", 3, "RL900")]
+
+
+def test_fingerprints_survive_inserted_lines_and_count_repeats(tmp_path, test_rules):
+    path = write(tmp_path / "a.py", "FLAG = 1\nFLAG = 1\n")
+    before = [f.fingerprint for f in run_tree(tmp_path, test_rules, select=["RL900"]).findings]
+    path.write_text("import os\n\n\nFLAG   =  1\nother = 2\nFLAG = 1\n")
+    after = [f.fingerprint for f in run_tree(tmp_path, test_rules, select=["RL900"]).findings]
+    assert len(set(before)) == 2
+    assert before == after
+
+
+def test_secrets_are_masked_and_hashed(tmp_path, monkeypatch):
+    secret = "sk_live_" + "a1B2c3D4" * 3
+
+    class SecretCheck(Check):
+        code = "RL900"
+
+        def check(self, file):
+            yield self.finding(file, 1, 5, f"found {secret}", secret=secret)
+
+    monkeypatch.setattr("readylint.engine.CHECKS", {"RL900": SecretCheck})
+    write(tmp_path / "a.env", f"KEY={secret}\n")
+    result = run_tree(tmp_path, Catalog([spec("RL900", "secret")]), select=["RL900"])
+    (finding,) = result.findings
+    assert secret not in finding.message and secret not in finding.source_line
+    assert finding.source_line.startswith("KEY=sk_l")
+    assert secret not in finding.fingerprint
+
+
+def test_process_pool_gives_the_same_result(tmp_path, test_rules):
+    for index in range(80):
+        write(tmp_path / f"m{index:02}.py", "x = 1\n" * (index % 5) + "FLAG = 1\n")
+    serial = run_tree(tmp_path, test_rules, select=["RL900"], jobs=1)
+    pooled = run_tree(tmp_path, test_rules, select=["RL900"], jobs=2)
+    assert codes(serial) == codes(pooled) and len(codes(pooled)) == 80
+    assert [f.fingerprint for f in serial.findings] == [f.fingerprint for f in pooled.findings]
+
+
+def test_project_rule_reads_context_but_reports_only_given_files(tmp_path, test_rules):
+    write(tmp_path / "migrations" / "001.sql", "CREATE TABLE users (id int);\nCREATE TABLE orphans (id int);\n")
+    write(tmp_path / "migrations" / "002.sql", "CREATE TABLE orders (id int);\n")
+    write(tmp_path / "migrations" / "003.sql", "ALTER TABLE users ADD x int;\n")
+    whole = run_tree(tmp_path, test_rules, select=["RL902"])
+    assert codes(whole) == [("migrations/001.sql", 2, "RL902"), ("migrations/002.sql", 1, "RL902")]
+    # pre-commit passes one file: the history is still read, only that file reports.
+    partial = run_tree(tmp_path, test_rules, paths=[tmp_path / "migrations" / "002.sql"], select=["RL902"])
+    assert codes(partial) == [("migrations/002.sql", 1, "RL902")]
+    assert partial.files_checked == 1
+    partial = run_tree(tmp_path, test_rules, paths=[tmp_path / "migrations" / "003.sql"], select=["RL902"])
+    assert codes(partial) == []
+
+
+def test_project_findings_honour_suppressions(tmp_path, test_rules):
+    write(tmp_path / "001.sql", "CREATE TABLE orphans (id int); -- readylint: ignore[RL902]\n")
+    assert codes(run_tree(tmp_path, test_rules, select=["RL902"])) == []
