@@ -117,3 +117,12 @@ def test_console_script_runs(project):
     )
     assert result.returncode == 1, result.stderr
     assert json.loads(result.stdout)["summary"]["findings"] == 1
+
+
+def test_text_does_not_repeat_problems_reported_as_findings(project):
+    (project / "blob.py").write_bytes(b"\x00\x01")
+    output = invoke("check").output
+    assert output.count("binary content") == 1
+    assert "Could not analyse" not in output
+    data = json.loads(invoke("check", "--format", "json").output)
+    assert {"path": "blob.py", "kind": "error", "reason": "binary content (NUL bytes) in a python file; not checked"} in data["problems"]

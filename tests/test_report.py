@@ -420,7 +420,7 @@ def test_sarif_lists_every_catalog_rule_with_its_docs(tmp_path):
     assert "```python\nrequests.get(url)\n```" in timeout["help"]["markdown"]
     assert "requests.get(url, timeout=10)" in timeout["help"]["text"]
     assert [rule["defaultConfiguration"]["level"] for rule in rules] == ["error", "warning", "error", "note"]
-    assert timeout["properties"]["tags"] == ["reliability", "RL1"]
+    assert timeout["properties"]["tags"] == ["reliability", "outbound-calls"]
 
 
 def test_sarif_gives_only_secrets_rules_a_security_severity(tmp_path):

@@ -17,6 +17,16 @@ import yaml
 
 from readylint.diagnostics import Applicability, Severity
 
+# Rule families by code prefix (fixed in ARCHITECTURE.md).
+FAMILIES = {
+    "RL0": "engine",
+    "RL1": "outbound-calls",
+    "RL2": "data-access",
+    "RL3": "webhooks",
+    "RL4": "migrations",
+    "RL5": "secrets",
+    "RL6": "service-hardening",
+}
 CODE_RE = re.compile(r"^RL\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 REQUIRED_TEXT_FIELDS = ("name", "summary", "why", "example", "use_instead")
@@ -64,7 +74,7 @@ class RuleSpec:
 
     @property
     def family(self) -> str:
-        return self.code[:3]
+        return FAMILIES[self.code[:3]]
 
     def option_defaults(self) -> dict[str, Any]:
         return {name: spec.default for name, spec in self.options.items()}

@@ -91,15 +91,25 @@ class Finding:
         return (self.path, self.line, self.column, self.code, self.message)
 
 
+class ProblemKind(str, enum.Enum):
+    ERROR = "error"  # could not be read, decoded or parsed, or too large to read
+    PARTIAL = "partial"  # analysed, but some rules could not run on it
+    SKIPPED = "skipped"  # left out on purpose: nothing to lint (a binary file)
+
+
 @dataclass(frozen=True)
 class FileProblem:
     """A file that was not analysed, or only in part, and why."""
 
     path: str
     reason: str
-    # "error": could not be read at all; "skipped": left out on purpose
-    # (binary, excluded by size); "partial": some rules could not run.
-    kind: str = "error"
+    kind: ProblemKind = ProblemKind.ERROR
+    # The engine finding (RL001, RL002) that already reports this problem, so
+    # text outputs do not say it twice; json and SARIF list every problem.
+    finding_code: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ProblemKind(self.kind))
 
 
 def mask_secret(secret: str) -> str:

@@ -22,7 +22,7 @@ from readylint.catalog import Catalog, RuleSpec
 from readylint.checks import CHECKS, ENGINE_CODES
 from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_finding
 from readylint.config import Config, ConfigError, suggest
-from readylint.diagnostics import FileProblem, Finding, RunResult, mask_secret, secret_digest
+from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult, mask_secret, secret_digest
 from readylint.discovery import Candidate, PathMatcher, discover, find_root
 from readylint.sources import DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary
 from readylint.suppress import Suppressions, parse_suppressions
@@ -153,7 +153,7 @@ class FileAnalyzer:
                 source.path,
                 "valid Python newer than this interpreter can analyse: Python rules skipped "
                 "(run readylint on a newer Python)",
-                kind="partial",
+                kind=ProblemKind.PARTIAL,
             )
         for check in self.checks:
             if source.kind not in check.kinds:
@@ -201,7 +201,7 @@ class FileAnalyzer:
             return None
         if looks_binary(data):
             if kind is FileKind.TEXT:
-                result.problem = FileProblem(candidate.path, "binary file", kind="skipped")
+                result.problem = FileProblem(candidate.path, "binary file", kind=ProblemKind.SKIPPED)
             else:
                 self.engine_finding(
                     result, "RL001", 1, 1, f"binary content (NUL bytes) in a {kind.value} file; not checked"
@@ -222,7 +222,7 @@ class FileAnalyzer:
         return SourceFile(candidate.path, text, kind, candidate.abs_path)
 
     def engine_finding(self, result: FileResult, code: str, line: int, column: int, message: str) -> None:
-        result.problem = FileProblem(result.path, message)
+        result.problem = FileProblem(result.path, message, finding_code=code)
         if code in self.selection:
             result.findings.append(new_finding(self.selection.rules[code], result.path, line, column, message))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator, TextIO
 
-from readylint.diagnostics import FileProblem, Finding, RunResult, Severity
+from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult, Severity
 from readylint.report import summarize
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -29,9 +29,9 @@ def _lines(result: RunResult) -> Iterator[str]:
     for finding in result.findings:
         yield _finding_command(finding)
     for problem in result.problems:
-        if problem.kind == "error":
+        if problem.kind is ProblemKind.ERROR and not problem.finding_code:
             yield _file_command("error", problem, f"could not analyse: {problem.reason}")
-        elif problem.kind == "partial":
+        elif problem.kind is ProblemKind.PARTIAL:
             yield _file_command("warning", problem, f"analysed only in part: {problem.reason}")
     for error in result.internal_errors:
         yield _file_command("error", error, f"readylint internal error: {error.reason}")

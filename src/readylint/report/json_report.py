@@ -121,4 +121,4 @@ def _edit(edit: Edit) -> dict[str, Any]:
 
 
 def _problem(problem: FileProblem) -> dict[str, str]:
-    return {"path": problem.path, "kind": problem.kind, "reason": problem.reason}
+    return {"path": problem.path, "kind": problem.kind.value, "reason": problem.reason}

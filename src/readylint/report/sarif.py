@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from readylint import __version__
 from readylint.catalog import Catalog, RuleSpec
-from readylint.diagnostics import Edit, FileProblem, Finding, Fix, RunResult, Severity
+from readylint.diagnostics import Edit, FileProblem, Finding, Fix, ProblemKind, RunResult, Severity
 from readylint.report.ruledocs import rule_markdown, rule_text
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -29,12 +29,12 @@ ROOT_BASE_ID = "ROOT"
 FINGERPRINT_KEY = "readylint/v1"
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-NOTIFICATION_LEVELS = {"error": "error", "partial": "warning", "skipped": "note"}
+NOTIFICATION_LEVELS = {ProblemKind.ERROR: "error", ProblemKind.PARTIAL: "warning", ProblemKind.SKIPPED: "note"}
 
 # GitHub treats rules tagged `security` that carry a `security-severity` as
 # security alerts, ranked by score: 9.0 and up critical, 4.0-6.9 medium,
 # below 4.0 low.
-SECRETS_FAMILY = "RL5"
+SECRETS_FAMILY = "secrets"
 SECURITY_SEVERITY = {Severity.ERROR: "9.0", Severity.WARNING: "6.0", Severity.INFO: "3.0"}
 
 

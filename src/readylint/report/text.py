@@ -18,7 +18,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from readylint.diagnostics import FileProblem, Finding, RunResult, Severity
+from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult, Severity
 from readylint.report import Summary, fix_hint, plural, summarize
 
 SEVERITY_STYLES = {
@@ -126,11 +126,12 @@ def _underline(finding: Finding) -> tuple[str, int, int]:
 
 
 def _print_problems(console: Console, problems: list[FileProblem]) -> None:
-    failed = [problem for problem in problems if problem.kind not in ("skipped", "partial")]
-    partial = [problem for problem in problems if problem.kind == "partial"]
+    # Problems an engine finding (RL001, RL002) already reported are not repeated.
+    failed = [p for p in problems if p.kind is ProblemKind.ERROR and not p.finding_code]
+    partial = [p for p in problems if p.kind is ProblemKind.PARTIAL]
     skipped_by_reason: dict[str, list[str]] = defaultdict(list)
     for problem in problems:
-        if problem.kind == "skipped":
+        if problem.kind is ProblemKind.SKIPPED:
             skipped_by_reason[problem.reason].append(problem.path)
 
     for heading, group in (("Could not analyse", failed), ("Analysed only in part", partial)):
