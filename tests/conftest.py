@@ -25,4 +25,5 @@ def lint(paths, *, config: Config | None = None, cwd: Path | None = None, **opti
     config = config or load_config(None, paths[0])
     catalog = Catalog.load(extensions=config.extend_rules)
     options.setdefault("jobs", 1)
+    options.setdefault("no_cache", True)
     return run(config, catalog, RunOptions(paths=paths, **options), cwd=cwd)

@@ -72,6 +72,7 @@ def test_rules(monkeypatch):
 
 def run_tree(tmp_path: Path, catalog: Catalog, paths=None, config: Config | None = None, **options):
     options.setdefault("jobs", 1)
+    options.setdefault("no_cache", True)
     return run(config or Config(), catalog, RunOptions(paths=paths or [tmp_path], **options), cwd=tmp_path)
 
 

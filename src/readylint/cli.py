@@ -73,7 +73,7 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the run fail [config: fail-on; default: warning].")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (pyproject.toml, readylint.yaml).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: number of CPUs].")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the results cache.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.readylint_cache/, or $READYLINT_CACHE_DIR).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes even to files named on the command line (for pre-commit).")
 @click.option("--strict-suppressions", is_flag=True, help="Report suppressions that name no rule or an unknown rule (RL003).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings: no source lines, no summary, no progress.")
@@ -108,6 +108,7 @@ def check(
             jobs=jobs,
             force_exclude=force_exclude,
             strict_suppressions=strict_suppressions,
+            no_cache=no_cache,
         )
         with _progress(enabled=not quiet) as on_progress:
             options.on_progress = on_progress

@@ -14,10 +14,11 @@ import hashlib
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from readylint.cache import ResultCache, content_digest, run_key
 from readylint.catalog import Catalog, RuleSpec
 from readylint.checks import CHECKS, ENGINE_CODES
 from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_finding
@@ -40,6 +41,7 @@ class RunOptions:
     jobs: int | None = None
     force_exclude: bool = False
     strict_suppressions: bool = False
+    no_cache: bool = False
     on_progress: Callable[[int, int], None] | None = None  # (files done, files total)
 
 
@@ -324,7 +326,11 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
             if c.path not in reportable and any(check.wants_context(c.path) for check in analyzer.project_checks)
         ]
     jobs = options.jobs or os.cpu_count() or 1
-    results = analyse_files(analyzer, work, jobs, options.on_progress)
+    cache = ResultCache.open(root, _cache_key(catalog, selection, config), enabled=not options.no_cache)
+    results = analyse_with_cache(analyzer, work, cache, jobs, options.on_progress)
+    if not partial:
+        cache.forget_except({candidate.path for candidate, _ in work})
+    cache.save()
 
     findings = [f for r in results for f in r.findings]
     findings += project_findings(analyzer, results, root, reportable)
@@ -340,6 +346,53 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         fail_on=config.fail_on,
         internal_errors=[e for r in results for e in r.internal_errors],
     )
+
+
+def _cache_key(catalog: Catalog, selection: Selection, config: Config) -> str:
+    rules = [
+        (r.code, r.severity.value, r.catalog, r.option_defaults(), r.suppression_markers) for r in catalog
+    ]
+    return run_key(rules, sorted(selection.rules), selection.options, config.max_file_size)
+
+
+def analyse_with_cache(
+    analyzer: FileAnalyzer,
+    work: list[tuple[Candidate, bool]],
+    cache: ResultCache,
+    jobs: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> list[FileResult]:
+    """Results of unchanged files come from the cache; the rest are analysed."""
+    results: list[FileResult | None] = []
+    digests: list[str | None] = []
+    pending: list[int] = []
+    for index, (candidate, facts_only) in enumerate(work):
+        digest = _file_digest(candidate, analyzer.max_file_size) if cache.path else None
+        cached = cache.get(candidate.path, digest)
+        # A full result also serves a facts-only request; not the other way round.
+        if cached is not None and (facts_only or not cached.facts_only):
+            cached = replace(cached, findings=[], problem=None, facts_only=True) if facts_only else cached
+            results.append(cached)
+        else:
+            results.append(None)
+            pending.append(index)
+        digests.append(digest)
+    fresh = analyse_files(analyzer, [work[i] for i in pending], jobs, on_progress)
+    for index, result in zip(pending, fresh):
+        results[index] = result
+        if not result.internal_errors:  # a crash is retried next run, not remembered
+            cache.put(result.path, digests[index], result)
+    return results  # type: ignore[return-value]
+
+
+def _file_digest(candidate: Candidate, max_file_size: int) -> str | None:
+    """A hash of the file's bytes; None (never cached) when unreadable or too large."""
+    try:
+        if candidate.abs_path.stat().st_size > max_file_size:
+            return None
+        return content_digest(candidate.abs_path.read_bytes())
+    except OSError:
+        return None
 
 
 def project_findings(

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readylint import engine
+from readylint.catalog import Catalog
+from readylint.config import Config
+from readylint.engine import RunOptions, run
+
+
+@pytest.fixture
+def tree(tmp_path):
+    (tmp_path / "bad.py").write_text("def f(:\n")
+    (tmp_path / "good.py").write_text("VALUE = 1\n")
+    return tmp_path
+
+
+@pytest.fixture
+def analysed(monkeypatch):
+    """Records the paths the engine actually analyses (cache misses)."""
+    seen: list[str] = []
+    original = engine.FileAnalyzer.analyse
+
+    def spy(self, candidate, *, facts_only=False):
+        seen.append(candidate.path)
+        return original(self, candidate, facts_only=facts_only)
+
+    monkeypatch.setattr(engine.FileAnalyzer, "analyse", spy)
+    return seen
+
+
+def lint(root: Path, config: Config | None = None, **options):
+    options.setdefault("jobs", 1)
+    return run(config or Config(), Catalog.load(), RunOptions(paths=[root], **options), cwd=root)
+
+
+def summary(result):
+    return [(f.path, f.line, f.code, f.message, f.fingerprint) for f in result.findings], result.files_checked
+
+
+def test_warm_run_reuses_results_and_reanalyses_only_changed_files(tree, analysed):
+    cold = lint(tree)
+    assert sorted(analysed) == ["bad.py", "good.py"]
+    analysed.clear()
+    warm = lint(tree)
+    assert analysed == []
+    assert summary(warm) == summary(cold)
+    (tree / "good.py").write_text("def g(:\n")
+    changed = lint(tree)
+    assert analysed == ["good.py"]
+    assert [f.path for f in changed.findings] == ["bad.py", "good.py"]
+    assert (tree / ".readylint_cache" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_configuration_change_starts_a_fresh_cache(tree, analysed):
+    lint(tree)
+    analysed.clear()
+    lint(tree, config=Config(max_file_size=4096))
+    assert sorted(analysed) == ["bad.py", "good.py"]
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(tree, analysed):
+    cold = lint(tree)
+    for cache_file in (tree / ".readylint_cache").glob("results-*.pickle"):
+        cache_file.write_bytes(b"\x80\x04not a pickle")
+    analysed.clear()
+    assert summary(lint(tree)) == summary(cold)
+    assert sorted(analysed) == ["bad.py", "good.py"]
+    analysed.clear()
+    lint(tree)
+    assert analysed == []
+
+
+def test_no_cache_writes_nothing(tree):
+    lint(tree, no_cache=True)
+    assert not (tree / ".readylint_cache").exists()
+
+
+def test_cache_dir_from_environment(tree, tmp_path_factory, monkeypatch):
+    elsewhere = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("READYLINT_CACHE_DIR", str(elsewhere))
+    lint(tree)
+    assert list(elsewhere.glob("results-*.pickle"))
+    assert not (tree / ".readylint_cache").exists()
+
+
+def test_deleted_files_leave_the_cache(tree):
+    lint(tree)
+    (tree / "bad.py").unlink()
+    assert lint(tree).findings == []
+
+
+def test_unwritable_cache_dir_does_not_fail_the_run(tree, monkeypatch):
+    blocker = tree / "blocker"
+    blocker.write_text("a file where the cache directory would go")
+    monkeypatch.setenv("READYLINT_CACHE_DIR", str(blocker / "cache"))
+    assert [f.path for f in lint(tree).findings] == ["bad.py"]
