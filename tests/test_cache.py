@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 
 from readylint import engine
+from readylint.cache import ResultCache, content_digest
 from readylint.catalog import Catalog
 from readylint.config import Config
 from readylint.engine import RunOptions, run
@@ -84,6 +86,32 @@ def test_cache_dir_from_environment(tree, tmp_path_factory, monkeypatch):
     lint(tree)
     assert list(elsewhere.glob("results-*.pickle"))
     assert not (tree / ".readylint_cache").exists()
+
+
+def test_pooled_run_is_cached_too(tmp_path, monkeypatch):
+    for index in range(60):
+        (tmp_path / f"m{index:02}.py").write_text(f"VALUE = {index}\n")
+    lint(tmp_path, jobs=2)
+    (cache_file,) = (tmp_path / ".readylint_cache").glob("results-*.pickle")
+    cache = ResultCache(cache_file)
+    cache.entries = pickle.loads(cache_file.read_bytes())
+    for path, (digest, result) in cache.entries.items():
+        assert result.path == path and digest == content_digest((tmp_path / path).read_bytes())
+    sent: list[int] = []
+    original = engine.analyse_files
+    monkeypatch.setattr(engine, "analyse_files", lambda analyzer, work, *rest: sent.append(len(work)) or original(analyzer, work, *rest))
+    lint(tmp_path, jobs=2)
+    assert sent == [0]
+
+
+def test_linting_a_subdirectory_keeps_the_rest_of_the_cache(tree, analysed):
+    (tree / "pkg").mkdir()
+    (tree / "pkg" / "mod.py").write_text("X = 1\n")
+    lint(tree)
+    run(Config(), Catalog.load(), RunOptions(paths=[tree / "pkg"], jobs=1), cwd=tree)
+    analysed.clear()
+    lint(tree)
+    assert analysed == []
 
 
 def test_deleted_files_leave_the_cache(tree):

@@ -11,7 +11,7 @@ from readylint.checks.base import Check, ProjectCheck
 from readylint.config import Config, ConfigError
 from readylint.diagnostics import Severity
 from readylint.discovery import Candidate
-from readylint.engine import FileAnalyzer, RunOptions, run, select_rules
+from readylint.engine import FileAnalyzer, RunOptions, analyse_files, run, select_rules
 from readylint.sources import SourceFile
 
 
@@ -224,6 +224,10 @@ def test_process_pool_gives_the_same_result(tmp_path, test_rules):
     serial = run_tree(tmp_path, test_rules, select=["RL900"], jobs=1)
     pooled = run_tree(tmp_path, test_rules, select=["RL900"], jobs=2)
     assert codes(serial) == codes(pooled) and len(codes(pooled)) == 80
+    candidates = [Candidate(tmp_path / f"m{i:02}.py", f"m{i:02}.py", False) for i in range(80)]
+    analyzer = FileAnalyzer(test_rules, select_rules(test_rules, Config(), RunOptions(select=["RL900"])), 1024)
+    in_order = analyse_files(analyzer, [(c, False) for c in candidates], jobs=2, on_progress=None)
+    assert [r.path for r in in_order] == [c.path for c in candidates]
     assert [f.fingerprint for f in serial.findings] == [f.fingerprint for f in pooled.findings]
 
 

@@ -283,20 +283,23 @@ def analyse_files(
                 on_progress(index, total)
         return results
     # Batches amortise the round-trip per task; several per worker keep the
-    # cores busy when some files are much slower than others.
+    # cores busy when some files are much slower than others. Striding mixes
+    # big and small files; results are put back in input order.
     batch_count = min(total, jobs * 8)
     batches = [work[i::batch_count] for i in range(batch_count)]
-    results = []
+    results: list[FileResult | None] = [None] * total
+    done = 0
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
         initargs=(analyzer.catalog, analyzer.selection, analyzer.max_file_size),
     ) as pool:
-        for batch_results in pool.map(_analyse_batch, batches):
-            results.extend(batch_results)
+        for start, batch_results in enumerate(pool.map(_analyse_batch, batches)):
+            results[start::batch_count] = batch_results
+            done += len(batch_results)
             if on_progress:
-                on_progress(len(results), total)
-    return results
+                on_progress(done, total)
+    return results  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- the run
@@ -328,7 +331,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
     jobs = options.jobs or os.cpu_count() or 1
     cache = ResultCache.open(root, _cache_key(catalog, selection, config), enabled=not options.no_cache)
     results = analyse_with_cache(analyzer, work, cache, jobs, options.on_progress)
-    if not partial:
+    if root in paths:  # the whole tree was seen: what is not in it is gone
         cache.forget_except({candidate.path for candidate, _ in work})
     cache.save()
 
