@@ -17,6 +17,9 @@ import yaml
 
 from readylint.diagnostics import Applicability, Severity
 
+# libyaml's loader when pyyaml was built with it: catalogs load on every run.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # Rule families by code prefix (fixed in ARCHITECTURE.md).
 FAMILIES = {
     "RL0": "engine",
@@ -96,7 +99,7 @@ def _load_yaml(path: Path) -> Any:
     except UnicodeDecodeError:
         raise CatalogError(path, None, "not UTF-8 text") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -48,6 +47,8 @@ def _errors_exit_2() -> Iterator[None]:
         sys.exit(130)
     except Exception as exc:  # a bug in readylint: one clear line, the trace only on request
         if os.environ.get("READYLINT_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         click.echo(
             f"readylint: internal error: {type(exc).__name__}: {exc} "

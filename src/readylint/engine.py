@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -287,6 +286,9 @@ def analyse_files(
     # big and small files; results are put back in input order.
     batch_count = min(total, jobs * 8)
     batches = [work[i::batch_count] for i in range(batch_count)]
+    # Imported here: small runs (pre-commit) never pay for multiprocessing.
+    from concurrent.futures import ProcessPoolExecutor
+
     results: list[FileResult | None] = [None] * total
     done = 0
     with ProcessPoolExecutor(
