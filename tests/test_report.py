@@ -303,7 +303,7 @@ def test_json_has_the_documented_shape():
     document = json.loads(rendered("json", make_result(findings, problems, errors)))
 
     assert list(document) == [
-        "tool", "version", "schema_version", "root", "findings", "problems", "internal_errors", "summary",
+        "tool", "version", "schema_version", "root", "findings", "problems", "internal_errors", "summary", "fixed",
     ]
     assert document["tool"] == "readylint"
     assert document["version"] == __version__
@@ -330,7 +330,9 @@ def test_json_has_the_documented_shape():
         "by_rule": {"RL101": 1, "RL201": 1},
         "by_severity": {"error": 1, "warning": 1, "info": 0},
         "exit_code": 2,
+        "baselined": 0,
     }
+    assert document["fixed"] == []
 
 
 def test_json_is_deterministic_indented_and_ends_with_a_newline():

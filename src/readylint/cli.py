@@ -15,7 +15,9 @@ from typing import Iterator, TextIO
 import click
 
 from readylint import __version__
+from readylint.baseline import BASELINE_FILENAME, Baseline, BaselineError
 from readylint.catalog import Catalog, CatalogError
+from readylint.changes import ChangesError
 from readylint.config import ConfigError, load_config
 from readylint.diagnostics import Severity
 from readylint.discovery import PathNotFound
@@ -39,7 +41,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 def _errors_exit_2() -> Iterator[None]:
     try:
         yield
-    except (ConfigError, CatalogError, PathNotFound, UserError) as exc:
+    except (ConfigError, CatalogError, PathNotFound, BaselineError, ChangesError, UserError) as exc:
         click.echo(f"readylint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
@@ -64,62 +66,94 @@ def main() -> None:
     """Production-readiness linter for backend code."""
 
 
+def _run_options(function):
+    """Options shared by `check` and `baseline`: what to lint, with which rules."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--select", multiple=True, metavar="RULES", help="Only these rules: codes, prefixes (RL1) or names; comma-separated. Replaces the configured selection."),
+        click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (added to the configured ignores)."),
+        click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (pyproject.toml, readylint.yaml)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: number of CPUs]."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.readylint_cache/, or $READYLINT_CACHE_DIR)."),
+        click.option("--force-exclude", is_flag=True, help="Apply excludes even to files named on the command line (for pre-commit)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _prepare(paths, select, ignore, config_path, jobs, no_cache, force_exclude, **extra):
+    targets = list(paths) or [Path(".")]
+    config = load_config(config_path, targets[0])
+    catalog = Catalog.load(extensions=config.extend_rules)
+    options = RunOptions(
+        paths=targets,
+        select=_split(select) if select else None,
+        ignore=_split(ignore),
+        jobs=jobs,
+        force_exclude=force_exclude,
+        no_cache=no_cache,
+        **extra,
+    )
+    return config, catalog, options
+
+
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_run_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE instead of stdout.")
-@click.option("--select", multiple=True, metavar="RULES", help="Only these rules: codes, prefixes (RL1) or names; comma-separated. Replaces the configured selection.")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (added to the configured ignores).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]), help="Lowest severity that makes the run fail [config: fail-on; default: warning].")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (pyproject.toml, readylint.yaml).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: number of CPUs].")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.readylint_cache/, or $READYLINT_CACHE_DIR).")
-@click.option("--force-exclude", is_flag=True, help="Apply excludes even to files named on the command line (for pre-commit).")
 @click.option("--strict-suppressions", is_flag=True, help="Report suppressions that name no rule or an unknown rule (RL003).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Hide findings recorded in this baseline file [config: baseline].")
+@click.option("--show-fixed", is_flag=True, help="With a baseline: list entries that no longer match any finding.")
+@click.option("--diff-base", metavar="REF", help="Only report findings on lines added or changed since this git ref.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings: no source lines, no summary, no progress.")
 @click.option("--statistics", is_flag=True, help="Add a table of findings per rule.")
-def check(
-    paths: tuple[Path, ...],
-    fmt: str,
-    output: Path | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    exit_zero: bool,
-    fail_on: str | None,
-    config_path: Path | None,
-    jobs: int | None,
-    no_cache: bool,
-    force_exclude: bool,
-    strict_suppressions: bool,
-    quiet: bool,
-    statistics: bool,
-) -> None:
+def check(fmt, output, exit_zero, fail_on, strict_suppressions, baseline_path, show_fixed, diff_base, quiet, statistics, **run_options) -> None:
     """Lint PATHS (default: the current directory)."""
     with _errors_exit_2():
-        targets = list(paths) or [Path(".")]
-        config = load_config(config_path, targets[0])
+        config, catalog, options = _prepare(strict_suppressions=strict_suppressions, diff_base=diff_base, **run_options)
         if fail_on:
             config.fail_on = Severity(fail_on)
-        catalog = Catalog.load(extensions=config.extend_rules)
-        options = RunOptions(
-            paths=targets,
-            select=_split(select) if select else None,
-            ignore=_split(ignore),
-            jobs=jobs,
-            force_exclude=force_exclude,
-            strict_suppressions=strict_suppressions,
-            no_cache=no_cache,
-        )
+        options.baseline = baseline_path or config.baseline
+        if show_fixed and not options.baseline:
+            raise UserError("--show-fixed needs a baseline (--baseline FILE or `baseline` in the configuration)")
         with _progress(enabled=not quiet) as on_progress:
             options.on_progress = on_progress
             result = run(config, catalog, options)
+        if not show_fixed:
+            result.fixed_baseline_entries = []
         with _open_output(output) as stream:
             render(fmt, result, catalog, stream, statistics=statistics, quiet=quiet,
                    color=False if output else None)
         for problem in result.internal_errors:
             click.echo(f"readylint: internal error on {problem.path}: {problem.reason}", err=True)
     sys.exit(0 if exit_zero and result.exit_code == 1 else result.exit_code)
+
+
+@main.command()
+@_run_options
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help=f"Baseline file to write [default: `baseline` from the configuration, else {BASELINE_FILENAME} at the project root].")
+def baseline(output, **run_options) -> None:
+    """Record today's findings, so `check --baseline` reports only new ones."""
+    with _errors_exit_2():
+        config, catalog, options = _prepare(**run_options)
+        with _progress(enabled=True) as on_progress:
+            options.on_progress = on_progress
+            result = run(config, catalog, options)
+        target = output or config.baseline or result.root / BASELINE_FILENAME
+        recorded = Baseline.from_findings(result.findings)
+        try:
+            recorded.write(target)
+        except OSError as exc:
+            raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+        click.echo(
+            f"Recorded {len(result.findings)} findings ({len(recorded.entries)} entries) in {target}; "
+            f"`readylint check --baseline {target}` now reports only new findings."
+        )
+        if result.internal_errors:
+            sys.exit(EXIT_ERROR)
 
 
 @contextmanager

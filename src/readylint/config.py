@@ -17,6 +17,7 @@ worse than a failed run.
     fail-on = "warning"                # lowest severity that fails the run
     respect-gitignore = true
     strict-suppressions = false        # report blanket or unknown suppressions (RL003)
+    baseline = ".readylint-baseline.json"  # hide findings recorded by `readylint baseline`
 
     [tool.readylint.rules.RL101]       # per-rule options, by code or name
     default-timeout = 10
@@ -62,6 +63,7 @@ class Config:
     fail_on: Severity = Severity.WARNING
     respect_gitignore: bool = True
     strict_suppressions: bool = False
+    baseline: Path | None = None
     # Rule code or name -> {option: value}; validated against the catalog by the engine.
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -95,6 +97,12 @@ def _bool(source: str, key: str, value: Any) -> bool:
     raise ConfigError(f"{source}: '{key}' must be true or false")
 
 
+def _path(source: str, key: str, value: Any) -> Path:
+    if isinstance(value, str) and value:
+        return Path(value)
+    raise ConfigError(f"{source}: '{key}' must be a file path")
+
+
 def _severity(source: str, key: str, value: Any) -> Severity:
     try:
         return Severity.parse(value)
@@ -126,6 +134,7 @@ KEYS = {
     "fail-on": ("fail_on", _severity),
     "respect-gitignore": ("respect_gitignore", _bool),
     "strict-suppressions": ("strict_suppressions", _bool),
+    "baseline": ("baseline", _path),
     "rules": ("rule_options", _rule_options),
 }
 
@@ -147,6 +156,8 @@ def config_from_mapping(data: dict[str, Any], path: Path, source: str) -> Config
         setattr(config, attribute, read(source, key, value))
     # Paths in the file are relative to the file, wherever readylint runs from.
     config.extend_rules = [(path.parent / p).resolve() for p in config.extend_rules]
+    if config.baseline is not None:
+        config.baseline = (path.parent / config.baseline).resolve()
     return config
 
 

@@ -78,6 +78,9 @@ class Finding:
     # fingerprint that survives edits elsewhere in the file.
     source_line: str = ""
     fingerprint: str = ""
+    # What the finding is about, without which occurrence it is: repeated
+    # identical findings in one file share it (baselines count them).
+    identity: str = ""
     # Set by a check when the finding has an identity better than its line's
     # text (a secret's hash, a function's qualified name).
     fingerprint_key: str | None = None
@@ -134,6 +137,10 @@ class RunResult:
     # Internal errors (a check that crashed on a file): the run went on, but
     # the exit code is 2 so nobody mistakes the result for complete.
     internal_errors: list[FileProblem] = field(default_factory=list)
+    # Findings hidden because the baseline lists them, and baseline entries
+    # that no longer match anything (fixed since), for --show-fixed.
+    baselined: int = 0
+    fixed_baseline_entries: list = field(default_factory=list)
 
     @property
     def failing_findings(self) -> list[Finding]:

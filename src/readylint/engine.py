@@ -17,11 +17,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from readylint.baseline import BASELINE_FILENAME, Baseline
 from readylint.cache import ResultCache, content_digest, run_key
 from readylint.catalog import Catalog, RuleSpec
 from readylint.checks import CHECKS, ENGINE_CODES
 from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_finding
 from readylint.config import Config, ConfigError, suggest
+from readylint.changes import changed_lines, on_changed_lines
 from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult, mask_secret, secret_digest
 from readylint.discovery import Candidate, PathMatcher, discover, find_root
 from readylint.sources import DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary
@@ -41,6 +43,8 @@ class RunOptions:
     force_exclude: bool = False
     strict_suppressions: bool = False
     no_cache: bool = False
+    diff_base: str | None = None  # report only findings on lines changed since this git ref
+    baseline: Path | None = None  # hide findings recorded in this baseline file
     on_progress: Callable[[int, int], None] | None = None  # (files done, files total)
 
 
@@ -317,6 +321,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         paths, root, extend_exclude=config.extend_exclude, respect_gitignore=config.respect_gitignore,
         force_exclude=options.force_exclude, **excludes,
     )
+    discovery.files = [c for c in discovery.files if not _is_baseline(c, options, config)]
     analyzer = FileAnalyzer(catalog, selection, config.max_file_size)
     work = [(candidate, False) for candidate in discovery.files]
     # Pre-commit passes only some files; project rules still need their
@@ -342,15 +347,31 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
     findings = apply_per_file_ignores(findings, config.per_file_ignores, catalog)
     findings.sort(key=lambda f: f.sort_key)
     assign_fingerprints(findings)
+    if options.diff_base:
+        findings = on_changed_lines(findings, changed_lines(root, options.diff_base))
+    checked = {r.path for r in results if r.analysed and not r.facts_only}
+    baselined, fixed = 0, []
+    if options.baseline:
+        findings, baselined, fixed = Baseline.load(options.baseline).split(findings, checked)
     problems = discovery.problems + [r.problem for r in results if r.problem and not r.facts_only]
     return RunResult(
         root=root,
         findings=findings,
         problems=sorted(problems, key=lambda p: p.path),
-        files_checked=sum(1 for r in results if r.analysed and not r.facts_only),
+        files_checked=len(checked),
         fail_on=config.fail_on,
         internal_errors=[e for r in results for e in r.internal_errors],
+        baselined=baselined,
+        fixed_baseline_entries=fixed,
     )
+
+
+def _is_baseline(candidate: Candidate, options: RunOptions, config: Config) -> bool:
+    """Baseline files quote findings (and suppression syntax): never lint them."""
+    if candidate.abs_path.name == BASELINE_FILENAME:
+        return True
+    configured = [p for p in (options.baseline, config.baseline) if p and p.name == candidate.abs_path.name]
+    return any(candidate.abs_path.resolve() == p.resolve() for p in configured)
 
 
 def _cache_key(catalog: Catalog, selection: Selection, config: Config) -> str:
@@ -453,7 +474,7 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     file, what the finding is about (its line's text with whitespace folded,
     or the check's own key, or a secret's hash) and which occurrence of that
     it is, never from the line number. Expects findings in sorted order."""
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[str, int] = {}
     for finding in findings:
         if finding.secret:
             identity = "secret:" + secret_digest(finding.secret)
@@ -461,8 +482,11 @@ def assign_fingerprints(findings: list[Finding]) -> None:
             identity = "key:" + finding.fingerprint_key
         else:
             identity = "line:" + WHITESPACE_RE.sub(" ", finding.source_line.strip())
-        slot = (finding.code, finding.path, identity)
-        occurrence = seen.get(slot, 0)
-        seen[slot] = occurrence + 1
-        digest = hashlib.sha256("\0".join([*slot, str(occurrence)]).encode("utf-8", "surrogatepass"))
-        finding.fingerprint = digest.hexdigest()[:20]
+        finding.identity = _digest(finding.code, finding.path, identity)
+        occurrence = seen.get(finding.identity, 0)
+        seen[finding.identity] = occurrence + 1
+        finding.fingerprint = _digest(finding.identity, str(occurrence))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]

@@ -92,18 +92,22 @@ class Summary:
     by_rule: dict[str, int]  # code -> findings, by code
     by_severity: dict[Severity, int]  # every severity, most severe first
     exit_code: int
+    baselined: int = 0  # findings hidden because the baseline lists them
+    fixed: int = 0  # baseline entries that no longer match (shown with --show-fixed)
 
     def sentence(self) -> str:
         """`Found 3 findings (2 errors, 1 warning) in 2 files; 120 files checked.`"""
-        checked = f"{plural(self.files_checked, 'file')} checked."
+        checked = f"{plural(self.files_checked, 'file')} checked"
+        if self.baselined:
+            checked += f", {plural(self.baselined, 'baselined finding')} hidden"
         if not self.findings:
-            return f"No findings; {checked}"
+            return f"No findings; {checked}."
         breakdown = ", ".join(
             plural(count, severity.value) for severity, count in self.by_severity.items() if count
         )
         return (
             f"Found {plural(self.findings, 'finding')} ({breakdown}) "
-            f"in {plural(self.files_with_findings, 'file')}; {checked}"
+            f"in {plural(self.files_with_findings, 'file')}; {checked}."
         )
 
 
@@ -117,4 +121,6 @@ def summarize(result: RunResult) -> Summary:
         by_rule=dict(sorted(by_rule.items())),
         by_severity={severity: by_severity[severity] for severity in SEVERITIES},
         exit_code=result.exit_code,
+        baselined=result.baselined,
+        fixed=sum(entry.count for entry in result.fixed_baseline_entries),
     )

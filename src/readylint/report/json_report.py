@@ -41,8 +41,12 @@ existing key bumps `schema_version`.
         "findings": 3,
         "by_rule": {"RL101": 3},         # by code
         "by_severity": {"error": 2, "warning": 1, "info": 0},
-        "exit_code": 1                   # the exit code of the run
-      }
+        "exit_code": 1,                  # the exit code of the run
+        "baselined": 0                   # findings hidden by the baseline
+      },
+      "fixed": [                         # with --show-fixed: baseline entries no longer found
+        {"code": "RL101", "path": "…", "count": 1, "message": "…"}
+      ]
     }
 
 Secret values a finding is about are never written; messages and source lines
@@ -81,7 +85,12 @@ def to_document(result: RunResult) -> dict[str, Any]:
             "by_rule": summary.by_rule,
             "by_severity": {severity.value: count for severity, count in summary.by_severity.items()},
             "exit_code": summary.exit_code,
+            "baselined": summary.baselined,
         },
+        "fixed": [
+            {"code": e.code, "path": e.path, "count": e.count, "message": e.message}
+            for e in result.fixed_baseline_entries
+        ],
     }
 
 

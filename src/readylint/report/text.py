@@ -72,6 +72,11 @@ def render(result: RunResult, stream: TextIO, *, color: bool, statistics: bool, 
     if quiet:
         return
     summary = summarize(result)
+    for entry in result.fixed_baseline_entries:
+        console.print(Text(f"fixed: {entry.path} {entry.code} ({entry.count}x) {printable(entry.message)}", style="green"))
+    if result.fixed_baseline_entries:
+        console.print(Text("Re-run `readylint baseline` to drop fixed entries from the baseline.", style="green"))
+        console.print()
     if statistics and result.findings:
         for row in _statistics(summary, result.findings):
             console.print(row)
