@@ -16,9 +16,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
-SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 # A binding that is not an import: a local variable, parameter, def or class.
 LOCAL = ""
@@ -37,6 +36,10 @@ class Scope:
     @property
     def is_class(self) -> bool:
         return isinstance(self.node, ast.ClassDef)
+
+    @property
+    def is_comprehension(self) -> bool:
+        return isinstance(self.node, COMPREHENSIONS)
 
     def bind(self, name: str, meaning: str) -> None:
         if name in self.global_names:
@@ -62,17 +65,20 @@ class QualifiedNames:
     def _build(self, node: ast.AST, parent: Scope | None) -> None:
         scope = Scope(node, parent)
         self.scopes[node] = scope
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(node, FUNCTIONS):
             for arg in _all_args(node.args):
                 scope.bind(arg.arg, LOCAL)
-        body = node.body if isinstance(node.body, list) else [node.body]
+        if isinstance(node, COMPREHENSIONS):
+            body = self._comprehension_body(node, scope)
+        else:
+            body = node.body if isinstance(node.body, list) else [node.body]
         pending: list[ast.AST] = list(body)
         while pending:
             child = pending.pop()
             self.scope_of[child] = scope
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 scope.bind(child.name, LOCAL)
-                # Decorators, defaults and bases are evaluated in this scope.
+                # Decorators, defaults, annotations and bases are evaluated in this scope.
                 pending.extend(child.decorator_list)
                 if isinstance(child, ast.ClassDef):
                     pending.extend(child.bases)
@@ -80,14 +86,50 @@ class QualifiedNames:
                 else:
                     pending.extend(child.args.defaults)
                     pending.extend(d for d in child.args.kw_defaults if d is not None)
+                    pending.extend(a.annotation for a in _all_args(child.args) if a.annotation)
+                    if child.returns:
+                        pending.append(child.returns)
                 self._build(child, scope)
                 continue
             if isinstance(child, ast.Lambda):
                 pending.extend(child.args.defaults)
+                pending.extend(d for d in child.args.kw_defaults if d is not None)
                 self._build(child, scope)
+                continue
+            if isinstance(child, COMPREHENSIONS):
+                # The first iterable is evaluated in the enclosing scope; the
+                # rest, targets included, in the comprehension's own scope.
+                pending.append(child.generators[0].iter)
+                self._build(child, scope)
+                continue
+            if isinstance(child, ast.NamedExpr) and scope.is_comprehension:
+                # `:=` in a comprehension binds in the enclosing function.
+                self._binding_scope(scope).bind(child.target.id, LOCAL)
+                self.scope_of[child.target] = scope
+                pending.append(child.value)
                 continue
             self._record_binding(child, scope)
             pending.extend(ast.iter_child_nodes(child))
+
+    @staticmethod
+    def _comprehension_body(node: ast.AST, scope: Scope) -> list[ast.AST]:
+        parts: list[ast.AST] = []
+        for index, generator in enumerate(node.generators):
+            parts.append(generator.target)
+            if index:
+                parts.append(generator.iter)
+            parts.extend(generator.ifs)
+        if isinstance(node, ast.DictComp):
+            parts += [node.key, node.value]
+        else:
+            parts.append(node.elt)
+        return parts
+
+    @staticmethod
+    def _binding_scope(scope: Scope) -> Scope:
+        while scope.is_comprehension and scope.parent is not None:
+            scope = scope.parent
+        return scope
 
     def _record_binding(self, node: ast.AST, scope: Scope) -> None:
         if isinstance(node, ast.Import):
