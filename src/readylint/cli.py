@@ -78,6 +78,9 @@ def main() -> None:
 @click.option("--strict-suppressions", is_flag=True, help="Report suppressions that name no rule or an unknown rule (RL003).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings: no source lines, no summary, no progress.")
 @click.option("--statistics", is_flag=True, help="Add a table of findings per rule.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also apply fixes that change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -93,6 +96,9 @@ def check(
     strict_suppressions: bool,
     quiet: bool,
     statistics: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
 ) -> None:
     """Lint PATHS (default: the current directory)."""
     with _errors_exit_2():
@@ -112,6 +118,19 @@ def check(
         with _progress(enabled=not quiet) as on_progress:
             options.on_progress = on_progress
             result = run(config, catalog, options)
+        if diff or fix:
+            from readylint.fix import fix_run
+
+            fixed = fix_run(result, config, catalog, options, unsafe=unsafe_fixes, write=not diff)
+            if diff:
+                for file_fix in fixed:
+                    click.echo(file_fix.diff(), nl=False)
+                click.echo(f"{sum(f.applied for f in fixed)} fixes would be applied to {len(fixed)} files", err=True)
+                sys.exit(1 if fixed else 0)
+            if fixed:
+                click.echo(f"fixed {sum(f.applied for f in fixed)} findings in {len(fixed)} files", err=True)
+                options.on_progress = None
+                result = run(config, catalog, options)
         with _open_output(output) as stream:
             render(fmt, result, catalog, stream, statistics=statistics, quiet=quiet,
                    color=False if output else None)

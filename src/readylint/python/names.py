@@ -181,6 +181,16 @@ class QualifiedNames:
             current = current.parent
         return None
 
+    def binding_scope(self, name: ast.Name) -> Scope | None:
+        """The scope whose local variable `name` is (None for imports and builtins)."""
+        current, first = self.scope_for(name), True
+        while current is not None:
+            if (first or not current.is_class) and name.id in current.bindings:
+                return current if current.bindings[name.id] == LOCAL else None
+            first = False
+            current = current.parent
+        return None
+
     def of(self, node: ast.AST, scope: Scope | None = None) -> str | None:
         """`rq.adapters.HTTPAdapter` -> 'requests.adapters.HTTPAdapter' when `rq` is an import."""
         parts: list[str] = []

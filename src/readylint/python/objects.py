@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from readylint.python.names import LOCAL, QualifiedNames, Scope
+from readylint.python.names import QualifiedNames
 
 # A binding we cannot follow: its value is not a creating call.
 UNKNOWN = None
@@ -48,7 +48,7 @@ class ObjectFlow:
         if isinstance(expr, ast.Call):
             return (expr,) if self.creates(expr) else None
         if isinstance(expr, ast.Name):
-            scope = self._binding_scope_of_use(expr)
+            scope = self.names.binding_scope(expr)
             values = self._names.get((scope.node, expr.id)) if scope else None
         elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
             owner = self._class_of_self(expr.value)
@@ -61,15 +61,6 @@ class ObjectFlow:
         if not values or any(value is UNKNOWN for value in values):
             return None
         return tuple(values)
-
-    def _binding_scope_of_use(self, name: ast.Name) -> Scope | None:
-        current, first = self.names.scope_for(name), True
-        while current is not None:
-            if (first or not current.is_class) and name.id in current.bindings:
-                return current if current.bindings[name.id] == LOCAL else None
-            first = False
-            current = current.parent
-        return None
 
     def _class_of_self(self, name: ast.Name) -> ast.ClassDef | None:
         """The class whose instance `name` is, when `name` is a method's `self`

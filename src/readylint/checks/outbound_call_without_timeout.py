@@ -1,0 +1,333 @@
+"""RL101 outbound-call-without-timeout: a network call that can wait forever.
+
+What counts as an outbound call, where its timeout goes and what the library
+does without one is data: `rules/RL101-outbound-call-without-timeout.yaml`.
+This module reads each call of the file once:
+
+- a catalogued call (`requests.get`, `psycopg2.connect`, `redis.Redis`): no
+  timeout where the library waits forever, or an explicit unbounded one;
+- a client's constructor (`httpx.Client(timeout=None)`): explicit unbounded
+  values, and long defaults when `max-default-seconds` is set;
+- a client's method (`session.get`), when `ObjectFlow` traces the receiver to
+  the client's constructor and neither the call nor the client sets a timeout.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from readylint.checks.base import Check
+from readylint.diagnostics import Applicability, Finding, Fix
+from readylint.python.calls import UNKNOWN, ArgumentSlot, add_keyword_edit, argument, is_constant, node_edit
+from readylint.python.names import QualifiedNames
+from readylint.python.objects import ObjectFlow
+from readylint.sources import FileKind, SourceFile
+
+FOREVER = "forever"
+CALLEE_DISPLAY_MAX = 60
+
+
+def _slot(data: dict[str, Any] | None) -> ArgumentSlot | None:
+    if not data:
+        return None
+    return ArgumentSlot(tuple(data.get("keywords") or ()), data.get("position"))
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What a library does about timeouts: its default and what means "none"."""
+
+    default: float | None  # seconds; None: waits forever
+    unbounded: tuple
+    hangs: str
+
+    @classmethod
+    def from_yaml(cls, entry: dict[str, Any]) -> "Behaviour":
+        default = entry.get("default", FOREVER)
+        return cls(None if default == FOREVER else float(default), tuple(entry.get("unbounded", [None])),
+                   str(entry.get("hangs", "the call can wait forever")))
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    timeout: ArgumentSlot
+    behaviour: Behaviour
+    dsn: tuple[ArgumentSlot, tuple[str, ...]] | None
+    configured_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    constructor_timeout: ArgumentSlot | None
+    methods: frozenset[str]
+    method_timeout: ArgumentSlot
+    behaviour: Behaviour
+
+
+@dataclass(frozen=True)
+class TimeoutObject:
+    parameters: tuple[str, ...]
+    bounds: frozenset[str]
+
+
+class OutboundCallWithoutTimeout(Check):
+    code = "RL101"
+    kinds = frozenset({FileKind.PYTHON})
+
+    def __init__(self, rule, options):
+        super().__init__(rule, options)
+        catalog = rule.catalog
+        self.calls: dict[str, CallSpec] = {}
+        for entry in catalog.get("calls", []):
+            dsn = entry.get("dsn")
+            spec = CallSpec(
+                timeout=_slot(entry["timeout"]),
+                behaviour=Behaviour.from_yaml(entry),
+                dsn=(_slot(dsn), tuple(dsn.get("markers", ()))) if dsn else None,
+                configured_by=tuple(entry.get("configured_by", ())),
+            )
+            self.calls.update(dict.fromkeys(entry["names"], spec))
+        self.clients: dict[str, ClientSpec] = {}
+        for entry in catalog.get("clients", []):
+            spec = ClientSpec(
+                constructor_timeout=_slot(entry.get("constructor_timeout")),
+                methods=frozenset(entry["methods"]),
+                method_timeout=_slot(entry["method_timeout"]),
+                behaviour=Behaviour.from_yaml(entry),
+            )
+            self.clients.update(dict.fromkeys(entry["factories"], spec))
+        self.timeout_objects = {
+            name: TimeoutObject(tuple(entry.get("parameters", ())), frozenset(entry["bounds"]))
+            for entry in catalog.get("timeout_objects", []) for name in entry["names"]
+        }
+        self.default_setting_methods = frozenset(catalog.get("default_setting_methods", ()))
+        self.client_methods = frozenset(m for spec in self.clients.values() for m in spec.methods)
+        modules = {name.split(".")[0] for name in [*self.calls, *self.clients]}
+        self.prefilter = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, modules))))
+        self.default_timeout = options.get("default-timeout", 10)
+        self.max_default = options.get("max-default-seconds")
+        self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
+
+    def applies_to(self, file: SourceFile) -> bool:
+        return file.python.tree is not None and bool(self.prefilter.search(file.text))
+
+    def check(self, file: SourceFile) -> Iterable[Finding]:
+        return ModuleAudit(self, file).findings()
+
+
+class ModuleAudit:
+    """One file: its names, its client objects, and the findings on its calls."""
+
+    def __init__(self, check: OutboundCallWithoutTimeout, file: SourceFile):
+        self.check = check
+        self.file = file
+        tree = file.python.tree
+        self.names = QualifiedNames(tree)
+        self.local_clients = self._local_client_classes(tree)
+        self.flow = ObjectFlow(tree, self.names, lambda call: self.client_of(call) is not None)
+        self.calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        self.preset = self._clients_given_a_default(tree)
+
+    # ------------------------------------------------------------ what is what
+
+    def client_of(self, call: ast.Call) -> ClientSpec | None:
+        """The client spec when `call` creates a client object."""
+        qualified = self.names.of(call.func)
+        if qualified in self.check.clients:
+            return self.check.clients[qualified]
+        if isinstance(call.func, ast.Name) and self.names.binding_scope(call.func) is not None:
+            return self.local_clients.get(call.func.id)
+        return None
+
+    def _local_client_classes(self, tree: ast.Module) -> dict[str, ClientSpec]:
+        """Module-level subclasses of a client, unless they set a default timeout
+        themselves (override `request`/`send`) or the user declared that they do."""
+        found = {}
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef) or self._declared(node.name):
+                continue
+            if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                   and item.name in self.check.default_setting_methods for item in node.body):
+                continue
+            for base in node.bases:
+                spec = self.check.clients.get(self.names.of(base) or "")
+                if spec is not None:
+                    found[node.name] = spec
+        return found
+
+    def _declared(self, dotted: str) -> bool:
+        last = dotted.rsplit(".", 1)[-1]
+        return any(dotted == name or last == name.rsplit(".", 1)[-1] for name in self.check.declared_sessions)
+
+    def _clients_given_a_default(self, tree: ast.Module) -> set[ast.Call]:
+        """Client objects configured after creation: a transport adapter mounted
+        (`s.mount("https://", TimeoutAdapter())`, any adapter but requests' own
+        HTTPAdapter, which sets no timeout) or a method replaced
+        (`s.request = functools.partial(s.request, timeout=5)`)."""
+        preset: set[ast.Call] = set()
+        for node in self.calls:
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "mount" and len(node.args) >= 2:
+                adapter = node.args[1]
+                plain = isinstance(adapter, ast.Call) and self.names.of(adapter.func) in (
+                    "requests.adapters.HTTPAdapter", "requests.HTTPAdapter")
+                if not plain:
+                    preset.update(self.flow.origins(node.func.value) or ())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Attribute) and target.attr in self.check.client_methods:
+                        preset.update(self.flow.origins(target.value) or ())
+        return preset
+
+    # ------------------------------------------------------------ judging
+
+    def findings(self) -> Iterable[Finding]:
+        for call in self.calls:
+            qualified = self.names.of(call.func)
+            if qualified in self.check.calls:
+                yield from self._judge_call(call, self.check.calls[qualified])
+            elif (client := self.client_of(call)) is not None and client.constructor_timeout:
+                yield from self._judge_constructor(call, client)
+            elif isinstance(call.func, ast.Attribute) and call.func.attr in self.check.client_methods:
+                yield from self._judge_method(call)
+
+    def _judge_call(self, call: ast.Call, spec: CallSpec) -> Iterable[Finding]:
+        if any(k.arg in spec.configured_by for k in call.keywords):
+            return
+        given = argument(call, spec.timeout)
+        if given is UNKNOWN:
+            return
+        if given is not None:
+            yield from self._unbounded(call, given, spec.timeout, spec.behaviour)
+            return
+        if spec.dsn and self._dsn_may_set(call, *spec.dsn):
+            return
+        yield from self._missing(call, spec.timeout, spec.behaviour)
+
+    def _judge_constructor(self, call: ast.Call, client: ClientSpec) -> Iterable[Finding]:
+        given = argument(call, client.constructor_timeout)
+        if given is UNKNOWN:
+            return
+        if given is not None:
+            yield from self._unbounded(call, given, client.constructor_timeout, client.behaviour)
+        elif client.behaviour.default is not None:
+            # A bounded default lives on the client: report it once, here.
+            yield from self._missing(call, client.constructor_timeout, client.behaviour)
+
+    def _judge_method(self, call: ast.Call) -> Iterable[Finding]:
+        origins = self.flow.origins(call.func.value)
+        if not origins:
+            return
+        clients = {self.client_of(origin) for origin in origins}
+        if len(clients) != 1:
+            return
+        client = clients.pop()
+        if client is None or call.func.attr not in client.methods:
+            return
+        given = argument(call, client.method_timeout)
+        if given is UNKNOWN:
+            return
+        if given is not None:
+            yield from self._unbounded(call, given, client.method_timeout, client.behaviour)
+            return
+        if client.behaviour.default is not None or any(self._has_default(o, client) for o in origins):
+            return
+        origin_lines = ", ".join(sorted({str(o.lineno) for o in origins}))
+        maker = _display(origins[0].func)
+        yield self._finding(
+            call, client.method_timeout,
+            f"`{_display(call.func)}(...)` has no `{client.method_timeout.keywords[0]}`, and the "
+            f"`{maker}()` it is called on (line {origin_lines}) sets none: {client.behaviour.hangs}; "
+            f"pass `{client.method_timeout.keywords[0]}=<seconds>`",
+        )
+
+    def _has_default(self, origin: ast.Call, client: ClientSpec) -> bool:
+        if origin in self.preset:
+            return True
+        return client.constructor_timeout is not None and argument(origin, client.constructor_timeout) is not None
+
+    def _missing(self, call: ast.Call, slot: ArgumentSlot, behaviour: Behaviour) -> Iterable[Finding]:
+        keyword = slot.keywords[0]
+        if behaviour.default is None:
+            yield self._finding(
+                call, slot,
+                f"{self._callee(call)} has no `{keyword}`: {behaviour.hangs}; pass `{keyword}=<seconds>`",
+            )
+        elif self.check.max_default is not None and behaviour.default > self.check.max_default:
+            yield self._finding(
+                call, slot,
+                f"{self._callee(call)} relies on the default timeout of {behaviour.default:g} s, over "
+                f"max-default-seconds ({self.check.max_default:g}); pass `{keyword}=<seconds>`",
+            )
+
+    def _unbounded(
+        self, call: ast.Call, given: ast.expr, slot: ArgumentSlot, behaviour: Behaviour
+    ) -> Iterable[Finding]:
+        literal = is_constant(given, behaviour.unbounded)
+        if not literal and not self._unbounded_object(given):
+            return
+        keyword = slot.keywords[0]
+        fix = None
+        if literal:
+            fix = Fix(Applicability.UNSAFE, (node_edit(self.file, given, str(self.check.default_timeout)),),
+                      f"replace `{ast.unparse(given)}` with {self.check.default_timeout} seconds")
+        yield self.check.finding_at(
+            self.file, call,
+            f"{self._callee(call)} passes `{keyword}={_display(given)}`, no timeout at all: "
+            f"{behaviour.hangs}; pass a number of seconds",
+            fix=fix,
+        )
+
+    def _unbounded_object(self, node: ast.expr) -> bool:
+        """`aiohttp.ClientTimeout(total=None)`, `httpx.Timeout(None)`: no bound on reading."""
+        if not isinstance(node, ast.Call):
+            return False
+        spec = self.check.timeout_objects.get(self.names.of(node.func) or "")
+        if spec is None:
+            return False
+        for index, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                return False
+            if index < len(spec.parameters) and spec.parameters[index] in spec.bounds and not is_constant(arg, (None,)):
+                return False
+        for keyword in node.keywords:
+            if keyword.arg is None or (keyword.arg in spec.bounds and not is_constant(keyword.value, (None,))):
+                return False
+        return True
+
+    @staticmethod
+    def _dsn_may_set(call: ast.Call, slot: ArgumentSlot, markers: tuple[str, ...]) -> bool:
+        """Does a connection string passed to `call` set the timeout, or might it?"""
+        dsn = argument(call, slot)
+        if dsn is None:
+            return False
+        if isinstance(dsn, ast.Constant) and isinstance(dsn.value, str):
+            return any(marker in dsn.value for marker in markers)
+        if isinstance(dsn, ast.JoinedStr):
+            literal = "".join(v.value for v in dsn.values if isinstance(v, ast.Constant))
+            if any(marker in literal for marker in markers):
+                return True
+            # A DSN composed here ("host={h} dbname={d}") shows all its keys;
+            # an f-string that only wraps a variable may hide them.
+            return not ("=" in literal or "://" in literal)
+        return True  # a variable or a call: cannot read it
+
+    def _callee(self, call: ast.Call) -> str:
+        """"`rq.get(...)`", plus what it resolves to when the text does not say it."""
+        text, qualified = _display(call.func), self.names.of(call.func)
+        return f"`{text}(...)`" + (f" (`{qualified}`)" if qualified and qualified != text else "")
+
+    def _finding(self, call: ast.Call, slot: ArgumentSlot, message: str) -> Finding:
+        keyword = slot.keywords[0]
+        edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout))
+        fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={self.check.default_timeout}`") if edit else None
+        return self.check.finding_at(self.file, call, message, fix=fix)
+
+
+def _display(node: ast.AST) -> str:
+    """Source text of a callee or value, shortened for a message."""
+    text = ast.unparse(node)
+    return text if len(text) <= CALLEE_DISPLAY_MAX else text[: CALLEE_DISPLAY_MAX - 1] + "…"
