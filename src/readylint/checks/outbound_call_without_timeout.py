@@ -144,13 +144,15 @@ class ModuleAudit:
 
     def _local_client_classes(self, tree: ast.Module) -> dict[str, ClientSpec]:
         """Module-level subclasses of a client, unless they set a default timeout
-        themselves (override `request`/`send`) or the user declared that they do."""
+        themselves (an override of `request`/`send` that handles `timeout`) or
+        the user declared that they do."""
         found = {}
         for node in tree.body:
             if not isinstance(node, ast.ClassDef) or self._declared(node.name):
                 continue
             if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                   and item.name in self.check.default_setting_methods for item in node.body):
+                   and item.name in self.check.default_setting_methods and _mentions_timeout(item)
+                   for item in node.body):
                 continue
             for base in node.bases:
                 spec = self.check.clients.get(self.names.of(base) or "")
@@ -325,6 +327,16 @@ class ModuleAudit:
         edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout))
         fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={self.check.default_timeout}`") if edit else None
         return self.check.finding_at(self.file, call, message, fix=fix)
+
+
+def _mentions_timeout(node: ast.AST) -> bool:
+    """Does this code handle a timeout at all: a name, attribute, argument or string with it?"""
+    for child in ast.walk(node):
+        text = (getattr(child, "id", None) or getattr(child, "attr", None) or getattr(child, "arg", None)
+                or (child.value if isinstance(child, ast.Constant) and isinstance(child.value, str) else ""))
+        if "timeout" in str(text).lower():
+            return True
+    return False
 
 
 def _display(node: ast.AST) -> str:
