@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable
 
 from readylint.checks.base import Check
@@ -105,8 +106,10 @@ class OutboundCallWithoutTimeout(Check):
         }
         self.default_setting_methods = frozenset(catalog.get("default_setting_methods", ()))
         self.client_methods = frozenset(m for spec in self.clients.values() for m in spec.methods)
-        modules = {name.split(".")[0] for name in [*self.calls, *self.clients]}
-        self.prefilter = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, modules))))
+        # Only an imported name resolves to a catalogued call: a file that
+        # imports none of these modules has nothing to report.
+        modules = "|".join(sorted({re.escape(name.split(".")[0]) for name in [*self.calls, *self.clients]}))
+        self.prefilter = re.compile(r"^[ \t]*(?:import|from)[ \t][^\n]*\b(?:%s)\b" % modules, re.MULTILINE)
         self.default_timeout = options.get("default-timeout", 10)
         self.max_default = options.get("max-default-seconds")
         self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
@@ -127,9 +130,26 @@ class ModuleAudit:
         tree = file.python.tree
         self.names = QualifiedNames(tree)
         self.local_clients = self._local_client_classes(tree)
-        self.flow = ObjectFlow(tree, self.names, lambda call: self.client_of(call) is not None)
-        self.calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
-        self.preset = self._clients_given_a_default(tree)
+        self.calls: list[ast.Call] = []
+        self.method_assignments: list[ast.Attribute] = []  # `x.request = ...`
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, ast.Assign):
+                self.method_assignments += [
+                    t for t in node.targets
+                    if isinstance(t, ast.Attribute) and t.attr in check.client_methods
+                ]
+
+    @cached_property
+    def creates_clients(self) -> bool:
+        return any(self.client_of(call) is not None for call in self.calls)
+
+    @cached_property
+    def flow(self) -> ObjectFlow:
+        # Built only for files that create a client: most files that import
+        # requests call its functions and never make a Session.
+        return ObjectFlow(self.file.python.tree, self.names, lambda call: self.client_of(call) is not None)
 
     # ------------------------------------------------------------ what is what
 
@@ -164,7 +184,8 @@ class ModuleAudit:
         last = dotted.rsplit(".", 1)[-1]
         return any(dotted == name or last == name.rsplit(".", 1)[-1] for name in self.check.declared_sessions)
 
-    def _clients_given_a_default(self, tree: ast.Module) -> set[ast.Call]:
+    @cached_property
+    def preset(self) -> set[ast.Call]:
         """Client objects configured after creation: a transport adapter mounted
         (`s.mount("https://", TimeoutAdapter())`, any adapter but requests' own
         HTTPAdapter, which sets no timeout) or a method replaced
@@ -177,11 +198,8 @@ class ModuleAudit:
                     "requests.adapters.HTTPAdapter", "requests.HTTPAdapter")
                 if not plain:
                     preset.update(self.flow.origins(node.func.value) or ())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Attribute) and target.attr in self.check.client_methods:
-                        preset.update(self.flow.origins(target.value) or ())
+        for target in self.method_assignments:
+            preset.update(self.flow.origins(target.value) or ())
         return preset
 
     # ------------------------------------------------------------ judging
@@ -220,6 +238,8 @@ class ModuleAudit:
             yield from self._missing(call, client.constructor_timeout, client.behaviour)
 
     def _judge_method(self, call: ast.Call) -> Iterable[Finding]:
+        if not self.creates_clients:
+            return
         origins = self.flow.origins(call.func.value)
         if not origins:
             return

@@ -78,13 +78,14 @@ class ObjectFlow:
     # -------------------------------------------------------------- building
 
     def _collect(self, tree: ast.Module) -> None:
+        # One breadth-first walk: an assignment is visited before its targets,
+        # so a target's creating call is known when the target is bound.
         created: dict[int, ast.Call] = {}  # id(Name or Attribute target) -> creating call
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign):
                 value = self._creating(node.value)
-                for target in node.targets:
-                    if value is not None and isinstance(target, (ast.Name, ast.Attribute)):
-                        created[id(target)] = value
+                if value is not None:
+                    created.update((id(target), value) for target in node.targets)
             elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
                 value = self._creating(node.value)
                 if value is not None:
@@ -93,16 +94,14 @@ class ObjectFlow:
                 value = self._creating(node.context_expr)
                 if value is not None:
                     created[id(node.optional_vars)] = value
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._note_method(node)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 self._bind_name(node, created.get(id(node)))
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 self._bind_attribute(node, created.get(id(node)))
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self._bind_other(node, node.name)
                 if not isinstance(node, ast.ClassDef):
+                    self._note_method(node)
                     for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
                                 node.args.vararg, node.args.kwarg]:
                         if arg is not None:
