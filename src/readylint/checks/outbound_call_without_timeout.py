@@ -28,6 +28,10 @@ from readylint.python.objects import ObjectFlow
 from readylint.sources import FileKind, SourceFile
 
 FOREVER = "forever"
+# No timeout of its own: the process's global socket timeout applies, which is
+# none unless someone calls socket.setdefaulttimeout.
+SOCKET_DEFAULT = "socket-default"
+SETS_SOCKET_DEFAULT = "socket.setdefaulttimeout"
 CALLEE_DISPLAY_MAX = 60
 
 
@@ -44,12 +48,17 @@ class Behaviour:
     default: float | None  # seconds; None: waits forever
     unbounded: tuple
     hangs: str
+    socket_default: bool = False  # waits as long as the global socket timeout says
 
     @classmethod
     def from_yaml(cls, entry: dict[str, Any]) -> "Behaviour":
         default = entry.get("default", FOREVER)
-        return cls(None if default == FOREVER else float(default), tuple(entry.get("unbounded", [None])),
-                   str(entry.get("hangs", "the call can wait forever")))
+        return cls(
+            None if default in (FOREVER, SOCKET_DEFAULT) else float(default),
+            tuple(entry.get("unbounded", [None])),
+            str(entry.get("hangs", "the call can wait forever")),
+            socket_default=default == SOCKET_DEFAULT,
+        )
 
 
 @dataclass(frozen=True)
@@ -104,7 +113,6 @@ class OutboundCallWithoutTimeout(Check):
             name: TimeoutObject(tuple(entry.get("parameters", ())), frozenset(entry["bounds"]))
             for entry in catalog.get("timeout_objects", []) for name in entry["names"]
         }
-        self.default_setting_methods = frozenset(catalog.get("default_setting_methods", ()))
         self.client_methods = frozenset(m for spec in self.clients.values() for m in spec.methods)
         # Only an imported name resolves to a catalogued call: a file that
         # imports none of these modules has nothing to report.
@@ -142,6 +150,18 @@ class ModuleAudit:
                 ]
 
     @cached_property
+    def sets_socket_default(self) -> bool:
+        """The module sets the global socket timeout (`socket.setdefaulttimeout(15)`,
+        often in a decorator around the calls), which bounds calls without their own."""
+        return any(
+            self.names.of(call.func) == SETS_SOCKET_DEFAULT and call.args and not is_constant(call.args[0], (None,))
+            for call in self.calls
+        )
+
+    def waits_forever(self, behaviour: Behaviour) -> bool:
+        return behaviour.default is None and not (behaviour.socket_default and self.sets_socket_default)
+
+    @cached_property
     def creates_clients(self) -> bool:
         return any(self.client_of(call) is not None for call in self.calls)
 
@@ -163,16 +183,14 @@ class ModuleAudit:
         return None
 
     def _local_client_classes(self, tree: ast.Module) -> dict[str, ClientSpec]:
-        """Module-level subclasses of a client, unless they set a default timeout
-        themselves (an override of `request`/`send` that handles `timeout`) or
-        the user declared that they do."""
+        """Module-level subclasses of a client, unless they may set a default
+        timeout themselves (their code handles `timeout` or mounts an adapter)
+        or the user declared that they do."""
         found = {}
         for node in tree.body:
             if not isinstance(node, ast.ClassDef) or self._declared(node.name):
                 continue
-            if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                   and item.name in self.check.default_setting_methods and _mentions_timeout(item)
-                   for item in node.body):
+            if _mentions_timeout(node) or _mounts_adapter(node):
                 continue
             for base in node.bases:
                 spec = self.check.clients.get(self.names.of(base) or "")
@@ -255,7 +273,7 @@ class ModuleAudit:
         if given is not None:
             yield from self._unbounded(call, given, client.method_timeout, client.behaviour)
             return
-        if client.behaviour.default is not None or any(self._has_default(o, client) for o in origins):
+        if not self.waits_forever(client.behaviour) or any(self._has_default(o, client) for o in origins):
             return
         origin_lines = ", ".join(sorted({str(o.lineno) for o in origins}))
         maker = _display(origins[0].func)
@@ -273,7 +291,7 @@ class ModuleAudit:
 
     def _missing(self, call: ast.Call, slot: ArgumentSlot, behaviour: Behaviour) -> Iterable[Finding]:
         keyword = slot.keywords[0]
-        if behaviour.default is None:
+        if self.waits_forever(behaviour):
             yield self._finding(
                 call, slot,
                 f"{self._callee(call)} has no `{keyword}`: {behaviour.hangs}; pass `{keyword}=<seconds>`",
@@ -357,6 +375,13 @@ def _mentions_timeout(node: ast.AST) -> bool:
         if "timeout" in str(text).lower():
             return True
     return False
+
+
+def _mounts_adapter(node: ast.AST) -> bool:
+    return any(
+        isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "mount"
+        for child in ast.walk(node)
+    )
 
 
 def _display(node: ast.AST) -> str:
