@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from readylint.cli import main
-from readylint.diagnostics import Applicability, Edit, Fix, Position
-from readylint.fix import apply_fixes
+from readylint.diagnostics import Applicability, Edit, Finding, Fix, Position, Severity
+from readylint.fix import MAX_PASSES, apply_fixes, fix_text
 from readylint.python.calls import add_keyword_edit
 from readylint.sources import SourceFile
 
@@ -135,3 +135,52 @@ def test_fix_uses_the_configured_default_timeout_and_keeps_crlf(tmp_path: Path):
     target.write_bytes(FLAGGED.replace("\n", "\r\n").encode())
     CliRunner().invoke(main, ["check", str(target), "--fix", "--unsafe-fixes", "-q"])
     assert target.read_bytes() == FLAGGED.replace("get(url)", "get(url, timeout=3)").replace("\n", "\r\n").encode()
+
+
+class AppendingAnalyzer:
+    """Stands in for FileAnalyzer: one fix per pass, appending `suffix` to line 1,
+    until the line ends with `stop` (None: never stops)."""
+
+    def __init__(self, suffix: str, stop: str | None):
+        self.suffix, self.stop = suffix, stop
+
+    def analyse_source(self, source, result):
+        first = source.line(1)
+        if self.stop is not None and first.endswith(self.stop):
+            result.findings = []
+            return result
+        end = Position(1, len(first) + 1)
+        finding = lint_finding(Fix(Applicability.SAFE, (Edit(end, end, self.suffix),)))
+        result.findings = [finding]
+        return result
+
+
+def lint_finding(fix: Fix):
+    return Finding("RL101", "outbound-call-without-timeout", Severity.ERROR, "x.py", 1, 1, 1, 1, "m", fix=fix)
+
+
+def test_fix_text_reruns_until_stable():
+    analyzer = AppendingAnalyzer("9", stop="9999")
+    text, applied = fix_text(analyzer, "x.py", "x = 9\n", unsafe=False)
+    assert (text, applied) == ("x = 9999\n", 3)
+
+
+def test_fix_text_stops_after_max_passes():
+    text, applied = fix_text(AppendingAnalyzer("9", stop=None), "x.py", "x = 9\n", unsafe=False)
+    assert applied == MAX_PASSES and text == "x = 9" + "9" * MAX_PASSES + "\n"
+
+
+def test_fix_text_throws_away_a_pass_that_breaks_the_file():
+    text, applied = fix_text(AppendingAnalyzer(" +", stop=None), "x.py", "x = 0\n", unsafe=False)
+    assert (text, applied) == ("x = 0\n", 0)
+
+
+def test_fix_text_applies_unsafe_fixes_only_when_allowed():
+    class Unsafe(AppendingAnalyzer):
+        def analyse_source(self, source, result):
+            result = super().analyse_source(source, result)
+            result.findings = [lint_finding(Fix(Applicability.UNSAFE, f.fix.edits)) for f in result.findings]
+            return result
+
+    assert fix_text(Unsafe("9", stop="99"), "x.py", "x = 9\n", unsafe=False) == ("x = 9\n", 0)
+    assert fix_text(Unsafe("9", stop="99"), "x.py", "x = 9\n", unsafe=True) == ("x = 99\n", 1)

@@ -120,6 +120,10 @@ class OutboundCallWithoutTimeout(Check):
         self.prefilter = re.compile(r"^[ \t]*(?:import|from)[ \t][^\n]*\b(?:%s)\b" % modules, re.MULTILINE)
         self.default_timeout = options.get("default-timeout", 10)
         self.max_default = options.get("max-default-seconds")
+        if self.max_default is not None and (
+            isinstance(self.max_default, bool) or not isinstance(self.max_default, (int, float))
+        ):
+            raise ValueError(f"RL101 option max-default-seconds must be a number of seconds, got {self.max_default!r}")
         self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
 
     def applies_to(self, file: SourceFile) -> bool:
