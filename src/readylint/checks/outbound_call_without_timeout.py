@@ -41,6 +41,17 @@ def _slot(data: dict[str, Any] | None) -> ArgumentSlot | None:
     return ArgumentSlot(tuple(data.get("keywords") or ()), data.get("position"))
 
 
+def _require(entry: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A catalog entry (shipped or from a user's `extend-rules`) with the keys the check needs."""
+    missing = [key for key in keys if not isinstance(entry, dict) or not entry.get(key)]
+    if missing:
+        raise ValueError(f"RL101 catalog: {where} needs {', '.join(repr(k) for k in missing)} (got {entry!r})")
+    slots = [entry[k] for k in ("timeout", "method_timeout", "constructor_timeout") if k in entry]
+    if any(not isinstance(s, dict) or not (s.get("keywords") or s.get("position") is not None) for s in slots):
+        raise ValueError(f"RL101 catalog: {where}: a timeout needs 'keywords' or 'position' (got {entry!r})")
+    return entry
+
+
 @dataclass(frozen=True)
 class Behaviour:
     """What a library does about timeouts: its default and what means "none"."""
@@ -91,7 +102,8 @@ class OutboundCallWithoutTimeout(Check):
         super().__init__(rule, options)
         catalog = rule.catalog
         self.calls: dict[str, CallSpec] = {}
-        for entry in catalog.get("calls", []):
+        for index, entry in enumerate(catalog.get("calls", [])):
+            entry = _require(entry, f"calls[{index}]", ("names", "timeout"))
             dsn = entry.get("dsn")
             spec = CallSpec(
                 timeout=_slot(entry["timeout"]),
@@ -101,7 +113,8 @@ class OutboundCallWithoutTimeout(Check):
             )
             self.calls.update(dict.fromkeys(entry["names"], spec))
         self.clients: dict[str, ClientSpec] = {}
-        for entry in catalog.get("clients", []):
+        for index, entry in enumerate(catalog.get("clients", [])):
+            entry = _require(entry, f"clients[{index}]", ("factories", "methods", "method_timeout"))
             spec = ClientSpec(
                 constructor_timeout=_slot(entry.get("constructor_timeout")),
                 methods=frozenset(entry["methods"]),
@@ -283,9 +296,9 @@ class ModuleAudit:
         maker = _display(origins[0].func)
         yield self._finding(
             call, client.method_timeout,
-            f"`{_display(call.func)}(...)` has no `{client.method_timeout.keywords[0]}`, and the "
+            f"`{_display(call.func)}(...)` has no `{client.method_timeout.label}`, and the "
             f"`{maker}()` it is called on (line {origin_lines}) sets none: {client.behaviour.hangs}; "
-            f"pass `{client.method_timeout.keywords[0]}=<seconds>`",
+            f"{_remedy(client.method_timeout)}",
         )
 
     def _has_default(self, origin: ast.Call, client: ClientSpec) -> bool:
@@ -294,17 +307,17 @@ class ModuleAudit:
         return client.constructor_timeout is not None and argument(origin, client.constructor_timeout) is not None
 
     def _missing(self, call: ast.Call, slot: ArgumentSlot, behaviour: Behaviour) -> Iterable[Finding]:
-        keyword = slot.keywords[0]
+        keyword = slot.label
         if self.waits_forever(behaviour):
             yield self._finding(
                 call, slot,
-                f"{self._callee(call)} has no `{keyword}`: {behaviour.hangs}; pass `{keyword}=<seconds>`",
+                f"{self._callee(call)} has no `{keyword}`: {behaviour.hangs}; {_remedy(slot)}",
             )
         elif self.check.max_default is not None and behaviour.default > self.check.max_default:
             yield self._finding(
                 call, slot,
                 f"{self._callee(call)} relies on the default timeout of {behaviour.default:g} s, over "
-                f"max-default-seconds ({self.check.max_default:g}); pass `{keyword}=<seconds>`",
+                f"max-default-seconds ({self.check.max_default:g}); {_remedy(slot)}",
             )
 
     def _unbounded(
@@ -313,7 +326,7 @@ class ModuleAudit:
         literal = is_constant(given, behaviour.unbounded)
         if not literal and not self._unbounded_object(given):
             return
-        keyword = slot.keywords[0]
+        keyword = slot.label
         fix = None
         if literal:
             fix = Fix(Applicability.UNSAFE, (node_edit(self.file, given, str(self.check.default_timeout)),),
@@ -365,8 +378,9 @@ class ModuleAudit:
         return f"`{text}(...)`" + (f" (`{qualified}`)" if qualified and qualified != text else "")
 
     def _finding(self, call: ast.Call, slot: ArgumentSlot, message: str) -> Finding:
-        keyword = slot.keywords[0]
-        edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout))
+        """A finding on a call that lacks its timeout, with the fix that adds it by keyword."""
+        keyword = slot.label
+        edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout)) if slot.keywords else None
         fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={self.check.default_timeout}`") if edit else None
         return self.check.finding_at(self.file, call, message, fix=fix)
 
@@ -379,6 +393,10 @@ def _mentions_timeout(node: ast.AST) -> bool:
         if "timeout" in str(text).lower():
             return True
     return False
+
+
+def _remedy(slot: ArgumentSlot) -> str:
+    return f"pass `{slot.keywords[0]}=<seconds>`" if slot.keywords else f"pass a timeout as {slot.label}"
 
 
 def _mounts_adapter(node: ast.AST) -> bool:

@@ -27,6 +27,11 @@ class ArgumentSlot:
     keywords: tuple[str, ...]
     position: int | None = None
 
+    @property
+    def label(self) -> str:
+        """How a message names the parameter: its keyword, else its position."""
+        return self.keywords[0] if self.keywords else f"argument {self.position + 1}"
+
 
 class Unknown:
     """The argument may be passed, but we cannot see it (`**kwargs`, `*args`)."""
