@@ -138,6 +138,7 @@ class OutboundCallWithoutTimeout(Check):
         ):
             raise ValueError(f"RL101 option max-default-seconds must be a number of seconds, got {self.max_default!r}")
         self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
+        self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
 
     def applies_to(self, file: SourceFile) -> bool:
         return file.python.tree is not None and bool(self.prefilter.search(file.text))
@@ -176,7 +177,8 @@ class ModuleAudit:
         )
 
     def waits_forever(self, behaviour: Behaviour) -> bool:
-        return behaviour.default is None and not (behaviour.socket_default and self.sets_socket_default)
+        bounded_by_socket_default = self.check.socket_default_set or self.sets_socket_default
+        return behaviour.default is None and not (behaviour.socket_default and bounded_by_socket_default)
 
     @cached_property
     def creates_clients(self) -> bool:
@@ -313,7 +315,7 @@ class ModuleAudit:
                 call, slot,
                 f"{self._callee(call)} has no `{keyword}`: {behaviour.hangs}; {_remedy(slot)}",
             )
-        elif self.check.max_default is not None and behaviour.default > self.check.max_default:
+        elif None not in (self.check.max_default, behaviour.default) and behaviour.default > self.check.max_default:
             yield self._finding(
                 call, slot,
                 f"{self._callee(call)} relies on the default timeout of {behaviour.default:g} s, over "
