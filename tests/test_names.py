@@ -201,3 +201,33 @@ def test_decorators_and_defaults_resolve_in_the_enclosing_scope():
     )
     assert found[5] == "functools.lru_cache"
     assert found[6] == "requests.Session"
+
+
+def test_global_in_a_nested_function_skips_the_enclosing_function():
+    found = call_names(
+        """
+        import requests
+
+        def outer(requests):
+            def inner():
+                global requests
+                requests.get(u)
+            return inner
+        """
+    )
+    assert found[7] == "requests.get"
+
+
+def test_nonlocal_refers_to_the_enclosing_function():
+    found = call_names(
+        """
+        import requests
+
+        def outer(requests):
+            def inner():
+                nonlocal requests
+                requests.get(u)
+            return inner
+        """
+    )
+    assert found[7] is None

@@ -135,3 +135,22 @@ def test_two_creating_assignments_give_both_origins():
         """
     )
     assert found == {9: [6, 8]}
+
+
+def test_nonlocal_rebinding_makes_the_origin_unknown():
+    found = receivers(
+        """
+        import requests
+
+        def handler(url, cache):
+            s = requests.Session()
+
+            def swap():
+                nonlocal s
+                s = cache
+
+            swap()
+            s.get(url)
+        """
+    )
+    assert found == {12: None}

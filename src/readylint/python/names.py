@@ -31,7 +31,10 @@ class Scope:
     # both imported and assigned in one scope is LOCAL: we cannot tell which
     # binding a use sees without flow analysis, and silence beats a guess.
     bindings: dict[str, str] = field(default_factory=dict)
+    # Names declared `global` (bound in the module) or `nonlocal` (bound in an
+    # enclosing function) here: assignments in this scope do not bind them here.
     global_names: set[str] = field(default_factory=set)
+    nonlocal_names: set[str] = field(default_factory=set)
 
     @property
     def is_class(self) -> bool:
@@ -42,7 +45,7 @@ class Scope:
         return isinstance(self.node, COMPREHENSIONS)
 
     def bind(self, name: str, meaning: str) -> None:
-        if name in self.global_names:
+        if name in self.global_names or name in self.nonlocal_names:
             return
         previous = self.bindings.get(name)
         if previous is None or previous == meaning:
@@ -149,7 +152,8 @@ class QualifiedNames:
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             scope.bind(node.id, LOCAL)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            scope.global_names.update(node.names)
+            declared = scope.global_names if isinstance(node, ast.Global) else scope.nonlocal_names
+            declared.update(node.names)
             for name in node.names:
                 scope.bindings.pop(name, None)
         elif isinstance(node, ast.ExceptHandler) and node.name:
@@ -172,6 +176,7 @@ class QualifiedNames:
 
     def lookup(self, name: str, scope: Scope | None) -> str | None:
         """What `name` means in `scope`: a qualified name, LOCAL, or None (unbound: a builtin)."""
+        scope = self.declaring_scope(name, scope)
         current, first = scope, True
         while current is not None:
             # Class bodies are not visible from functions nested in them.
@@ -181,9 +186,17 @@ class QualifiedNames:
             current = current.parent
         return None
 
+    @staticmethod
+    def declaring_scope(name: str, scope: Scope | None) -> Scope | None:
+        """Where a lookup of `name` starts: the module for a name declared `global`."""
+        if scope is not None and name in scope.global_names:
+            while scope.parent is not None:
+                scope = scope.parent
+        return scope
+
     def binding_scope(self, name: ast.Name) -> Scope | None:
         """The scope whose local variable `name` is (None for imports and builtins)."""
-        current, first = self.scope_for(name), True
+        current, first = self.declaring_scope(name.id, self.scope_for(name)), True
         while current is not None:
             if (first or not current.is_class) and name.id in current.bindings:
                 return current if current.bindings[name.id] == LOCAL else None

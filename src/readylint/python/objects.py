@@ -130,10 +130,11 @@ class ObjectFlow:
             return
         while scope.is_comprehension and scope.parent is not None and name.id not in scope.bindings:
             scope = scope.parent  # `:=` inside a comprehension binds outside it
-        if name.id in scope.global_names:
-            while scope.parent is not None:
-                scope = scope.parent
-            value = UNKNOWN  # rebound from a function: the module's binding is no longer one call
+        if name.id in scope.global_names or name.id in scope.nonlocal_names:
+            # Rebound from a nested scope: the binding it names is no longer one call.
+            owner = self.names.binding_scope(name) if name.id in scope.nonlocal_names else None
+            scope = owner or self.names.declaring_scope(name.id, scope)
+            value = UNKNOWN
         self._names.setdefault((scope.node, name.id), []).append(value)
 
     def _bind_other(self, node: ast.AST, name: str) -> None:
