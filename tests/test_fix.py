@@ -175,6 +175,24 @@ def test_fix_text_throws_away_a_pass_that_breaks_the_file():
     assert (text, applied) == ("x = 0\n", 0)
 
 
+class TwoFixesOneBroken:
+    """One fix that breaks the file, one that does not, in the same pass."""
+
+    def analyse_source(self, source, result):
+        if "y = 2" in source.text:
+            result.findings = []
+            return result
+        broken = Fix(Applicability.SAFE, (Edit(Position(1, 1), Position(1, 1), "("),))
+        good = Fix(Applicability.SAFE, (Edit(Position(2, 1), Position(2, 1), "y = 2\n"),))
+        result.findings = [lint_finding(broken), lint_finding(good)]
+        return result
+
+
+def test_a_broken_fix_does_not_hold_back_the_good_ones():
+    text, applied = fix_text(TwoFixesOneBroken(), "x.py", "x = 0\n", unsafe=False)
+    assert (text, applied) == ("x = 0\ny = 2\n", 1)
+
+
 def test_fix_text_applies_unsafe_fixes_only_when_allowed():
     class Unsafe(AppendingAnalyzer):
         def analyse_source(self, source, result):

@@ -4,8 +4,8 @@ A finding may carry a Fix: one or more Edits that apply together. Per file,
 fixes are applied in one pass when their edits do not overlap (a fix that
 overlaps one already taken waits for the next pass); the file is then
 checked again, in memory, because one fix can make another possible or
-unnecessary, until nothing changes or `MAX_PASSES` is reached. A pass whose
-result no longer parses is thrown away: a fix must never break a file.
+unnecessary, until nothing changes or `MAX_PASSES` is reached. A fix whose
+result no longer parses is never applied: a fix must never break a file.
 Safe fixes keep behaviour and are applied by `--fix`; unsafe ones (adding a
 timeout changes what happens when the server is slow) also need
 `--unsafe-fixes`. `--diff` shows the result as a unified diff and writes nothing.
@@ -90,10 +90,23 @@ def fix_text(
         if not fixes:
             break
         new_text, count = apply_fixes(text, fixes)
-        if not count or new_text == text or not _still_parses(source.kind, new_text):
+        if count and not _still_parses(source.kind, new_text):
+            new_text, count = _one_by_one(text, fixes, source.kind)
+        if not count or new_text == text:
             break
         text, applied = new_text, applied + count
     return text, applied
+
+
+def _one_by_one(text: str, fixes: list[Fix], kind: FileKind) -> tuple[str, int]:
+    """The fixes of a pass whose result does not parse, tried alone: keep
+    only the first one that leaves the file valid (positions move after it,
+    so the others wait for the next pass, recomputed on the new text)."""
+    for fix in fixes:
+        new_text, count = apply_fixes(text, [fix])
+        if count and _still_parses(kind, new_text):
+            return new_text, count
+    return text, 0
 
 
 def _still_parses(kind: FileKind, text: str) -> bool:
