@@ -31,7 +31,6 @@ FOREVER = "forever"
 # No timeout of its own: the process's global socket timeout applies, which is
 # none unless someone calls socket.setdefaulttimeout.
 SOCKET_DEFAULT = "socket-default"
-SETS_SOCKET_DEFAULT = "socket.setdefaulttimeout"
 CALLEE_DISPLAY_MAX = 60
 
 
@@ -86,6 +85,8 @@ class ClientSpec:
     methods: frozenset[str]
     method_timeout: ArgumentSlot
     behaviour: Behaviour
+    mount_method: str | None = None  # `session.mount(prefix, adapter)`
+    plain_adapters: frozenset[str] = frozenset()  # adapters that set no timeout
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class OutboundCallWithoutTimeout(Check):
                 methods=frozenset(entry["methods"]),
                 method_timeout=_slot(entry["method_timeout"]),
                 behaviour=Behaviour.from_yaml(entry),
+                mount_method=(entry.get("adapters") or {}).get("mount"),
+                plain_adapters=frozenset((entry.get("adapters") or {}).get("without_timeout", ())),
             )
             self.clients.update(dict.fromkeys(entry["factories"], spec))
         self.timeout_objects = {
@@ -127,6 +130,8 @@ class OutboundCallWithoutTimeout(Check):
             for entry in catalog.get("timeout_objects", []) for name in entry["names"]
         }
         self.client_methods = frozenset(m for spec in self.clients.values() for m in spec.methods)
+        self.mount_methods = frozenset(spec.mount_method for spec in self.clients.values() if spec.mount_method)
+        self.socket_default_setters = frozenset(catalog.get("socket_default_setters", ()))
         # Only an imported name resolves to a catalogued call: a file that
         # imports none of these modules has nothing to report.
         modules = "|".join(sorted({re.escape(name.split(".")[0]) for name in [*self.calls, *self.clients]}))
@@ -172,7 +177,8 @@ class ModuleAudit:
         """The module sets the global socket timeout (`socket.setdefaulttimeout(15)`,
         often in a decorator around the calls), which bounds calls without their own."""
         return any(
-            self.names.of(call.func) == SETS_SOCKET_DEFAULT and call.args and not is_constant(call.args[0], (None,))
+            self.names.of(call.func) in self.check.socket_default_setters
+            and call.args and not is_constant(call.args[0], (None,))
             for call in self.calls
         )
 
@@ -209,7 +215,7 @@ class ModuleAudit:
         for node in tree.body:
             if not isinstance(node, ast.ClassDef) or self._declared(node.name):
                 continue
-            if _mentions_timeout(node) or _mounts_adapter(node):
+            if _mentions_timeout(node) or _calls_method(node, self.check.mount_methods):
                 continue
             for base in node.bases:
                 spec = self.check.clients.get(self.names.of(base) or "")
@@ -224,17 +230,20 @@ class ModuleAudit:
     @cached_property
     def preset(self) -> set[ast.Call]:
         """Client objects configured after creation: a transport adapter mounted
-        (`s.mount("https://", TimeoutAdapter())`, any adapter but requests' own
-        HTTPAdapter, which sets no timeout) or a method replaced
+        (`s.mount("https://", TimeoutAdapter())`, any adapter but those the
+        catalog says set no timeout) or a method replaced
         (`s.request = functools.partial(s.request, timeout=5)`)."""
         preset: set[ast.Call] = set()
         for node in self.calls:
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "mount" and len(node.args) >= 2:
-                adapter = node.args[1]
-                plain = isinstance(adapter, ast.Call) and self.names.of(adapter.func) in (
-                    "requests.adapters.HTTPAdapter", "requests.HTTPAdapter")
-                if not plain:
-                    preset.update(self.flow.origins(node.func.value) or ())
+            if not (isinstance(node.func, ast.Attribute) and node.func.attr in self.check.mount_methods
+                    and len(node.args) >= 2):
+                continue
+            adapter = node.args[1]
+            adapter_name = self.names.of(adapter.func) if isinstance(adapter, ast.Call) else None
+            for origin in self.flow.origins(node.func.value) or ():
+                client = self.client_of(origin)
+                if client and client.mount_method == node.func.attr and adapter_name not in client.plain_adapters:
+                    preset.add(origin)
         for target in self.method_assignments:
             preset.update(self.flow.origins(target.value) or ())
         return preset
@@ -401,9 +410,9 @@ def _remedy(slot: ArgumentSlot) -> str:
     return f"pass `{slot.keywords[0]}=<seconds>`" if slot.keywords else f"pass a timeout as {slot.label}"
 
 
-def _mounts_adapter(node: ast.AST) -> bool:
+def _calls_method(node: ast.AST, methods: frozenset[str]) -> bool:
     return any(
-        isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "mount"
+        isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr in methods
         for child in ast.walk(node)
     )
 
