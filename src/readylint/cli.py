@@ -110,7 +110,10 @@ def _prepare(paths, select, ignore, config_path, jobs, no_cache, force_exclude, 
 @click.option("--diff-base", metavar="REF", help="Only report findings on lines added or changed since this git ref.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the findings: no source lines, no summary, no progress.")
 @click.option("--statistics", is_flag=True, help="Add a table of findings per rule.")
-def check(fmt, output, exit_zero, fail_on, strict_suppressions, baseline_path, show_fixed, diff_base, quiet, statistics, **run_options) -> None:
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also apply fixes that change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
+def check(fmt, output, exit_zero, fail_on, strict_suppressions, baseline_path, show_fixed, diff_base, quiet, statistics, fix, unsafe_fixes, diff, **run_options) -> None:
     """Lint PATHS (default: the current directory)."""
     with _errors_exit_2():
         config, catalog, options = _prepare(strict_suppressions=strict_suppressions, diff_base=diff_base, **run_options)
@@ -122,6 +125,19 @@ def check(fmt, output, exit_zero, fail_on, strict_suppressions, baseline_path, s
         with _progress(enabled=not quiet) as on_progress:
             options.on_progress = on_progress
             result = run(config, catalog, options)
+        if diff or fix:
+            from readylint.fix import fix_run
+
+            fixed = fix_run(result, config, catalog, options, unsafe=unsafe_fixes, write=not diff)
+            if diff:
+                for file_fix in fixed:
+                    click.echo(file_fix.diff(), nl=False)
+                click.echo(f"{sum(f.applied for f in fixed)} fixes would be applied to {len(fixed)} files", err=True)
+                sys.exit(1 if fixed else 0)
+            if fixed:
+                click.echo(f"fixed {sum(f.applied for f in fixed)} findings in {len(fixed)} files", err=True)
+                options.on_progress = None
+                result = run(config, catalog, options)
         if not show_fixed:
             result.fixed_baseline_entries = []
         with _open_output(output) as stream:

@@ -152,6 +152,11 @@ class FileAnalyzer:
         source = self.read(candidate, result)
         if source is None:
             return result
+        return self.analyse_source(source, result)
+
+    def analyse_source(self, source: SourceFile, result: FileResult) -> FileResult:
+        """Run the checks on text already read (also used by `--fix` on text in memory)."""
+        facts_only = result.facts_only
         result.analysed = True
         if source.kind is FileKind.PYTHON and source.python.newer_syntax:
             result.problem = FileProblem(

@@ -16,9 +16,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
-SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 # A binding that is not an import: a local variable, parameter, def or class.
 LOCAL = ""
@@ -32,14 +31,21 @@ class Scope:
     # both imported and assigned in one scope is LOCAL: we cannot tell which
     # binding a use sees without flow analysis, and silence beats a guess.
     bindings: dict[str, str] = field(default_factory=dict)
+    # Names declared `global` (bound in the module) or `nonlocal` (bound in an
+    # enclosing function) here: assignments in this scope do not bind them here.
     global_names: set[str] = field(default_factory=set)
+    nonlocal_names: set[str] = field(default_factory=set)
 
     @property
     def is_class(self) -> bool:
         return isinstance(self.node, ast.ClassDef)
 
+    @property
+    def is_comprehension(self) -> bool:
+        return isinstance(self.node, COMPREHENSIONS)
+
     def bind(self, name: str, meaning: str) -> None:
-        if name in self.global_names:
+        if name in self.global_names or name in self.nonlocal_names:
             return
         previous = self.bindings.get(name)
         if previous is None or previous == meaning:
@@ -62,17 +68,20 @@ class QualifiedNames:
     def _build(self, node: ast.AST, parent: Scope | None) -> None:
         scope = Scope(node, parent)
         self.scopes[node] = scope
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(node, FUNCTIONS):
             for arg in _all_args(node.args):
                 scope.bind(arg.arg, LOCAL)
-        body = node.body if isinstance(node.body, list) else [node.body]
+        if isinstance(node, COMPREHENSIONS):
+            body = self._comprehension_body(node, scope)
+        else:
+            body = node.body if isinstance(node.body, list) else [node.body]
         pending: list[ast.AST] = list(body)
         while pending:
             child = pending.pop()
             self.scope_of[child] = scope
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 scope.bind(child.name, LOCAL)
-                # Decorators, defaults and bases are evaluated in this scope.
+                # Decorators, defaults, annotations and bases are evaluated in this scope.
                 pending.extend(child.decorator_list)
                 if isinstance(child, ast.ClassDef):
                     pending.extend(child.bases)
@@ -80,14 +89,50 @@ class QualifiedNames:
                 else:
                     pending.extend(child.args.defaults)
                     pending.extend(d for d in child.args.kw_defaults if d is not None)
+                    pending.extend(a.annotation for a in _all_args(child.args) if a.annotation)
+                    if child.returns:
+                        pending.append(child.returns)
                 self._build(child, scope)
                 continue
             if isinstance(child, ast.Lambda):
                 pending.extend(child.args.defaults)
+                pending.extend(d for d in child.args.kw_defaults if d is not None)
                 self._build(child, scope)
+                continue
+            if isinstance(child, COMPREHENSIONS):
+                # The first iterable is evaluated in the enclosing scope; the
+                # rest, targets included, in the comprehension's own scope.
+                pending.append(child.generators[0].iter)
+                self._build(child, scope)
+                continue
+            if isinstance(child, ast.NamedExpr) and scope.is_comprehension:
+                # `:=` in a comprehension binds in the enclosing function.
+                self._binding_scope(scope).bind(child.target.id, LOCAL)
+                self.scope_of[child.target] = scope
+                pending.append(child.value)
                 continue
             self._record_binding(child, scope)
             pending.extend(ast.iter_child_nodes(child))
+
+    @staticmethod
+    def _comprehension_body(node: ast.AST, scope: Scope) -> list[ast.AST]:
+        parts: list[ast.AST] = []
+        for index, generator in enumerate(node.generators):
+            parts.append(generator.target)
+            if index:
+                parts.append(generator.iter)
+            parts.extend(generator.ifs)
+        if isinstance(node, ast.DictComp):
+            parts += [node.key, node.value]
+        else:
+            parts.append(node.elt)
+        return parts
+
+    @staticmethod
+    def _binding_scope(scope: Scope) -> Scope:
+        while scope.is_comprehension and scope.parent is not None:
+            scope = scope.parent
+        return scope
 
     def _record_binding(self, node: ast.AST, scope: Scope) -> None:
         if isinstance(node, ast.Import):
@@ -107,7 +152,8 @@ class QualifiedNames:
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             scope.bind(node.id, LOCAL)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            scope.global_names.update(node.names)
+            declared = scope.global_names if isinstance(node, ast.Global) else scope.nonlocal_names
+            declared.update(node.names)
             for name in node.names:
                 scope.bindings.pop(name, None)
         elif isinstance(node, ast.ExceptHandler) and node.name:
@@ -130,11 +176,30 @@ class QualifiedNames:
 
     def lookup(self, name: str, scope: Scope | None) -> str | None:
         """What `name` means in `scope`: a qualified name, LOCAL, or None (unbound: a builtin)."""
+        scope = self.declaring_scope(name, scope)
         current, first = scope, True
         while current is not None:
             # Class bodies are not visible from functions nested in them.
             if (first or not current.is_class) and name in current.bindings:
                 return current.bindings[name]
+            first = False
+            current = current.parent
+        return None
+
+    @staticmethod
+    def declaring_scope(name: str, scope: Scope | None) -> Scope | None:
+        """Where a lookup of `name` starts: the module for a name declared `global`."""
+        if scope is not None and name in scope.global_names:
+            while scope.parent is not None:
+                scope = scope.parent
+        return scope
+
+    def binding_scope(self, name: ast.Name) -> Scope | None:
+        """The scope whose local variable `name` is (None for imports and builtins)."""
+        current, first = self.declaring_scope(name.id, self.scope_for(name)), True
+        while current is not None:
+            if (first or not current.is_class) and name.id in current.bindings:
+                return current if current.bindings[name.id] == LOCAL else None
             first = False
             current = current.parent
         return None

@@ -1,0 +1,423 @@
+"""RL101 outbound-call-without-timeout: a network call that can wait forever.
+
+What counts as an outbound call, where its timeout goes and what the library
+does without one is data: `rules/RL101-outbound-call-without-timeout.yaml`.
+This module reads each call of the file once:
+
+- a catalogued call (`requests.get`, `psycopg2.connect`, `redis.Redis`): no
+  timeout where the library waits forever, or an explicit unbounded one;
+- a client's constructor (`httpx.Client(timeout=None)`): explicit unbounded
+  values, and long defaults when `max-default-seconds` is set;
+- a client's method (`session.get`), when `ObjectFlow` traces the receiver to
+  the client's constructor and neither the call nor the client sets a timeout.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable
+
+from readylint.checks.base import Check
+from readylint.diagnostics import Applicability, Finding, Fix
+from readylint.python.calls import UNKNOWN, ArgumentSlot, add_keyword_edit, argument, is_constant, node_edit
+from readylint.python.names import QualifiedNames
+from readylint.python.objects import ObjectFlow
+from readylint.sources import FileKind, SourceFile
+
+FOREVER = "forever"
+# No timeout of its own: the process's global socket timeout applies, which is
+# none unless someone calls socket.setdefaulttimeout.
+SOCKET_DEFAULT = "socket-default"
+CALLEE_DISPLAY_MAX = 60
+
+
+def _slot(data: dict[str, Any] | None) -> ArgumentSlot | None:
+    if not data:
+        return None
+    return ArgumentSlot(tuple(data.get("keywords") or ()), data.get("position"))
+
+
+def _require(entry: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A catalog entry (shipped or from a user's `extend-rules`) with the keys the check needs."""
+    missing = [key for key in keys if not isinstance(entry, dict) or not entry.get(key)]
+    if missing:
+        raise ValueError(f"RL101 catalog: {where} needs {', '.join(repr(k) for k in missing)} (got {entry!r})")
+    slots = [entry[k] for k in ("timeout", "method_timeout", "constructor_timeout") if k in entry]
+    if any(not isinstance(s, dict) or not (s.get("keywords") or s.get("position") is not None) for s in slots):
+        raise ValueError(f"RL101 catalog: {where}: a timeout needs 'keywords' or 'position' (got {entry!r})")
+    return entry
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What a library does about timeouts: its default and what means "none"."""
+
+    default: float | None  # seconds; None: waits forever
+    unbounded: tuple
+    hangs: str
+    socket_default: bool = False  # waits as long as the global socket timeout says
+
+    @classmethod
+    def from_yaml(cls, entry: dict[str, Any]) -> "Behaviour":
+        default = entry.get("default", FOREVER)
+        return cls(
+            None if default in (FOREVER, SOCKET_DEFAULT) else float(default),
+            tuple(entry.get("unbounded", [None])),
+            str(entry.get("hangs", "the call can wait forever")),
+            socket_default=default == SOCKET_DEFAULT,
+        )
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    timeout: ArgumentSlot
+    behaviour: Behaviour
+    dsn: tuple[ArgumentSlot, tuple[str, ...]] | None
+    configured_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    constructor_timeout: ArgumentSlot | None
+    methods: frozenset[str]
+    method_timeout: ArgumentSlot
+    behaviour: Behaviour
+    mount_method: str | None = None  # `session.mount(prefix, adapter)`
+    plain_adapters: frozenset[str] = frozenset()  # adapters that set no timeout
+
+
+@dataclass(frozen=True)
+class TimeoutObject:
+    parameters: tuple[str, ...]
+    bounds: frozenset[str]
+
+
+class OutboundCallWithoutTimeout(Check):
+    code = "RL101"
+    kinds = frozenset({FileKind.PYTHON})
+
+    def __init__(self, rule, options):
+        super().__init__(rule, options)
+        catalog = rule.catalog
+        self.calls: dict[str, CallSpec] = {}
+        for index, entry in enumerate(catalog.get("calls", [])):
+            entry = _require(entry, f"calls[{index}]", ("names", "timeout"))
+            dsn = entry.get("dsn")
+            spec = CallSpec(
+                timeout=_slot(entry["timeout"]),
+                behaviour=Behaviour.from_yaml(entry),
+                dsn=(_slot(dsn), tuple(dsn.get("markers", ()))) if dsn else None,
+                configured_by=tuple(entry.get("configured_by", ())),
+            )
+            self.calls.update(dict.fromkeys(entry["names"], spec))
+        self.clients: dict[str, ClientSpec] = {}
+        for index, entry in enumerate(catalog.get("clients", [])):
+            entry = _require(entry, f"clients[{index}]", ("factories", "methods", "method_timeout"))
+            spec = ClientSpec(
+                constructor_timeout=_slot(entry.get("constructor_timeout")),
+                methods=frozenset(entry["methods"]),
+                method_timeout=_slot(entry["method_timeout"]),
+                behaviour=Behaviour.from_yaml(entry),
+                mount_method=(entry.get("adapters") or {}).get("mount"),
+                plain_adapters=frozenset((entry.get("adapters") or {}).get("without_timeout", ())),
+            )
+            self.clients.update(dict.fromkeys(entry["factories"], spec))
+        self.timeout_objects = {
+            name: TimeoutObject(tuple(entry.get("parameters", ())), frozenset(entry["bounds"]))
+            for entry in catalog.get("timeout_objects", []) for name in entry["names"]
+        }
+        self.client_methods = frozenset(m for spec in self.clients.values() for m in spec.methods)
+        self.mount_methods = frozenset(spec.mount_method for spec in self.clients.values() if spec.mount_method)
+        self.socket_default_setters = frozenset(catalog.get("socket_default_setters", ()))
+        # Only an imported name resolves to a catalogued call: a file that
+        # imports none of these modules has nothing to report.
+        modules = "|".join(sorted({re.escape(name.split(".")[0]) for name in [*self.calls, *self.clients]}))
+        self.prefilter = re.compile(r"^[ \t]*(?:import|from)[ \t][^\n]*\b(?:%s)\b" % modules, re.MULTILINE)
+        self.default_timeout = options.get("default-timeout", 10)
+        self.max_default = options.get("max-default-seconds")
+        if self.max_default is not None and (
+            isinstance(self.max_default, bool) or not isinstance(self.max_default, (int, float))
+        ):
+            raise ValueError(f"RL101 option max-default-seconds must be a number of seconds, got {self.max_default!r}")
+        self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
+        self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
+
+    def applies_to(self, file: SourceFile) -> bool:
+        return file.python.tree is not None and bool(self.prefilter.search(file.text))
+
+    def check(self, file: SourceFile) -> Iterable[Finding]:
+        return ModuleAudit(self, file).findings()
+
+
+class ModuleAudit:
+    """One file: its names, its client objects, and the findings on its calls."""
+
+    def __init__(self, check: OutboundCallWithoutTimeout, file: SourceFile):
+        self.check = check
+        self.file = file
+        tree = file.python.tree
+        self.names = QualifiedNames(tree)
+        self.local_clients = self._local_client_classes(tree)
+        self.calls: list[ast.Call] = []
+        self.method_assignments: list[ast.Attribute] = []  # `x.request = ...`
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, ast.Assign):
+                self.method_assignments += [
+                    t for t in node.targets
+                    if isinstance(t, ast.Attribute) and t.attr in check.client_methods
+                ]
+
+    @cached_property
+    def sets_socket_default(self) -> bool:
+        """The module sets the global socket timeout (`socket.setdefaulttimeout(15)`,
+        often in a decorator around the calls), which bounds calls without their own."""
+        return any(
+            self.names.of(call.func) in self.check.socket_default_setters
+            and call.args and not is_constant(call.args[0], (None,))
+            for call in self.calls
+        )
+
+    def waits_forever(self, behaviour: Behaviour) -> bool:
+        bounded_by_socket_default = self.check.socket_default_set or self.sets_socket_default
+        return behaviour.default is None and not (behaviour.socket_default and bounded_by_socket_default)
+
+    @cached_property
+    def creates_clients(self) -> bool:
+        return any(self.client_of(call) is not None for call in self.calls)
+
+    @cached_property
+    def flow(self) -> ObjectFlow:
+        # Built only for files that create a client: most files that import
+        # requests call its functions and never make a Session.
+        return ObjectFlow(self.file.python.tree, self.names, lambda call: self.client_of(call) is not None)
+
+    # ------------------------------------------------------------ what is what
+
+    def client_of(self, call: ast.Call) -> ClientSpec | None:
+        """The client spec when `call` creates a client object."""
+        qualified = self.names.of(call.func)
+        if qualified in self.check.clients:
+            return self.check.clients[qualified]
+        if isinstance(call.func, ast.Name) and self.names.binding_scope(call.func) is not None:
+            return self.local_clients.get(call.func.id)
+        return None
+
+    def _local_client_classes(self, tree: ast.Module) -> dict[str, ClientSpec]:
+        """Module-level subclasses of a client, unless they may set a default
+        timeout themselves (their code handles `timeout` or mounts an adapter)
+        or the user declared that they do."""
+        found = {}
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef) or self._declared(node.name):
+                continue
+            if _mentions_timeout(node) or _calls_method(node, self.check.mount_methods):
+                continue
+            for base in node.bases:
+                spec = self.check.clients.get(self.names.of(base) or "")
+                if spec is not None:
+                    found[node.name] = spec
+        return found
+
+    def _declared(self, dotted: str) -> bool:
+        last = dotted.rsplit(".", 1)[-1]
+        return any(dotted == name or last == name.rsplit(".", 1)[-1] for name in self.check.declared_sessions)
+
+    @cached_property
+    def preset(self) -> set[ast.Call]:
+        """Client objects configured after creation: a transport adapter mounted
+        (`s.mount("https://", TimeoutAdapter())`, any adapter but those the
+        catalog says set no timeout) or a method replaced
+        (`s.request = functools.partial(s.request, timeout=5)`)."""
+        preset: set[ast.Call] = set()
+        for node in self.calls:
+            if not (isinstance(node.func, ast.Attribute) and node.func.attr in self.check.mount_methods
+                    and len(node.args) >= 2):
+                continue
+            adapter = node.args[1]
+            adapter_name = self.names.of(adapter.func) if isinstance(adapter, ast.Call) else None
+            for origin in self.flow.origins(node.func.value) or ():
+                client = self.client_of(origin)
+                if client and client.mount_method == node.func.attr and adapter_name not in client.plain_adapters:
+                    preset.add(origin)
+        for target in self.method_assignments:
+            preset.update(self.flow.origins(target.value) or ())
+        return preset
+
+    # ------------------------------------------------------------ judging
+
+    def findings(self) -> Iterable[Finding]:
+        for call in self.calls:
+            qualified = self.names.of(call.func)
+            if qualified in self.check.calls:
+                yield from self._judge_call(call, self.check.calls[qualified])
+            elif (client := self.client_of(call)) is not None and client.constructor_timeout:
+                yield from self._judge_constructor(call, client)
+            elif isinstance(call.func, ast.Attribute) and call.func.attr in self.check.client_methods:
+                yield from self._judge_method(call)
+
+    def _judge_call(self, call: ast.Call, spec: CallSpec) -> Iterable[Finding]:
+        if any(k.arg in spec.configured_by for k in call.keywords):
+            return
+        given = argument(call, spec.timeout)
+        if given is UNKNOWN:
+            return
+        if given is not None:
+            yield from self._unbounded(call, given, spec.timeout, spec.behaviour)
+            return
+        if spec.dsn and self._dsn_may_set(call, *spec.dsn):
+            return
+        yield from self._missing(call, spec.timeout, spec.behaviour)
+
+    def _judge_constructor(self, call: ast.Call, client: ClientSpec) -> Iterable[Finding]:
+        given = argument(call, client.constructor_timeout)
+        if given is UNKNOWN:
+            return
+        if given is not None:
+            yield from self._unbounded(call, given, client.constructor_timeout, client.behaviour)
+        elif client.behaviour.default is not None:
+            # A bounded default lives on the client: report it once, here.
+            yield from self._missing(call, client.constructor_timeout, client.behaviour)
+
+    def _judge_method(self, call: ast.Call) -> Iterable[Finding]:
+        if not self.creates_clients:
+            return
+        origins = self.flow.origins(call.func.value)
+        if not origins:
+            return
+        clients = {self.client_of(origin) for origin in origins}
+        if len(clients) != 1:
+            return
+        client = clients.pop()
+        if client is None or call.func.attr not in client.methods:
+            return
+        given = argument(call, client.method_timeout)
+        if given is UNKNOWN:
+            return
+        if given is not None:
+            yield from self._unbounded(call, given, client.method_timeout, client.behaviour)
+            return
+        if not self.waits_forever(client.behaviour) or any(self._has_default(o, client) for o in origins):
+            return
+        origin_lines = ", ".join(sorted({str(o.lineno) for o in origins}))
+        maker = _display(origins[0].func)
+        yield self._finding(
+            call, client.method_timeout,
+            f"`{_display(call.func)}(...)` has no `{client.method_timeout.label}`, and the "
+            f"`{maker}()` it is called on (line {origin_lines}) sets none: {client.behaviour.hangs}; "
+            f"{_remedy(client.method_timeout)}",
+        )
+
+    def _has_default(self, origin: ast.Call, client: ClientSpec) -> bool:
+        if origin in self.preset:
+            return True
+        return client.constructor_timeout is not None and argument(origin, client.constructor_timeout) is not None
+
+    def _missing(self, call: ast.Call, slot: ArgumentSlot, behaviour: Behaviour) -> Iterable[Finding]:
+        keyword = slot.label
+        if self.waits_forever(behaviour):
+            yield self._finding(
+                call, slot,
+                f"{self._callee(call)} has no `{keyword}`: {behaviour.hangs}; {_remedy(slot)}",
+            )
+        elif None not in (self.check.max_default, behaviour.default) and behaviour.default > self.check.max_default:
+            yield self._finding(
+                call, slot,
+                f"{self._callee(call)} relies on the default timeout of {behaviour.default:g} s, over "
+                f"max-default-seconds ({self.check.max_default:g}); {_remedy(slot)}",
+            )
+
+    def _unbounded(
+        self, call: ast.Call, given: ast.expr, slot: ArgumentSlot, behaviour: Behaviour
+    ) -> Iterable[Finding]:
+        literal = is_constant(given, behaviour.unbounded)
+        if not literal and not self._unbounded_object(given):
+            return
+        keyword = slot.label
+        fix = None
+        if literal:
+            fix = Fix(Applicability.UNSAFE, (node_edit(self.file, given, str(self.check.default_timeout)),),
+                      f"replace `{ast.unparse(given)}` with {self.check.default_timeout} seconds")
+        yield self.check.finding_at(
+            self.file, call,
+            f"{self._callee(call)} passes `{keyword}={_display(given)}`, no timeout at all: "
+            f"{behaviour.hangs}; pass a number of seconds",
+            fix=fix,
+        )
+
+    def _unbounded_object(self, node: ast.expr) -> bool:
+        """`aiohttp.ClientTimeout(total=None)`, `httpx.Timeout(None)`: no bound on reading."""
+        if not isinstance(node, ast.Call):
+            return False
+        spec = self.check.timeout_objects.get(self.names.of(node.func) or "")
+        if spec is None:
+            return False
+        for index, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                return False
+            if index < len(spec.parameters) and spec.parameters[index] in spec.bounds and not is_constant(arg, (None,)):
+                return False
+        for keyword in node.keywords:
+            if keyword.arg is None or (keyword.arg in spec.bounds and not is_constant(keyword.value, (None,))):
+                return False
+        return True
+
+    @staticmethod
+    def _dsn_may_set(call: ast.Call, slot: ArgumentSlot, markers: tuple[str, ...]) -> bool:
+        """Does a connection string passed to `call` set the timeout, or might it?"""
+        dsn = argument(call, slot)
+        if dsn is None:
+            return False
+        if isinstance(dsn, ast.Constant) and isinstance(dsn.value, str):
+            return any(marker in dsn.value for marker in markers)
+        if isinstance(dsn, ast.JoinedStr):
+            literal = "".join(v.value for v in dsn.values if isinstance(v, ast.Constant))
+            if any(marker in literal for marker in markers):
+                return True
+            # A DSN composed here ("host={h} dbname={d}") shows all its keys;
+            # an f-string that only wraps a variable may hide them.
+            return not ("=" in literal or "://" in literal)
+        return True  # a variable or a call: cannot read it
+
+    def _callee(self, call: ast.Call) -> str:
+        """"`rq.get(...)`", plus what it resolves to when the text does not say it."""
+        text, qualified = _display(call.func), self.names.of(call.func)
+        return f"`{text}(...)`" + (f" (`{qualified}`)" if qualified and qualified != text else "")
+
+    def _finding(self, call: ast.Call, slot: ArgumentSlot, message: str) -> Finding:
+        """A finding on a call that lacks its timeout, with the fix that adds it by keyword."""
+        keyword = slot.label
+        edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout)) if slot.keywords else None
+        fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={self.check.default_timeout}`") if edit else None
+        return self.check.finding_at(self.file, call, message, fix=fix)
+
+
+def _mentions_timeout(node: ast.AST) -> bool:
+    """Does this code handle a timeout at all: a name, attribute, argument or string with it?"""
+    for child in ast.walk(node):
+        text = (getattr(child, "id", None) or getattr(child, "attr", None) or getattr(child, "arg", None)
+                or (child.value if isinstance(child, ast.Constant) and isinstance(child.value, str) else ""))
+        if "timeout" in str(text).lower():
+            return True
+    return False
+
+
+def _remedy(slot: ArgumentSlot) -> str:
+    return f"pass `{slot.keywords[0]}=<seconds>`" if slot.keywords else f"pass a timeout as {slot.label}"
+
+
+def _calls_method(node: ast.AST, methods: frozenset[str]) -> bool:
+    return any(
+        isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr in methods
+        for child in ast.walk(node)
+    )
+
+
+def _display(node: ast.AST) -> str:
+    """Source text of a callee or value, shortened for a message."""
+    text = ast.unparse(node)
+    return text if len(text) <= CALLEE_DISPLAY_MAX else text[: CALLEE_DISPLAY_MAX - 1] + "…"

@@ -1,0 +1,43 @@
+"""RL101 reads its catalog strictly: a malformed user extension is named, not a crash later."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from readylint.checks.outbound_call_without_timeout import OutboundCallWithoutTimeout
+from readylint.sources import SourceFile
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        ({"calls": [{"timeout": {"keywords": ["timeout"]}}]}, "calls[0] needs 'names'"),
+        ({"calls": [{"names": ["ourco.get"], "timeout": {}}]}, "calls[0] needs 'timeout'"),
+        ({"calls": [{"names": ["ourco.get"], "timeout": {"default": 3}}]}, "needs 'keywords' or 'position'"),
+        ({"clients": [{"factories": ["ourco.Client"], "methods": ["get"]}]}, "clients[0] needs 'method_timeout'"),
+    ],
+)
+def test_malformed_entries_are_named(catalog, extra, fragment):
+    rule = copy.deepcopy(catalog.by_code["RL101"])
+    rule.catalog = {**rule.catalog, **extra}
+    with pytest.raises(ValueError, match=r".*" + fragment.replace("[", r"\[").replace("]", r"\]")):
+        OutboundCallWithoutTimeout(rule, rule.option_defaults())
+
+
+def test_max_default_seconds_must_be_a_number(catalog):
+    rule = catalog.by_code["RL101"]
+    with pytest.raises(ValueError, match="max-default-seconds must be a number"):
+        OutboundCallWithoutTimeout(rule, {**rule.option_defaults(), "max-default-seconds": "ten"})
+
+
+def test_positional_only_timeout_has_a_readable_remedy_and_no_fix(catalog):
+    rule = copy.deepcopy(catalog.by_code["RL101"])
+    rule.catalog = {"calls": [{"names": ["ourco.fetch"], "timeout": {"position": 1}, "default": "forever",
+                               "hangs": "ourco.fetch waits forever"}]}
+    check = OutboundCallWithoutTimeout(rule, rule.option_defaults())
+    file = SourceFile("app.py", "import ourco\n\nourco.fetch(url)\nourco.fetch(url, 5)\n")
+    findings = list(check.check(file))
+    assert [(f.line, f.fix) for f in findings] == [(3, None)]
+    assert "pass a timeout as argument 2" in findings[0].message
