@@ -391,3 +391,10 @@ def test_find_root_without_repository_is_the_paths_common_directory_otherwise(tm
     named = [tmp_path / "work/a/x.py", tmp_path / "work/b/y.py"]
     assert find_root(named, tmp_path / "elsewhere", None) == tmp_path / "work"
     assert find_root([tmp_path / "work/a/x.py"], tmp_path / "elsewhere", None) == tmp_path / "work/a"
+
+
+def test_root_at_filesystem_root_terminates(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "m.py").write_text("x = 1\n")
+    found = discover([tmp_path / "a"], Path("/"))
+    assert [c.abs_path for c in found.files] == [tmp_path / "a" / "m.py"]

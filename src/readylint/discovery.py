@@ -618,10 +618,11 @@ class _Walker:
         """The rules `directory` inherits: its parent's, within the root and
         within a repository (so a .gitignore above the root counts when the
         root is inside that .gitignore's repository)."""
-        if os.path.lexists(os.path.join(directory, ".git")):
-            return ()
+        parent = os.path.dirname(directory)
+        if parent == directory or os.path.lexists(os.path.join(directory, ".git")):
+            return ()  # the filesystem root, or a repository's top: nothing above counts
         if directory.startswith(self._root_prefix) or self._repo_top(directory):
-            return self._rules_in(os.path.dirname(directory))
+            return self._rules_in(parent)
         return ()
 
     def _rules_in(self, directory: str) -> _IgnoreRules:
