@@ -1,0 +1,237 @@
+"""RL401 migration-without-down: a migration with no way back.
+
+Each file's facts say where it sits in its tool's history and, when the file
+itself holds the rollback (dbmate and goose sections, Liquibase changesets,
+Alembic's downgrade(), Django's reverse_code), what that rollback looks like.
+Tools that keep the rollback in another file (golang-migrate, Flyway undo,
+sqitch revert, Prisma's down.sql) are paired in the project pass.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Iterable
+
+from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
+from readylint.config import ConfigError
+from readylint.migrations import conventions as conv
+from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
+from readylint.sources import FileKind, SourceFile
+from readylint.sql.statements import has_effect
+
+# States of a rollback.
+PRESENT, MISSING, EMPTY, IRREVERSIBLE = "present", "missing", "empty", "irreversible"
+REQUIRE_CHOICES = ("when-supported", "always", "never")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One forward migration (with its rollback's state when the file holds
+    it), or one rollback file waiting to be paired with its forward file."""
+
+    convention: str
+    history: str
+    key: str  # pairs a forward migration with its rollback file
+    forward: bool
+    line: int
+    state: str | None  # None: a forward migration whose rollback lives in another file
+    what: str  # the migration as the message names it
+    rollback: str  # the rollback as the message names it
+
+
+class MigrationWithoutDown(ProjectCheck):
+    code = "RL401"
+    kinds = frozenset({FileKind.SQL, FileKind.PYTHON})
+
+    def __init__(self, rule, options):
+        super().__init__(rule, options)
+        if options.get("require-down", REQUIRE_CHOICES[0]) not in REQUIRE_CHOICES:
+            raise ConfigError(
+                f"[rules.RL401]: require-down must be one of {', '.join(REQUIRE_CHOICES)}, "
+                f"got {options['require-down']!r}"
+            )
+
+    def applies_to(self, file: SourceFile) -> bool:
+        return conv.may_belong_to_history(file.path)
+
+    def wants_context(self, path: str) -> bool:
+        return conv.may_belong_to_history(path)
+
+    # ------------------------------------------------------------ per file
+
+    def collect(self, file: SourceFile) -> list[Step] | None:
+        migration = conv.identify(file.path, file.text, file.abs_path)
+        if migration is None:
+            return None
+        convention = conv.load_conventions().named(migration.convention)
+        name = posixpath.basename(file.path)
+        layout = migration.layout
+        key = migration.version
+        if layout == "sections":
+            return [self._section_step(convention, migration, file)]
+        if layout == "changesets":
+            return [self._changeset_step(migration, change) for change in conv.changesets(convention, file.text)]
+        if layout == "alembic":
+            return self._alembic_steps(migration, file)
+        if layout == "django":
+            return self._django_steps(migration, file)
+        if migration.direction == "repeatable" or migration.direction == "verify":
+            return None
+        if layout == "plan":
+            key = migration.title
+        if migration.is_forward:
+            what = (f"sqitch change '{migration.title}'" if layout == "plan"
+                    else f"{convention_title(migration.convention)} migration {name}")
+            return [Step(migration.convention, migration.history, key, True, 1, None, what,
+                         expected_rollback(migration, name))]
+        return [Step(migration.convention, migration.history, key, False, 1,
+                     self._file_state(file.text), "", name)]
+
+    def _file_state(self, text: str) -> str:
+        if has_effect(text):
+            return PRESENT
+        return IRREVERSIBLE if conv.load_conventions().irreversible_comment.search(text) else EMPTY
+
+    def _section_step(self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile) -> Step:
+        up, down = conv.sections(convention, file.text)
+        marker = SECTION_MARKERS[migration.convention]
+        state = MISSING if down is None else self._file_state(down.text)
+        return Step(migration.convention, migration.history, migration.version, True, up.marker_line, state,
+                    f"{convention_title(migration.convention)} migration", f"`{marker}` section")
+
+    def _changeset_step(self, migration: conv.MigrationFile, change: conv.Changeset) -> Step:
+        irreversible = conv.load_conventions().named("liquibase").marker("irreversible_rollback")
+        if not change.rollbacks:
+            state = MISSING
+        elif all(irreversible.match(body) for body in change.rollbacks):
+            state = IRREVERSIBLE
+        else:
+            state = PRESENT
+        return Step(migration.convention, migration.history, change.label, True, change.line, state,
+                    f"Liquibase changeset {change.label}", "`--rollback`")
+
+    def _alembic_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
+        tree = file.python.tree
+        if tree is None:
+            return []
+        revision = alembic_revision(tree)
+        # A merge point or placeholder revision changes nothing: nothing to undo.
+        if revision.upgrade_empty:
+            return []
+        label = f"Alembic revision {revision.revision or migration.title}"
+        return [Step(migration.convention, migration.history, migration.version, True,
+                     revision.upgrade_line, revision.downgrade, label, "downgrade()")]
+
+    def _django_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
+        tree = file.python.tree
+        if tree is None:
+            return []
+        return [
+            Step(migration.convention, migration.history, migration.version, True, op.line, MISSING,
+                 f"Django {op.operation}", op.missing)
+            for op in django_irreversible_operations(tree)
+        ]
+
+    # ------------------------------------------------------------ project
+
+    def check_project(self, facts: dict[str, list[Step]], project: ProjectContext) -> Iterable:
+        require = self.options.get("require-down", "when-supported")
+        if require == "never":
+            return
+        rollbacks: dict[tuple[str, str, str], Step] = {}
+        uses_undo: set[str] = set()
+        for steps in facts.values():
+            for step in steps:
+                if not step.forward:
+                    rollbacks[(step.convention, step.history, step.key)] = step
+                    if step.convention == "flyway":
+                        uses_undo.add(step.history)
+        for path, steps in facts.items():
+            for step in steps:
+                if not step.forward:
+                    continue
+                state = step.state
+                if state is None:
+                    paired = rollbacks.get((step.convention, step.history, step.key))
+                    state = paired.state if paired else MISSING
+                if not self._required(step, state, require, uses_undo):
+                    continue
+                yield new_finding(self.rule, path, step.line, 1, message(step, state),
+                                  fingerprint_key=f"{step.convention}:{step.key}:{state}")
+
+    def _required(self, step: Step, state: str, require: str, uses_undo: set[str]) -> bool:
+        if state == PRESENT:
+            return False
+        if state == IRREVERSIBLE and self.options.get("allow-irreversible", True):
+            return False
+        convention = conv.load_conventions().named(step.convention)
+        if convention.settings.get("rollback_unknown"):
+            return False
+        if require == "always":
+            return True
+        if convention.layout == "forward-only":
+            return False
+        if step.convention == "flyway":
+            return step.history in uses_undo
+        return True
+
+
+SECTION_MARKERS = {"dbmate": "-- migrate:down", "goose": "-- +goose Down"}
+TITLES = {"dbmate": "dbmate", "goose": "goose", "golang-migrate": "golang-migrate", "flyway": "Flyway",
+          "sqitch": "sqitch", "prisma": "Prisma", "supabase": "Supabase", "liquibase": "Liquibase",
+          "alembic": "Alembic", "django": "Django"}
+
+
+def convention_title(name: str) -> str:
+    return TITLES.get(name, name)
+
+
+def expected_rollback(migration: conv.MigrationFile, name: str) -> str:
+    """The rollback file this tool would look for beside a forward migration."""
+    if migration.convention == "golang-migrate":
+        return name[: -len(".up.sql")] + ".down.sql"
+    if migration.convention == "flyway":
+        return "U" + name[1:]
+    if migration.convention == "sqitch":
+        return f"revert/{migration.title}.sql"
+    if migration.convention == "prisma":
+        return f"{posixpath.basename(migration.history)}/{migration.version}/down.sql"
+    return "a rollback"
+
+
+def message(step: Step, state: str) -> str:
+    if step.convention == "django":
+        return (f"{step.what} without {step.rollback}: `migrate` backwards stops here with IrreversibleError; "
+                f"pass {step.rollback}= (migrations.{step.what.split()[1]}.noop if there is nothing to undo)")
+    if step.convention == "alembic":
+        if state == IRREVERSIBLE:
+            return f"{step.what} raises in downgrade(): it cannot be rolled back"
+        problem = ("has no downgrade()" if state == MISSING else
+                   "has an empty downgrade() (only `pass`), so `alembic downgrade` silently keeps its changes")
+        return (f"{step.what} {problem}: write the operations that undo upgrade(), "
+                "or raise NotImplementedError to mark it irreversible on purpose")
+    if step.convention == "liquibase":
+        if state == IRREVERSIBLE:
+            return f"{step.what} declares `--rollback empty`: it cannot be rolled back"
+        return (f"{step.what} has no `--rollback`: add `--rollback <statements>` that undo it "
+                "(or `--rollback empty` to mark it irreversible on purpose)")
+    if step.convention in SECTION_MARKERS:
+        marker = SECTION_MARKERS[step.convention]
+        problem = {MISSING: f"has no `{marker}` section",
+                   EMPTY: f"has an empty `{marker}` section",
+                   IRREVERSIBLE: f"has a `{marker}` section that declares it irreversible"}[state]
+        return f"{step.what} {problem}: add the statements that undo the up section"
+    if step.convention == "supabase":
+        return (f"{step.what} has no down migration (Supabase migrations are forward-only; "
+                "require-down = \"always\" asks for one): keep a tested rollback script for it")
+    problem = {MISSING: f"has no {step.rollback}",
+               EMPTY: f"has an empty {step.rollback} (no statements beyond a transaction)",
+               IRREVERSIBLE: f"has a {step.rollback} that declares it irreversible"}[state]
+    remedy = {
+        "golang-migrate": "write the statements that undo it in",
+        "flyway": "write the Flyway undo migration",
+        "sqitch": "write the sqitch revert script",
+        "prisma": "generate it with `prisma migrate diff --script` into",
+    }.get(step.convention, "write")
+    return f"{step.what} {problem}: {remedy} {step.rollback}"

@@ -1,0 +1,81 @@
+"""Splitting SQL text into statements with sqlglot's tokenizer.
+
+The tokenizer knows the dialect's strings, quoted identifiers, comments and
+dollar-quoted bodies, so a `;` inside a function body or a string never
+splits a statement (a naive split on `;` would). Comments are not part of
+the statement facts; their lines are still counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import Token, TokenType
+
+# Statements that only frame a transaction: a rollback made of these alone
+# reverts nothing (sqitch's and Flyway's templates are exactly this).
+TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "END", "START", "ROLLBACK", "SET"})
+COMMENT_RE = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str
+    line: int  # 1-based line of its first token in the file
+    keywords: tuple[str, ...]  # its first tokens, upper-cased: a cheap test before parsing
+
+    @property
+    def is_transaction_control(self) -> bool:
+        return bool(self.keywords) and self.keywords[0] in TRANSACTION_CONTROL
+
+
+@lru_cache(maxsize=None)
+def dialect_named(name: str) -> Dialect:
+    return Dialect.get_or_raise(name)
+
+
+def split_statements(text: str, dialect: str = "postgres", first_line: int = 1) -> list[Statement]:
+    """The statements in `text`, whose first line is line `first_line` of its file."""
+    try:
+        tokens = dialect_named(dialect).tokenize(text)
+    except SqlglotError:
+        return _split_naively(text, first_line)
+    statements = []
+    current: list[Token] = []
+    for token in tokens + [None]:
+        if token is not None and token.token_type is not TokenType.SEMICOLON:
+            current.append(token)
+            continue
+        if current:
+            start, end = current[0].start, current[-1].end + 1
+            line = first_line + text.count("\n", 0, start)
+            keywords = tuple(t.text.upper() for t in current[:6])
+            statements.append(Statement(text[start:end], line, keywords))
+        current = []
+    return statements
+
+
+def _split_naively(text: str, first_line: int) -> list[Statement]:
+    """For text the tokenizer rejects (an unterminated string): split on `;`
+    outside comments, so a broken file still counts as having statements."""
+    statements = []
+    offset = 0
+    for chunk in re.split(r";", text):
+        code = COMMENT_RE.sub("", chunk).strip()
+        if code:
+            lead = len(chunk) - len(chunk.lstrip())
+            line = first_line + text.count("\n", 0, offset + lead)
+            statements.append(Statement(chunk.strip(), line, tuple(code.upper().split()[:6])))
+        offset += len(chunk) + 1
+    return statements
+
+
+def has_effect(text: str, dialect: str = "postgres") -> bool:
+    """Does this SQL do anything beyond opening and closing a transaction?"""
+    if not COMMENT_RE.sub("", text).strip(" \t\r\n;"):
+        return False
+    return any(not s.is_transaction_control for s in split_statements(text, dialect))

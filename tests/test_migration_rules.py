@@ -1,0 +1,41 @@
+"""RL401 and RL402 as a project sees them: partial (pre-commit) runs, options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readylint.config import Config, ConfigError
+
+from conftest import lint
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def found(result, code):
+    return sorted((f.path, f.line) for f in result.findings if f.code == code)
+
+
+def test_rl401_pre_commit_run_pairs_with_rollback_files_not_passed(tmp_path):
+    write(tmp_path, {
+        "db/migrations/000001_users.up.sql": "CREATE TABLE users (id int);\n",
+        "db/migrations/000001_users.down.sql": "DROP TABLE users;\n",
+        "db/migrations/000002_orders.up.sql": "CREATE TABLE orders (id int);\n",
+    })
+    one = lint([tmp_path / "db/migrations/000001_users.up.sql"], cwd=tmp_path, select=["RL401"])
+    assert found(one, "RL401") == []
+    two = lint([tmp_path / "db/migrations/000002_orders.up.sql"], cwd=tmp_path, select=["RL401"])
+    assert found(two, "RL401") == [("db/migrations/000002_orders.up.sql", 1)]
+
+
+def test_rl401_rejects_unknown_require_down(tmp_path):
+    write(tmp_path, {"db/000001_users.up.sql": "SELECT 1;\n"})
+    config = Config(rule_options={"RL401": {"require-down": "sometimes"}})
+    with pytest.raises(ConfigError, match="require-down must be one of"):
+        lint([tmp_path], config=config, select=["RL401"])
