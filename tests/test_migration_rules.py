@@ -39,3 +39,27 @@ def test_rl401_rejects_unknown_require_down(tmp_path):
     config = Config(rule_options={"RL401": {"require-down": "sometimes"}})
     with pytest.raises(ConfigError, match="require-down must be one of"):
         lint([tmp_path], config=config, select=["RL401"])
+
+
+def test_rl402_pre_commit_run_reads_the_whole_history(tmp_path):
+    write(tmp_path, {
+        "db/migrations/000001_orders.up.sql": (
+            "CREATE TABLE users (id int PRIMARY KEY);\n"
+            "CREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);\n"
+            "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders);\n"
+        ),
+        "db/migrations/000002_index.up.sql": "CREATE INDEX orders_user_id_idx ON orders (user_id);\n",
+    })
+    first = tmp_path / "db/migrations/000001_orders.up.sql"
+    assert found(lint([first], cwd=tmp_path, select=["RL402"]), "RL402") == [("db/migrations/000001_orders.up.sql", 3)]
+    # The finding belongs to the first file: a run on the second reports nothing.
+    second = tmp_path / "db/migrations/000002_index.up.sql"
+    assert found(lint([second], cwd=tmp_path, select=["RL402"]), "RL402") == []
+
+
+def test_rl402_message_names_the_key_and_the_fix(tmp_path):
+    write(tmp_path, {"schema.sql": 'CREATE TABLE "Team" (id int PRIMARY KEY);\n'
+                                   'CREATE TABLE app.members (id int PRIMARY KEY, "teamId" int REFERENCES "Team");\n'})
+    (finding,) = lint([tmp_path], select=["RL402"]).findings
+    assert 'app.members("teamId") -> "Team"' in finding.message
+    assert 'CREATE INDEX CONCURRENTLY "members_teamId_idx" ON app.members ("teamId");' in finding.message

@@ -7,7 +7,7 @@ subclass whose `code` matches, import it below, and add fixtures under
 
 from __future__ import annotations
 
-from readylint.checks import migration_without_down, parse_error
+from readylint.checks import migration_without_down, parse_error, unindexed_foreign_key
 from readylint.checks.base import Check
 
 CHECKS: dict[str, type[Check]] = {
@@ -15,6 +15,7 @@ CHECKS: dict[str, type[Check]] = {
     for check in (
         parse_error.ParseError,
         migration_without_down.MigrationWithoutDown,
+        unindexed_foreign_key.UnindexedForeignKey,
     )
 }
 

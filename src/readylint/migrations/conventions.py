@@ -157,10 +157,10 @@ def _file(
     name = posixpath.basename(path)
     version = groups.get("version") or name
     title = groups.get("title") or name.rsplit(".", 1)[0]
-    return MigrationFile(
-        convention.name, convention.layout, history if history is not None else posixpath.dirname(path),
-        version, title, direction,
-    )
+    history = history if history is not None else posixpath.dirname(path)
+    if groups.get("variant"):
+        history += "#" + groups["variant"]
+    return MigrationFile(convention.name, convention.layout, history, version, title, direction)
 
 
 def _has_plan(convention: Convention, path: str, match: re.Match[str], abs_path: Path | None) -> bool:

@@ -1,0 +1,201 @@
+"""RL402 unindexed-foreign-key: a foreign key whose referencing columns no index covers.
+
+Workers turn each migration file into schema operations (`collect`); the
+project pass replays every history in its tool's order through the schema
+model (`readylint.sql.schema`) and reports the foreign keys still uncovered at
+the end, each once, at the statement that created it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
+from readylint.migrations import conventions as conv
+from readylint.migrations.alembic_ops import upgrade_operations
+from readylint.migrations.python_migrations import alembic_revision
+from readylint.sources import FileKind, SourceFile
+from readylint.sql.operations import statement_operations
+from readylint.sql.schema import DEFAULT_SCHEMA, Operation, SchemaModel, TableName, UncoveredForeignKey
+from readylint.sql.statements import split_statements
+
+SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
+SAFE_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
+MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names
+
+
+@dataclass(frozen=True)
+class MigrationFacts:
+    """One forward migration (or schema file) as schema operations."""
+
+    history: str
+    convention: str
+    order: tuple
+    operations: tuple[Operation, ...]
+    self_indexing: bool  # written for a database that indexes foreign keys itself (MySQL)
+    revision: str | None = None  # Alembic: orders the history by its revision graph
+    down_revisions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """A sqitch plan: the deploy order of its changes."""
+
+    history: str
+    changes: tuple[str, ...]
+
+
+class UnindexedForeignKey(ProjectCheck):
+    code = "RL402"
+    kinds = frozenset({FileKind.SQL, FileKind.PYTHON, FileKind.TEXT})
+
+    def __init__(self, rule, options):
+        super().__init__(rule, options)
+        self.dialect = options.get("dialect", "postgres")
+        self.self_indexing_dialect = self.dialect in rule.catalog.get("self_indexing_dialects", [])
+        self.self_indexing_markers = [re.compile(p) for p in rule.catalog.get("self_indexing_markers", [])]
+
+    def applies_to(self, file: SourceFile) -> bool:
+        if file.kind is FileKind.SQL:
+            return not self.self_indexing_dialect and bool(SCHEMA_CHANGE_RE.search(file.text))
+        if file.kind is FileKind.PYTHON:
+            return "op." in file.text and conv.may_belong_to_history(file.path)
+        return conv.is_sqitch_plan(file.path)
+
+    def wants_context(self, path: str) -> bool:
+        return conv.may_belong_to_history(path)
+
+    # ------------------------------------------------------------ per file
+
+    def collect(self, file: SourceFile) -> MigrationFacts | PlanFacts | None:
+        if file.kind is FileKind.TEXT:
+            return PlanFacts(posixpath.dirname(file.path), tuple(conv.plan_changes(file.text)))
+        migration = conv.identify(file.path, file.text, file.abs_path)
+        if file.kind is FileKind.PYTHON:
+            return self._alembic(file, migration)
+        if migration is None:
+            # A schema file outside any history: its directory's files form one.
+            return self._sql(file, "sql-files:" + posixpath.dirname(file.path), "sql",
+                             (0, posixpath.basename(file.path)), [(file.text, 1)])
+        if not migration.is_forward:
+            return None
+        convention = conv.load_conventions().named(migration.convention)
+        if migration.layout == "sections":
+            up, _ = conv.sections(convention, file.text)
+            parts = [(up.text, up.first_line)]
+        else:
+            parts = [(file.text, 1)]
+        return self._sql(file, migration.history, migration.convention, migration.order, parts)
+
+    def _sql(self, file, history, convention, order, parts) -> MigrationFacts:
+        operations = [
+            op
+            for text, first_line in parts
+            for statement in split_statements(text, self.dialect, first_line)
+            for op in statement_operations(statement, self.dialect)
+        ]
+        self_indexing = any(marker.search(file.text) for marker in self.self_indexing_markers)
+        return MigrationFacts(history, convention, order, tuple(operations), self_indexing)
+
+    def _alembic(self, file: SourceFile, migration) -> MigrationFacts | None:
+        if migration is None or migration.convention != "alembic" or file.python.tree is None:
+            return None
+        revision = alembic_revision(file.python.tree)
+        return MigrationFacts(
+            migration.history, "alembic", migration.order, tuple(upgrade_operations(file.python.tree, self.dialect)),
+            False, revision.revision, revision.down_revisions,
+        )
+
+    # ------------------------------------------------------------ project
+
+    def check_project(self, facts: dict[str, object], project: ProjectContext) -> Iterable:
+        histories: dict[str, list[tuple[str, MigrationFacts]]] = defaultdict(list)
+        plans: dict[str, tuple[str, ...]] = {}
+        for path, fact in facts.items():
+            if isinstance(fact, PlanFacts):
+                plans[fact.history] = fact.changes
+            elif fact is not None:
+                histories[fact.history].append((path, fact))
+        migration_dirs = [h for h in histories if not h.startswith("sql-files:")]
+        for history, files in sorted(histories.items()):
+            if any(fact.self_indexing for _, fact in files):
+                continue
+            if history.startswith("sql-files:") and _derived_from_migrations(history, migration_dirs):
+                continue
+            model = SchemaModel()
+            for path, fact in in_migration_order(files, plans.get(history)):
+                model.replay(path, list(fact.operations))
+            alembic = files[0][1].convention == "alembic"
+            for key in model.uncovered_foreign_keys():
+                yield new_finding(self.rule, key.path, key.line, 1, message(key, alembic),
+                                  fingerprint_key=f"{key.table}({','.join(key.columns)})")
+
+
+def _derived_from_migrations(history: str, migration_dirs: list[str]) -> bool:
+    """A schema dump beside a migration history (dbmate's db/schema.sql next to
+    db/migrations/) restates the migrations: reporting it too would double
+    every finding."""
+    directory = history.removeprefix("sql-files:")
+    return any(d == directory or d.startswith(directory + "/") or directory == "" for d in migration_dirs)
+
+
+def in_migration_order(
+    files: list[tuple[str, MigrationFacts]], plan: tuple[str, ...] | None
+) -> list[tuple[str, MigrationFacts]]:
+    if files[0][1].convention == "alembic":
+        return _revision_order(files)
+    if plan is not None:
+        position = {name: index for index, name in enumerate(plan)}
+        return sorted(files, key=lambda item: (position.get(item[1].order[2], len(position)), item[1].order))
+    return sorted(files, key=lambda item: (item[1].order, item[0]))
+
+
+def _revision_order(files: list[tuple[str, MigrationFacts]]) -> list[tuple[str, MigrationFacts]]:
+    """Alembic revisions, parents before children (a topological order; ties by path)."""
+    by_revision = {fact.revision: (path, fact) for path, fact in files if fact.revision}
+    ordered: list[tuple[str, MigrationFacts]] = []
+    placed: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(item: tuple[str, MigrationFacts]) -> None:
+        path, fact = item
+        if path in placed or path in visiting:
+            return
+        visiting.add(path)
+        for parent in fact.down_revisions:
+            if parent in by_revision:
+                place(by_revision[parent])
+        visiting.discard(path)
+        placed.add(path)
+        ordered.append(item)
+
+    for item in sorted(files, key=lambda i: i[0]):
+        place(item)
+    return ordered
+
+
+def quote(name: str) -> str:
+    return name if SAFE_IDENTIFIER_RE.match(name) else '"' + name.replace('"', '""') + '"'
+
+
+def qualified(table: TableName) -> str:
+    return quote(table.name) if table.schema == DEFAULT_SCHEMA else f"{quote(table.schema)}.{quote(table.name)}"
+
+
+def message(key: UncoveredForeignKey, alembic: bool) -> str:
+    table, columns = qualified(key.table), ", ".join(quote(c) for c in key.columns)
+    index = "_".join([key.table.name, *key.columns, "idx"])[:MAX_IDENTIFIER]
+    if alembic:
+        listed = ", ".join(f'"{c}"' for c in key.columns)
+        remedy = f'op.create_index("{index}", "{key.table.name}", [{listed}])'
+    else:
+        remedy = f"CREATE INDEX CONCURRENTLY {quote(index)} ON {table} ({columns});"
+    return (
+        f"foreign key {table}({columns}) -> {qualified(key.references)} has no index on its columns: "
+        f"deleting or updating a {qualified(key.references)} row scans {table}, and joins on it cannot use "
+        f"an index; add `{remedy}`"
+    )

@@ -1,0 +1,327 @@
+"""SQL statements to schema operations (`readylint.sql.schema`), one statement at a time.
+
+Only statements that can change what the schema model tracks are parsed
+(CREATE/ALTER/DROP of tables and indexes), chosen by their first keywords
+before sqlglot sees them. A statement sqlglot cannot model (a DO block, a
+policy, a function, a `Command` fallback) yields no operations, never an
+error: the model simply learns nothing from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
+
+from readylint.sql.schema import (
+    DEFAULT_SCHEMA, AddForeignKey, AddIndex, CreateTable, DropColumn, DropConstraint, DropIndex, DropTable,
+    Operation, RenameColumn, RenameIndex, RenameTable, TableName,
+)
+from readylint.sql.statements import Statement, dialect_named
+
+# sqlglot logs a warning for every statement it falls back to a Command for.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+ON_ONLY_RE = re.compile(r"\bON\s+ONLY\b", re.I)
+ALTER_TABLE_RE = re.compile(r"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?", re.I)
+
+
+def may_change_schema(keywords: tuple[str, ...]) -> bool:
+    """The cheap test before parsing: CREATE/ALTER/DROP of a table or an index."""
+    if not keywords:
+        return False
+    head = keywords[0]
+    if head == "CREATE":
+        rest = keywords[1:5]
+        if any(word in ("TEMP", "TEMPORARY") for word in rest[:2]):
+            return False
+        return "TABLE" in rest or "INDEX" in rest
+    if head in ("ALTER", "DROP"):
+        return len(keywords) > 1 and keywords[1] in ("TABLE", "INDEX")
+    return False
+
+
+def statement_operations(statement: Statement, dialect: str = "postgres") -> list[Operation]:
+    if not may_change_schema(statement.keywords):
+        return []
+    text = statement.text
+    if statement.keywords[:2] == ("DROP", "INDEX"):
+        # sqlglot reads one index per DROP INDEX; PostgreSQL allows a list.
+        return _drop_indexes(text, statement.line, dialect)
+    if statement.keywords[:2] == ("CREATE", "INDEX") or "UNIQUE" in statement.keywords[:3]:
+        text = ON_ONLY_RE.sub("ON", text)  # an index on a partitioned table's parent
+    tree = _parse(text, dialect)
+    if tree is None:
+        return []
+    reader = _Reader(statement.line, dialect)
+    if isinstance(tree, exp.Command) and statement.keywords[:2] == ("ALTER", "TABLE"):
+        return reader.alter_table_actions(text)
+    return reader.operations(tree)
+
+
+def _parse(text: str, dialect: str) -> exp.Expression | None:
+    try:
+        trees = dialect_named(dialect).parse(text)
+    except (SqlglotError, RecursionError, ValueError):
+        return None
+    return trees[0] if len(trees) == 1 and trees[0] is not None else None
+
+
+def identifier(node: exp.Expression | str | None) -> str | None:
+    """An identifier as PostgreSQL stores it: unquoted names fold to lower case."""
+    if node is None:
+        return None
+    if isinstance(node, str):
+        return node.lower()
+    if isinstance(node, exp.Identifier):
+        return node.this if node.quoted else node.this.lower()
+    if isinstance(node, exp.Column):
+        return identifier(node.this)
+    if isinstance(node, (exp.Table, exp.Var)):
+        return identifier(node.this) if isinstance(node.this, exp.Identifier) else str(node.this).lower()
+    return None
+
+
+def table_name(table: exp.Expression) -> TableName | None:
+    if isinstance(table, exp.Schema):
+        table = table.this
+    if not isinstance(table, exp.Table):
+        return None
+    name = identifier(table.this)
+    if name is None:
+        return None
+    return TableName(identifier(table.args.get("db")) or DEFAULT_SCHEMA, name)
+
+
+class _Reader:
+    def __init__(self, first_line: int, dialect: str):
+        self.first_line = first_line
+        self.dialect = dialect
+
+    def line_of(self, *nodes: exp.Expression | None) -> int:
+        """The file line of the first node that knows its position."""
+        for node in nodes:
+            if node is None:
+                continue
+            for found in [node, *node.find_all(exp.Identifier)]:
+                line = found.meta.get("line") if isinstance(found, exp.Identifier) else None
+                if line:
+                    return self.first_line + line - 1
+        return self.first_line
+
+    def operations(self, tree: exp.Expression) -> list[Operation]:
+        if isinstance(tree, exp.Create):
+            kind = (tree.args.get("kind") or "").upper()
+            if kind == "TABLE":
+                return self.create_table(tree)
+            if kind == "INDEX":
+                return self.create_index(tree)
+        elif isinstance(tree, exp.Alter):
+            kind = (tree.args.get("kind") or "").upper()
+            target = table_name(tree.this)
+            if target is None:
+                return []
+            if kind == "TABLE":
+                return [op for action in tree.args.get("actions") or [] for op in self.alter_action(target, action)]
+            if kind == "INDEX":
+                return self.alter_index(tree, target)
+        elif isinstance(tree, exp.Drop):
+            return self.drop(tree)
+        return []
+
+    # -------------------------------------------------------------- CREATE
+
+    def create_table(self, tree: exp.Create) -> list[Operation]:
+        target = table_name(tree.this)
+        if target is None:
+            return []
+        ops: list[Operation] = [CreateTable(target, self.first_line, bool(tree.args.get("exists")))]
+        if isinstance(tree.this, exp.Schema):
+            for element in tree.this.expressions:
+                ops += self.table_element(target, element)
+        return ops
+
+    def table_element(self, target: TableName, element: exp.Expression) -> list[Operation]:
+        if isinstance(element, exp.ColumnDef):
+            return self.column(target, element)
+        if isinstance(element, exp.Constraint):
+            name = identifier(element.this)
+            return [op for inner in element.expressions for op in self.constraint(target, inner, name, element)]
+        return self.constraint(target, element, None, element)
+
+    def column(self, target: TableName, column: exp.ColumnDef) -> list[Operation]:
+        name = identifier(column.this)
+        if name is None:
+            return []
+        ops: list[Operation] = []
+        line = self.line_of(column)
+        for constraint in column.args.get("constraints") or []:
+            kind = constraint.args.get("kind")
+            constraint_name = identifier(constraint.this) if constraint.this else None
+            if isinstance(kind, exp.PrimaryKeyColumnConstraint):
+                ops.append(AddIndex(target, constraint_name, (name,), line, constraint=True, kind="primary key"))
+            elif isinstance(kind, exp.UniqueColumnConstraint):
+                ops.append(AddIndex(target, constraint_name, (name,), line, constraint=True, kind="unique"))
+            elif isinstance(kind, exp.Reference):
+                referenced = table_name(kind.this)
+                if referenced is not None:
+                    ops.append(AddForeignKey(target, constraint_name, (name,), referenced, line))
+        return ops
+
+    def constraint(
+        self, target: TableName, node: exp.Expression, name: str | None, where: exp.Expression
+    ) -> list[Operation]:
+        line = self.line_of(where)
+        if isinstance(node, exp.PrimaryKey):
+            columns = tuple(identifier(e) for e in node.expressions)
+            if None not in columns:
+                return [AddIndex(target, name, columns, line, constraint=True, kind="primary key")]
+        elif isinstance(node, exp.UniqueColumnConstraint) and isinstance(node.this, exp.Schema):
+            columns = tuple(identifier(e) for e in node.this.expressions)
+            if None not in columns:
+                return [AddIndex(target, name, columns, line, constraint=True, kind="unique")]
+        elif isinstance(node, exp.ForeignKey):
+            columns = tuple(identifier(e) for e in node.expressions)
+            reference = node.args.get("reference")
+            referenced = table_name(reference.this) if reference is not None else None
+            if referenced is not None and columns and None not in columns:
+                return [AddForeignKey(target, name, columns, referenced, line)]
+        return []
+
+    def create_index(self, tree: exp.Create) -> list[Operation]:
+        index = tree.this
+        if not isinstance(index, exp.Index):
+            return []
+        target = table_name(index.args.get("table"))
+        params = index.args.get("params")
+        if target is None or params is None:
+            return []
+        columns = tuple(_index_key(e) for e in params.args.get("columns") or [])
+        if not columns:
+            return []
+        name = identifier(index.this)
+        partial = params.args.get("where") is not None
+        return [AddIndex(target, name, columns, self.first_line, partial=partial)]
+
+    # -------------------------------------------------------------- ALTER
+
+    def alter_action(self, target: TableName, action: exp.Expression) -> list[Operation]:
+        if isinstance(action, exp.AddConstraint):
+            return [op for e in action.expressions for op in self.table_element(target, e)]
+        if isinstance(action, exp.ColumnDef):
+            return self.column(target, action)
+        if isinstance(action, exp.RenameColumn):
+            old, new = identifier(action.this), identifier(action.args.get("to"))
+            return [RenameColumn(target, old, new, self.first_line)] if old and new else []
+        if isinstance(action, exp.AlterRename):
+            new = table_name(action.this)
+            return [RenameTable(target, new.name, self.first_line)] if new else []
+        if isinstance(action, exp.Drop):
+            kind = (action.args.get("kind") or "").upper()
+            names = [identifier(t) for t in action.args.get("tables") or []]
+            if kind == "COLUMN":
+                return [DropColumn(target, n, self.first_line) for n in names if n]
+            if kind == "CONSTRAINT":
+                return [DropConstraint(target, n, self.first_line) for n in names if n]
+        return []
+
+    def alter_table_actions(self, text: str) -> list[Operation]:
+        """An ALTER TABLE sqlglot could not read as a whole (one unsupported
+        action among several): read each action on its own."""
+        head = ALTER_TABLE_RE.match(text)
+        if head is None:
+            return []
+        try:
+            tokens = dialect_named(self.dialect).tokenize(text[head.end():])
+        except SqlglotError:
+            return []
+        if len(tokens) < 2:
+            return []
+        rest = text[head.end():]
+        name_end = tokens[0].end + 1
+        index = 1
+        while index + 1 < len(tokens) and tokens[index].token_type is TokenType.DOT:
+            name_end = tokens[index + 1].end + 1
+            index += 2
+        table_text = rest[:name_end]
+        ops: list[Operation] = []
+        depth, start = 0, index
+        for position in range(index, len(tokens) + 1):
+            token = tokens[position] if position < len(tokens) else None
+            if token is not None:
+                if token.token_type is TokenType.L_PAREN:
+                    depth += 1
+                elif token.token_type is TokenType.R_PAREN:
+                    depth -= 1
+                if not (token.token_type is TokenType.COMMA and depth == 0):
+                    continue
+            if start < position:
+                action = rest[tokens[start].start: tokens[position - 1].end + 1]
+                tree = _parse(f"ALTER TABLE {table_text} {action}", self.dialect)
+                if isinstance(tree, exp.Alter):
+                    ops += self.operations(tree)
+            start = position + 1
+        return ops
+
+    def alter_index(self, tree: exp.Alter, target: TableName) -> list[Operation]:
+        schema = target.schema if tree.this.args.get("db") else None
+        return [
+            RenameIndex(schema, target.name, identifier(action.this), self.first_line)
+            for action in tree.args.get("actions") or []
+            if isinstance(action, exp.AlterRename) and identifier(action.this)
+        ]
+
+    # -------------------------------------------------------------- DROP
+
+    def drop(self, tree: exp.Drop) -> list[Operation]:
+        kind = (tree.args.get("kind") or "").upper()
+        ops: list[Operation] = []
+        for table in tree.args.get("tables") or []:
+            name = table_name(table)
+            if name is None:
+                continue
+            if kind == "TABLE":
+                ops.append(DropTable(name, self.first_line))
+            elif kind == "INDEX":
+                schema = name.schema if table.args.get("db") else None
+                ops.append(DropIndex(schema, name.name, self.first_line))
+        return ops
+
+
+DROP_INDEX_SKIP = {"DROP", "INDEX", "CONCURRENTLY", "IF", "EXISTS"}
+
+
+def _drop_indexes(text: str, line: int, dialect: str) -> list[Operation]:
+    """DROP INDEX [CONCURRENTLY] [IF EXISTS] name [, schema.name ...] [CASCADE]."""
+    try:
+        tokens = dialect_named(dialect).tokenize(text)
+    except SqlglotError:
+        return []
+    names: list[list[str]] = [[]]
+    for token in tokens:
+        word = token.text.upper()
+        if token.token_type is TokenType.COMMA:
+            names.append([])
+        elif token.token_type is TokenType.IDENTIFIER:
+            names[-1].append(token.text)
+        elif token.token_type is TokenType.DOT:
+            continue
+        elif word in ("CASCADE", "RESTRICT"):
+            break
+        elif word not in DROP_INDEX_SKIP or names[-1]:
+            names[-1].append(token.text.lower())
+    return [
+        DropIndex(parts[0] if len(parts) == 2 else None, parts[-1], line)
+        for parts in names if 1 <= len(parts) <= 2
+    ]
+
+
+def _index_key(element: exp.Expression) -> str | None:
+    """The column of one index key, or None for an expression key."""
+    node = element.this if isinstance(element, exp.Ordered) else element
+    while isinstance(node, (exp.Opclass, exp.Collate)):
+        node = node.this
+    return identifier(node) if isinstance(node, (exp.Column, exp.Identifier)) else None

@@ -1,0 +1,259 @@
+"""A schema model built by replaying schema operations in migration order.
+
+Operations are small, picklable facts (extracted from SQL statements by
+`readylint.sql.operations`, or from Alembic's `op.*` calls), so workers can
+extract them and the project pass can replay a whole history. The model
+tracks what decides whether a foreign key is indexed: tables, their indexes
+(including those behind primary keys and unique constraints) and their
+foreign keys, through later drops and renames.
+
+Names are normalised as PostgreSQL does: unquoted identifiers fold to lower
+case, quoted ones keep their case; an unqualified table lives in `public`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_SCHEMA = "public"
+
+
+@dataclass(frozen=True, order=True)
+class TableName:
+    schema: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name if self.schema == DEFAULT_SCHEMA else f"{self.schema}.{self.name}"
+
+
+# ---------------------------------------------------------------- operations
+# Each carries the 1-based line of the file it came from.
+
+
+@dataclass(frozen=True)
+class CreateTable:
+    table: TableName
+    line: int
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
+class DropTable:
+    table: TableName
+    line: int
+
+
+@dataclass(frozen=True)
+class RenameTable:
+    table: TableName
+    new_name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DropColumn:
+    table: TableName
+    column: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RenameColumn:
+    table: TableName
+    column: str
+    new_name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class AddIndex:
+    """An index, or the index behind a primary key or unique constraint."""
+
+    table: TableName
+    name: str | None
+    # Key columns in order; None for an expression key. INCLUDE columns are not keys.
+    columns: tuple[str | None, ...]
+    line: int
+    partial: bool = False
+    constraint: bool = False  # backs a PRIMARY KEY / UNIQUE constraint (dropped by DROP CONSTRAINT)
+    kind: str = "index"  # index | primary key | unique
+
+
+@dataclass(frozen=True)
+class AddForeignKey:
+    table: TableName
+    name: str | None
+    columns: tuple[str, ...]
+    references: TableName
+    line: int
+
+
+@dataclass(frozen=True)
+class DropConstraint:
+    table: TableName
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DropIndex:
+    schema: str | None  # None: unqualified
+    name: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RenameIndex:
+    schema: str | None
+    name: str
+    new_name: str
+    line: int
+
+
+Operation = (
+    CreateTable | DropTable | RenameTable | DropColumn | RenameColumn | AddIndex | AddForeignKey
+    | DropConstraint | DropIndex | RenameIndex
+)
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass
+class Index:
+    columns: tuple[str | None, ...]
+    partial: bool
+    constraint: bool
+    kind: str
+
+
+@dataclass
+class ForeignKey:
+    columns: tuple[str, ...]
+    references: TableName
+    path: str
+    line: int
+
+
+@dataclass
+class Table:
+    name: TableName
+    known: bool  # created in the history (not only referred to)
+    indexes: dict[str, Index] = field(default_factory=dict)
+    foreign_keys: dict[str, ForeignKey] = field(default_factory=dict)
+
+    def covering_index(self, columns: tuple[str, ...]) -> str | None:
+        """The name of an index whose leading key columns are `columns`, in
+        order, and that is usable for every row (not partial)."""
+        for name, index in self.indexes.items():
+            if not index.partial and index.columns[: len(columns)] == columns:
+                return name
+        return None
+
+
+@dataclass(frozen=True)
+class UncoveredForeignKey:
+    table: TableName
+    columns: tuple[str, ...]
+    references: TableName
+    path: str
+    line: int
+
+
+class SchemaModel:
+    def __init__(self) -> None:
+        self.tables: dict[TableName, Table] = {}
+
+    def replay(self, path: str, operations: list[Operation]) -> None:
+        for operation in operations:
+            handler = getattr(self, "_" + type(operation).__name__)
+            handler(path, operation)
+
+    def uncovered_foreign_keys(self) -> list[UncoveredForeignKey]:
+        """Foreign keys on tables the history created, with no index that covers them."""
+        found = []
+        for table in self.tables.values():
+            if not table.known:
+                continue
+            for key in table.foreign_keys.values():
+                if table.covering_index(key.columns) is None:
+                    found.append(UncoveredForeignKey(table.name, key.columns, key.references, key.path, key.line))
+        return sorted(found, key=lambda k: (k.path, k.line, k.columns))
+
+    # -------------------------------------------------------------- handlers
+
+    def _table(self, name: TableName) -> Table:
+        if name not in self.tables:
+            self.tables[name] = Table(name, known=False)
+        return self.tables[name]
+
+    def _CreateTable(self, path: str, op: CreateTable) -> None:
+        existing = self.tables.get(op.table)
+        if existing is not None and existing.known and op.if_not_exists:
+            return
+        self.tables[op.table] = Table(op.table, known=True)
+
+    def _DropTable(self, path: str, op: DropTable) -> None:
+        self.tables.pop(op.table, None)
+
+    def _RenameTable(self, path: str, op: RenameTable) -> None:
+        table = self.tables.pop(op.table, None)
+        if table is None:
+            return
+        table.name = TableName(op.table.schema, op.new_name)
+        self.tables[table.name] = table
+
+    def _DropColumn(self, path: str, op: DropColumn) -> None:
+        table = self._table(op.table)
+        # PostgreSQL drops the indexes and constraints that use the column.
+        table.indexes = {n: i for n, i in table.indexes.items() if op.column not in i.columns}
+        table.foreign_keys = {n: k for n, k in table.foreign_keys.items() if op.column not in k.columns}
+
+    def _RenameColumn(self, path: str, op: RenameColumn) -> None:
+        table = self._table(op.table)
+
+        def renamed(columns):
+            return tuple(op.new_name if c == op.column else c for c in columns)
+
+        for index in table.indexes.values():
+            index.columns = renamed(index.columns)
+        for key in table.foreign_keys.values():
+            key.columns = renamed(key.columns)
+
+    def _AddIndex(self, path: str, op: AddIndex) -> None:
+        table = self._table(op.table)
+        name = op.name or _default_name(op.table, op.columns, {"primary key": "pkey", "unique": "key"}.get(op.kind, "idx"))
+        table.indexes[name] = Index(op.columns, op.partial, op.constraint, op.kind)
+
+    def _AddForeignKey(self, path: str, op: AddForeignKey) -> None:
+        table = self._table(op.table)
+        name = op.name or _default_name(op.table, op.columns, "fkey")
+        table.foreign_keys[name] = ForeignKey(op.columns, op.references, path, op.line)
+
+    def _DropConstraint(self, path: str, op: DropConstraint) -> None:
+        table = self._table(op.table)
+        table.foreign_keys.pop(op.name, None)
+        if op.name in table.indexes and table.indexes[op.name].constraint:
+            del table.indexes[op.name]
+
+    def _tables_with_index(self, schema: str | None, name: str) -> list[Table]:
+        return [
+            t for t in self.tables.values()
+            if name in t.indexes and (schema is None or t.name.schema == schema)
+        ]
+
+    def _DropIndex(self, path: str, op: DropIndex) -> None:
+        for table in self._tables_with_index(op.schema, op.name)[:1]:
+            del table.indexes[op.name]
+
+    def _RenameIndex(self, path: str, op: RenameIndex) -> None:
+        for table in self._tables_with_index(op.schema, op.name)[:1]:
+            table.indexes[op.new_name] = table.indexes.pop(op.name)
+
+
+def _default_name(table: TableName, columns: tuple[str | None, ...], suffix: str) -> str:
+    """PostgreSQL's name for an unnamed index or constraint: orders_user_id_fkey."""
+    if suffix == "pkey":
+        return f"{table.name}_pkey"
+    return "_".join([table.name, *(c or "expr" for c in columns), suffix])
