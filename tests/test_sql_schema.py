@@ -130,3 +130,27 @@ def test_alembic_operations():
         AddIndex(t, "ix_t_v", ("v",), 5, partial=True),
         DropIndex(None, "ix_t_u", 6),
     ]
+
+
+def test_alembic_branches_for_other_databases_are_skipped():
+    tree = ast.parse(
+        "def upgrade():\n"
+        "    if op.get_bind().dialect.name == 'mysql':\n"
+        "        op.create_index('a', 't', ['a'])\n"
+        "    else:\n"
+        "        op.create_index('b', 't', ['b'])\n"
+        "    if bind.dialect.name != 'sqlite':\n"
+        "        op.create_index('c', 't', ['c'])\n"
+        "    if url.startswith('postgresql'):\n"
+        "        op.create_index('d', 't', ['d'])\n"
+        "    if feature_enabled:\n"
+        "        op.create_index('e', 't', ['e'])\n"
+    )
+    assert [op.name for op in upgrade_operations(tree)] == ["b", "c", "d", "e"]
+
+
+def test_a_redefined_foreign_key_is_one_key():
+    assert uncovered(
+        "CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);",
+        "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE;",
+    ) == [("orders", ("user_id",), 1)]

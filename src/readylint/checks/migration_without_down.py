@@ -18,7 +18,7 @@ from readylint.config import ConfigError
 from readylint.migrations import conventions as conv
 from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
 from readylint.sources import FileKind, SourceFile
-from readylint.sql.statements import has_effect
+from readylint.sql.statements import changes_only_data, has_effect
 
 # States of a rollback.
 PRESENT, MISSING, EMPTY, IRREVERSIBLE = "present", "missing", "empty", "irreversible"
@@ -38,6 +38,7 @@ class Step:
     state: str | None  # None: a forward migration whose rollback lives in another file
     what: str  # the migration as the message names it
     rollback: str  # the rollback as the message names it
+    data_only: bool = False  # changes rows only: an empty rollback is acceptable
 
 
 class MigrationWithoutDown(ProjectCheck):
@@ -69,9 +70,11 @@ class MigrationWithoutDown(ProjectCheck):
         layout = migration.layout
         key = migration.version
         if layout == "sections":
-            return [self._section_step(convention, migration, file)]
+            step = self._section_step(convention, migration, file)
+            return [step] if step else None
         if layout == "changesets":
-            return [self._changeset_step(migration, change) for change in conv.changesets(convention, file.text)]
+            return [self._changeset_step(migration, change) for change in conv.changesets(convention, file.text)
+                    if has_effect(change.body.text)]
         if layout == "alembic":
             return self._alembic_steps(migration, file)
         if layout == "django":
@@ -81,10 +84,12 @@ class MigrationWithoutDown(ProjectCheck):
         if layout == "plan":
             key = migration.title
         if migration.is_forward:
+            if not has_effect(file.text):
+                return None  # a placeholder changes nothing: nothing to undo
             what = (f"sqitch change '{migration.title}'" if layout == "plan"
                     else f"{convention_title(migration.convention)} migration {name}")
             return [Step(migration.convention, migration.history, key, True, 1, None, what,
-                         expected_rollback(migration, name))]
+                         expected_rollback(migration, name), changes_only_data(file.text))]
         return [Step(migration.convention, migration.history, key, False, 1,
                      self._file_state(file.text), "", name)]
 
@@ -93,12 +98,17 @@ class MigrationWithoutDown(ProjectCheck):
             return PRESENT
         return IRREVERSIBLE if conv.load_conventions().irreversible_comment.search(text) else EMPTY
 
-    def _section_step(self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile) -> Step:
+    def _section_step(
+        self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
+    ) -> Step | None:
         up, down = conv.sections(convention, file.text)
         marker = SECTION_MARKERS[migration.convention]
+        if not has_effect(up.text):
+            return None  # a placeholder changes nothing: nothing to undo
         state = MISSING if down is None else self._file_state(down.text)
         return Step(migration.convention, migration.history, migration.version, True, up.marker_line, state,
-                    f"{convention_title(migration.convention)} migration", f"`{marker}` section")
+                    f"{convention_title(migration.convention)} migration", f"`{marker}` section",
+                    changes_only_data(up.text))
 
     def _changeset_step(self, migration: conv.MigrationFile, change: conv.Changeset) -> Step:
         irreversible = conv.load_conventions().named("liquibase").marker("irreversible_rollback")
@@ -121,7 +131,8 @@ class MigrationWithoutDown(ProjectCheck):
             return []
         label = f"Alembic revision {revision.revision or migration.title}"
         return [Step(migration.convention, migration.history, migration.version, True,
-                     revision.upgrade_line, revision.downgrade, label, "downgrade()")]
+                     revision.upgrade_line, revision.downgrade, label, "downgrade()",
+                     revision.upgrade_changes_only_data)]
 
     def _django_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
         tree = file.python.tree
@@ -140,28 +151,34 @@ class MigrationWithoutDown(ProjectCheck):
         if require == "never":
             return
         rollbacks: dict[tuple[str, str, str], Step] = {}
-        uses_undo: set[str] = set()
+        # Histories that keep rollbacks in files of their own, with at least
+        # one such file: a history with none does not use them (a runner
+        # with no down migrations, or Flyway without undo), so a missing one
+        # is a choice, not an oversight.
+        uses_rollback_files: set[tuple[str, str]] = set()
         for steps in facts.values():
             for step in steps:
                 if not step.forward:
                     rollbacks[(step.convention, step.history, step.key)] = step
-                    if step.convention == "flyway":
-                        uses_undo.add(step.history)
+                    uses_rollback_files.add((step.convention, step.history.split("#")[0]))
         for path, steps in facts.items():
             for step in steps:
                 if not step.forward:
                     continue
                 state = step.state
                 if state is None:
-                    paired = rollbacks.get((step.convention, step.history, step.key))
+                    # A database variant (0001_x.postgres.up.sql) may share
+                    # the rollback written for every database (0001_x.down.sql).
+                    paired = (rollbacks.get((step.convention, step.history, step.key))
+                              or rollbacks.get((step.convention, step.history.split("#")[0], step.key)))
                     state = paired.state if paired else MISSING
-                if not self._required(step, state, require, uses_undo):
+                if not self._required(step, state, require, uses_rollback_files):
                     continue
                 yield new_finding(self.rule, path, step.line, 1, message(step, state),
                                   fingerprint_key=f"{step.convention}:{step.key}:{state}")
 
-    def _required(self, step: Step, state: str, require: str, uses_undo: set[str]) -> bool:
-        if state == PRESENT:
+    def _required(self, step: Step, state: str, require: str, uses_rollback_files: set[tuple[str, str]]) -> bool:
+        if state == PRESENT or (state == EMPTY and step.data_only):
             return False
         if state == IRREVERSIBLE and self.options.get("allow-irreversible", True):
             return False
@@ -172,8 +189,8 @@ class MigrationWithoutDown(ProjectCheck):
             return True
         if convention.layout == "forward-only":
             return False
-        if step.convention == "flyway":
-            return step.history in uses_undo
+        if convention.layout in ("paired-files", "undo-files") and state == MISSING:
+            return (step.convention, step.history.split("#")[0]) in uses_rollback_files
         return True
 
 

@@ -121,7 +121,8 @@ class UnindexedForeignKey(ProjectCheck):
             elif fact is not None:
                 histories[fact.history].append((path, fact))
         migration_dirs = [h for h in histories if not h.startswith("sql-files:")]
-        for history, files in sorted(histories.items()):
+        reported: set[tuple[str, int, tuple[str, ...]]] = set()
+        for history, files in sorted(self._with_shared_files(histories).items()):
             if any(fact.self_indexing for _, fact in files):
                 continue
             if history.startswith("sql-files:") and _derived_from_migrations(history, migration_dirs):
@@ -131,8 +132,29 @@ class UnindexedForeignKey(ProjectCheck):
                 model.replay(path, list(fact.operations))
             alembic = files[0][1].convention == "alembic"
             for key in model.uncovered_foreign_keys():
+                if (key.path, key.line, key.columns) in reported:
+                    continue
+                reported.add((key.path, key.line, key.columns))
                 yield new_finding(self.rule, key.path, key.line, 1, message(key, alembic),
                                   fingerprint_key=f"{key.table}({','.join(key.columns)})")
+
+    def _with_shared_files(self, histories: dict[str, list]) -> dict[str, list]:
+        """Histories with database variants (pop's 0001_x.postgres.up.sql beside
+        0001_x.up.sql for every database): the variant for this dialect is its
+        own files plus the shared files it does not replace; other databases'
+        variants are not this rule's to judge."""
+        combined = {}
+        for history, files in histories.items():
+            base, _, variant = history.partition("#")
+            if variant:
+                if variant != self.dialect:
+                    continue
+                own = {fact.order for _, fact in files}
+                shared = [(p, f) for p, f in histories.get(base, []) if f.order not in own]
+                combined[history] = files + shared
+            elif not any(h.startswith(history + "#" + self.dialect) for h in histories):
+                combined[history] = files
+        return combined
 
 
 def _derived_from_migrations(history: str, migration_dirs: list[str]) -> bool:

@@ -21,6 +21,9 @@ from readylint.sql.schema import (
 )
 from readylint.sql.statements import split_statements
 
+# Database names an upgrade() branches on (`if bind.dialect.name == "mysql":`).
+DIALECT_WORDS = ("mysql", "mariadb", "sqlite", "mssql", "oracle", "postgres")
+
 # batch_op.X(...) is op.X(...) without the table argument, which goes here.
 BATCH_TABLE_POSITION = {
     "add_column": 0, "drop_column": 0, "alter_column": 0,
@@ -97,12 +100,32 @@ class _Reader:
                         inner[item.optional_vars.id] = (_string(call.args[0]), schema)
                 yield from self.block(statement.body, inner)
                 continue
-            if isinstance(statement, (ast.If, ast.For, ast.Try)):
+            if isinstance(statement, ast.If):
+                branch = self.dialect_branch(statement.test)
+                if branch is not False:
+                    yield from self.block(statement.body, batches)
+                if branch is not True:
+                    yield from self.block(statement.orelse, batches)
+                continue
+            if isinstance(statement, (ast.For, ast.While, ast.Try)):
                 yield from self.block(statement.body, batches)
                 continue
             for node in ast.walk(statement):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                     yield from self.call(node, batches)
+
+    def dialect_branch(self, test: ast.expr) -> bool | None:
+        """For `if <database is X>:` -- True: only the body runs on this
+        dialect's database; False: only the else branch; None: cannot tell
+        (not a test of the database), both may run."""
+        named = {word for word in DIALECT_WORDS if word in ast.unparse(test).lower()}
+        if not named:
+            return None
+        ours = any(self.dialect.startswith(word) or word.startswith(self.dialect) for word in named)
+        negated = (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)) or (
+            isinstance(test, ast.Compare) and any(isinstance(o, (ast.NotEq, ast.IsNot, ast.NotIn)) for o in test.ops)
+        )
+        return ours != negated
 
     def call(self, call: ast.Call, batches: dict[str, tuple[str, str]]) -> Iterator[Operation]:
         owner = call.func.value

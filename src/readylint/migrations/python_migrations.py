@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from readylint.python.names import QualifiedNames
+from readylint.sql.statements import changes_only_data
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Revision:
     down_revisions: tuple[str, ...]
     upgrade_line: int  # `def upgrade` (1 when absent)
     upgrade_empty: bool
+    upgrade_changes_only_data: bool  # no schema operation: only rows change
     downgrade: str  # "present" | "missing" | "empty" | "irreversible"
 
 
@@ -45,8 +47,33 @@ def alembic_revision(tree: ast.Module) -> Revision:
         down_revisions=tuple(_constant_strings(values.get("down_revision"))),
         upgrade_line=upgrade.lineno if upgrade else 1,
         upgrade_empty=upgrade is None or _is_empty(upgrade.body),
+        upgrade_changes_only_data=upgrade is not None and _changes_only_data(upgrade),
         downgrade=state,
     )
+
+
+# `op.*` calls that do not change the schema by themselves.
+DATA_OPERATIONS = {"get_bind", "get_context", "f", "bulk_insert", "inline_literal", "execute"}
+
+
+def _changes_only_data(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does upgrade() change only rows (bulk_insert, connection.execute of
+    UPDATEs, op.execute of DML), never the schema?"""
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = node.func.value
+        if not (isinstance(owner, ast.Name) and owner.id == "op"):
+            continue
+        if node.func.attr not in DATA_OPERATIONS:
+            return False
+        if node.func.attr == "execute" and node.args:
+            sql = node.args[0]
+            if isinstance(sql, ast.Call) and sql.args:  # sa.text("...")
+                sql = sql.args[0]
+            if isinstance(sql, ast.Constant) and isinstance(sql.value, str) and not changes_only_data(sql.value):
+                return False
+    return True
 
 
 def _constant_strings(node: ast.expr | None) -> list[str]:

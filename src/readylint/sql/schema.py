@@ -229,6 +229,12 @@ class SchemaModel:
     def _AddForeignKey(self, path: str, op: AddForeignKey) -> None:
         table = self._table(op.table)
         name = op.name or _default_name(op.table, op.columns, "fkey")
+        # A key redefined (dropped under a name the history does not show,
+        # re-added with ON DELETE CASCADE) is one key: keep the latest.
+        table.foreign_keys = {
+            n: k for n, k in table.foreign_keys.items()
+            if (k.columns, k.references) != (op.columns, op.references)
+        }
         table.foreign_keys[name] = ForeignKey(op.columns, op.references, path, op.line)
 
     def _DropConstraint(self, path: str, op: DropConstraint) -> None:

@@ -19,6 +19,8 @@ from sqlglot.tokens import Token, TokenType
 # Statements that only frame a transaction: a rollback made of these alone
 # reverts nothing (sqitch's and Flyway's templates are exactly this).
 TRANSACTION_CONTROL = frozenset({"BEGIN", "COMMIT", "END", "START", "ROLLBACK", "SET"})
+# Statements that change rows, not the schema.
+DATA_CHANGES = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "SELECT", "COPY", "TRUNCATE", "VALUES"})
 COMMENT_RE = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 
 
@@ -79,3 +81,10 @@ def has_effect(text: str, dialect: str = "postgres") -> bool:
     if not COMMENT_RE.sub("", text).strip(" \t\r\n;"):
         return False
     return any(not s.is_transaction_control for s in split_statements(text, dialect))
+
+
+def changes_only_data(text: str, dialect: str = "postgres") -> bool:
+    """Only row changes (INSERT, UPDATE, DELETE...): a down migration cannot
+    bring deleted rows back, so an empty one is the honest rollback."""
+    statements = [s for s in split_statements(text, dialect) if not s.is_transaction_control]
+    return bool(statements) and all(s.keywords[0] in DATA_CHANGES for s in statements)
