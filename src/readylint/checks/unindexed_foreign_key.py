@@ -19,9 +19,9 @@ from readylint.migrations import conventions as conv
 from readylint.migrations.alembic_ops import upgrade_operations
 from readylint.migrations.python_migrations import alembic_revision
 from readylint.sources import FileKind, SourceFile
-from readylint.sql.operations import statement_operations
+from readylint.sql.operations import may_change_schema, statement_operations
 from readylint.sql.schema import DEFAULT_SCHEMA, Operation, SchemaModel, TableName, UncoveredForeignKey
-from readylint.sql.statements import split_statements
+from readylint.sql.statements import COMMENT_RE, split_statements
 
 SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
 SAFE_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
@@ -92,13 +92,15 @@ class UnindexedForeignKey(ProjectCheck):
         return self._sql(file, migration.history, migration.convention, migration.order, parts)
 
     def _sql(self, file, history, convention, order, parts) -> MigrationFacts:
-        operations = [
-            op
-            for text, first_line in parts
-            for statement in split_statements(text, self.dialect, first_line)
-            for op in statement_operations(statement, self.dialect)
-        ]
-        self_indexing = any(marker.search(file.text) for marker in self.self_indexing_markers)
+        statements = [s for text, first_line in parts for s in split_statements(text, self.dialect, first_line)]
+        operations = [op for statement in statements for op in statement_operations(statement, self.dialect)]
+        # Markers count in table and index statements only, outside comments:
+        # Prisma's generated comments and function bodies quote names in
+        # backquotes too.
+        schema_text = "\n".join(
+            COMMENT_RE.sub("", s.text) for s in statements if may_change_schema(s.keywords)
+        )
+        self_indexing = any(marker.search(schema_text) for marker in self.self_indexing_markers)
         return MigrationFacts(history, convention, order, tuple(operations), self_indexing)
 
     def _alembic(self, file: SourceFile, migration) -> MigrationFacts | None:

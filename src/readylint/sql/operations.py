@@ -51,20 +51,33 @@ def statement_operations(statement: Statement, dialect: str = "postgres") -> lis
     if statement.keywords[:2] == ("DROP", "INDEX"):
         # sqlglot reads one index per DROP INDEX; PostgreSQL allows a list.
         return _drop_indexes(text, statement.line, dialect)
-    if statement.keywords[:2] == ("CREATE", "INDEX") or "UNIQUE" in statement.keywords[:3]:
-        text = ON_ONLY_RE.sub("ON", text)  # an index on a partitioned table's parent
-    tree = _parse(text, dialect)
+    if ON_ONLY_RE.search(text):
+        # An index on a partitioned table's parent: sqlglot does not know ON ONLY.
+        tree, base_line = _parse(ON_ONLY_RE.sub("ON", text), dialect), statement.line
+    elif statement.tokens:
+        tree, base_line = _parse_tokens(statement, dialect), statement.source_line
+    else:
+        tree, base_line = _parse(text, dialect), statement.line
     if tree is None:
         return []
-    reader = _Reader(statement.line, dialect)
     if isinstance(tree, exp.Command) and statement.keywords[:2] == ("ALTER", "TABLE"):
-        return reader.alter_table_actions(text)
-    return reader.operations(tree)
+        return _Reader(statement.line, dialect).alter_table_actions(text)
+    return _Reader(statement.line, dialect, base_line).operations(tree)
 
 
 def _parse(text: str, dialect: str) -> exp.Expression | None:
     try:
         trees = dialect_named(dialect).parse(text)
+    except (SqlglotError, RecursionError, ValueError):
+        return None
+    return trees[0] if len(trees) == 1 and trees[0] is not None else None
+
+
+def _parse_tokens(statement: Statement, dialect: str) -> exp.Expression | None:
+    """Parse the splitter's tokens: no second tokenization. Positions in the
+    tree are then relative to the statement's source text."""
+    try:
+        trees = dialect_named(dialect).parser().parse(list(statement.tokens), statement.source)
     except (SqlglotError, RecursionError, ValueError):
         return None
     return trees[0] if len(trees) == 1 and trees[0] is not None else None
@@ -97,8 +110,11 @@ def table_name(table: exp.Expression) -> TableName | None:
 
 
 class _Reader:
-    def __init__(self, first_line: int, dialect: str):
-        self.first_line = first_line
+    def __init__(self, line: int, dialect: str, base_line: int | None = None):
+        self.line = line  # the statement's first line in the file
+        # The file line of the first line of the text the tree was parsed
+        # from: positions in the tree count from it.
+        self.base_line = line if base_line is None else base_line
         self.dialect = dialect
 
     def line_of(self, *nodes: exp.Expression | None) -> int:
@@ -109,8 +125,8 @@ class _Reader:
             for found in [node, *node.find_all(exp.Identifier)]:
                 line = found.meta.get("line") if isinstance(found, exp.Identifier) else None
                 if line:
-                    return self.first_line + line - 1
-        return self.first_line
+                    return self.base_line + line - 1
+        return self.line
 
     def operations(self, tree: exp.Expression) -> list[Operation]:
         if isinstance(tree, exp.Create):
@@ -138,7 +154,7 @@ class _Reader:
         target = table_name(tree.this)
         if target is None:
             return []
-        ops: list[Operation] = [CreateTable(target, self.first_line, bool(tree.args.get("exists")))]
+        ops: list[Operation] = [CreateTable(target, self.line, bool(tree.args.get("exists")))]
         if isinstance(tree.this, exp.Schema):
             for element in tree.this.expressions:
                 ops += self.table_element(target, element)
@@ -204,7 +220,7 @@ class _Reader:
             return []
         name = identifier(index.this)
         partial = params.args.get("where") is not None
-        return [AddIndex(target, name, columns, self.first_line, partial=partial)]
+        return [AddIndex(target, name, columns, self.line, partial=partial)]
 
     # -------------------------------------------------------------- ALTER
 
@@ -215,17 +231,17 @@ class _Reader:
             return self.column(target, action)
         if isinstance(action, exp.RenameColumn):
             old, new = identifier(action.this), identifier(action.args.get("to"))
-            return [RenameColumn(target, old, new, self.first_line)] if old and new else []
+            return [RenameColumn(target, old, new, self.line)] if old and new else []
         if isinstance(action, exp.AlterRename):
             new = table_name(action.this)
-            return [RenameTable(target, new.name, self.first_line)] if new else []
+            return [RenameTable(target, new.name, self.line)] if new else []
         if isinstance(action, exp.Drop):
             kind = (action.args.get("kind") or "").upper()
             names = [identifier(t) for t in action.args.get("tables") or []]
             if kind == "COLUMN":
-                return [DropColumn(target, n, self.first_line) for n in names if n]
+                return [DropColumn(target, n, self.line) for n in names if n]
             if kind == "CONSTRAINT":
-                return [DropConstraint(target, n, self.first_line) for n in names if n]
+                return [DropConstraint(target, n, self.line) for n in names if n]
         return []
 
     def alter_table_actions(self, text: str) -> list[Operation]:
@@ -269,7 +285,7 @@ class _Reader:
     def alter_index(self, tree: exp.Alter, target: TableName) -> list[Operation]:
         schema = target.schema if tree.this.args.get("db") else None
         return [
-            RenameIndex(schema, target.name, identifier(action.this), self.first_line)
+            RenameIndex(schema, target.name, identifier(action.this), self.line)
             for action in tree.args.get("actions") or []
             if isinstance(action, exp.AlterRename) and identifier(action.this)
         ]
@@ -284,10 +300,10 @@ class _Reader:
             if name is None:
                 continue
             if kind == "TABLE":
-                ops.append(DropTable(name, self.first_line))
+                ops.append(DropTable(name, self.line))
             elif kind == "INDEX":
                 schema = name.schema if table.args.get("db") else None
-                ops.append(DropIndex(schema, name.name, self.first_line))
+                ops.append(DropIndex(schema, name.name, self.line))
         return ops
 
 

@@ -9,7 +9,7 @@ the statement facts; their lines are still counted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlglot.dialects.dialect import Dialect
@@ -29,6 +29,12 @@ class Statement:
     text: str
     line: int  # 1-based line of its first token in the file
     keywords: tuple[str, ...]  # its first tokens, upper-cased: a cheap test before parsing
+    # The tokenizer's tokens, so the parser need not tokenize again; their
+    # offsets and lines are relative to `source`, whose first line is
+    # `source_line` of the file. Empty when the tokenizer failed.
+    tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
+    source: str = field(default="", compare=False, repr=False)
+    source_line: int = field(default=1, compare=False, repr=False)
 
     @property
     def is_transaction_control(self) -> bool:
@@ -40,7 +46,10 @@ def dialect_named(name: str) -> Dialect:
     return Dialect.get_or_raise(name)
 
 
-def split_statements(text: str, dialect: str = "postgres", first_line: int = 1) -> list[Statement]:
+# RL401 and RL402 read the same migration file one after the other in a
+# worker: tokenize it once.
+@lru_cache(maxsize=16)
+def split_statements(text: str, dialect: str = "postgres", first_line: int = 1) -> tuple[Statement, ...]:
     """The statements in `text`, whose first line is line `first_line` of its file."""
     try:
         tokens = dialect_named(dialect).tokenize(text)
@@ -56,12 +65,12 @@ def split_statements(text: str, dialect: str = "postgres", first_line: int = 1) 
             start, end = current[0].start, current[-1].end + 1
             line = first_line + text.count("\n", 0, start)
             keywords = tuple(t.text.upper() for t in current[:6])
-            statements.append(Statement(text[start:end], line, keywords))
+            statements.append(Statement(text[start:end], line, keywords, tuple(current), text, first_line))
         current = []
-    return statements
+    return tuple(statements)
 
 
-def _split_naively(text: str, first_line: int) -> list[Statement]:
+def _split_naively(text: str, first_line: int) -> tuple[Statement, ...]:
     """For text the tokenizer rejects (an unterminated string): split on `;`
     outside comments, so a broken file still counts as having statements."""
     statements = []
@@ -73,18 +82,18 @@ def _split_naively(text: str, first_line: int) -> list[Statement]:
             line = first_line + text.count("\n", 0, offset + lead)
             statements.append(Statement(chunk.strip(), line, tuple(code.upper().split()[:6])))
         offset += len(chunk) + 1
-    return statements
+    return tuple(statements)
 
 
 def has_effect(text: str, dialect: str = "postgres") -> bool:
     """Does this SQL do anything beyond opening and closing a transaction?"""
     if not COMMENT_RE.sub("", text).strip(" \t\r\n;"):
         return False
-    return any(not s.is_transaction_control for s in split_statements(text, dialect))
+    return any(not s.is_transaction_control for s in split_statements(text, dialect, 1))
 
 
 def changes_only_data(text: str, dialect: str = "postgres") -> bool:
     """Only row changes (INSERT, UPDATE, DELETE...): a down migration cannot
     bring deleted rows back, so an empty one is the honest rollback."""
-    statements = [s for s in split_statements(text, dialect) if not s.is_transaction_control]
+    statements = [s for s in split_statements(text, dialect, 1) if not s.is_transaction_control]
     return bool(statements) and all(s.keywords[0] in DATA_CHANGES for s in statements)
