@@ -17,10 +17,14 @@ from typing import Iterable
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.migrations import conventions as conv
 from readylint.migrations.alembic_ops import upgrade_operations
+from readylint.migrations.prisma_schema import prisma_tables, provider
 from readylint.migrations.python_migrations import alembic_revision
+from readylint.python.model_declarations import django_tables, sqlalchemy_tables
 from readylint.sources import FileKind, SourceFile
 from readylint.sql.operations import may_change_schema, statement_operations
-from readylint.sql.schema import DEFAULT_SCHEMA, Operation, SchemaModel, TableName, UncoveredForeignKey
+from readylint.sql.schema import (
+    DEFAULT_SCHEMA, CreateTable, DeclaredForeignKey, DeclaredTable, Operation, SchemaModel, TableName, UncoveredForeignKey,
+)
 from readylint.sql.statements import COMMENT_RE, split_statements
 
 SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
@@ -39,6 +43,14 @@ class MigrationFacts:
     self_indexing: bool  # written for a database that indexes foreign keys itself (MySQL)
     revision: str | None = None  # Alembic: orders the history by its revision graph
     down_revisions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeclarationFacts:
+    """Tables an ORM declares in this file (models, a Prisma schema)."""
+
+    origin: str  # sqlalchemy | django | prisma
+    tables: tuple[DeclaredTable, ...]
 
 
 @dataclass(frozen=True)
@@ -63,8 +75,8 @@ class UnindexedForeignKey(ProjectCheck):
         if file.kind is FileKind.SQL:
             return not self.self_indexing_dialect and bool(SCHEMA_CHANGE_RE.search(file.text))
         if file.kind is FileKind.PYTHON:
-            return "op." in file.text and conv.may_belong_to_history(file.path)
-        return conv.is_sqitch_plan(file.path)
+            return ("op." in file.text and conv.may_belong_to_history(file.path)) or "ForeignKey" in file.text
+        return conv.is_sqitch_plan(file.path) or file.path.endswith(".prisma")
 
     def wants_context(self, path: str) -> bool:
         return conv.may_belong_to_history(path)
@@ -73,9 +85,13 @@ class UnindexedForeignKey(ProjectCheck):
 
     def collect(self, file: SourceFile) -> MigrationFacts | PlanFacts | None:
         if file.kind is FileKind.TEXT:
+            if file.path.endswith(".prisma"):
+                return self._prisma(file)
             return PlanFacts(posixpath.dirname(file.path), tuple(conv.plan_changes(file.text)))
         migration = conv.identify(file.path, file.text, file.abs_path)
         if file.kind is FileKind.PYTHON:
+            if migration is None:
+                return self._models(file)
             return self._alembic(file, migration)
         if migration is None:
             # A schema file outside any history: its directory's files form one.
@@ -103,6 +119,27 @@ class UnindexedForeignKey(ProjectCheck):
         self_indexing = any(marker.search(schema_text) for marker in self.self_indexing_markers)
         return MigrationFacts(history, convention, order, tuple(operations), self_indexing)
 
+    def _models(self, file: SourceFile) -> DeclarationFacts | None:
+        tree = file.python.tree
+        if tree is None or "ForeignKey" not in file.text:
+            return None
+        if "db_index=False" in file.text:
+            tables = django_tables(tree)
+            if tables:
+                return DeclarationFacts("django", tuple(tables))
+        if "Column" in file.text or "mapped_column" in file.text:
+            tables = sqlalchemy_tables(tree)
+            if tables:
+                return DeclarationFacts("sqlalchemy", tuple(tables))
+        return None
+
+    def _prisma(self, file: SourceFile) -> DeclarationFacts | None:
+        # MySQL indexes foreign keys itself; relationMode = "prisma" creates none.
+        if provider(file.text) not in ("postgresql", "postgres", "cockroachdb") or "relationMode" in file.text:
+            return None
+        tables = prisma_tables(file.text)
+        return DeclarationFacts("prisma", tuple(tables)) if tables else None
+
     def _alembic(self, file: SourceFile, migration) -> MigrationFacts | None:
         if migration is None or migration.convention != "alembic" or file.python.tree is None:
             return None
@@ -117,11 +154,18 @@ class UnindexedForeignKey(ProjectCheck):
     def check_project(self, facts: dict[str, object], project: ProjectContext) -> Iterable:
         histories: dict[str, list[tuple[str, MigrationFacts]]] = defaultdict(list)
         plans: dict[str, tuple[str, ...]] = {}
+        declarations: dict[str, DeclarationFacts] = {}
         for path, fact in facts.items():
             if isinstance(fact, PlanFacts):
                 plans[fact.history] = fact.changes
+            elif isinstance(fact, DeclarationFacts):
+                declarations[path] = fact
             elif fact is not None:
                 histories[fact.history].append((path, fact))
+        yield from self._migration_findings(histories, plans)
+        yield from self._declaration_findings(declarations, histories)
+
+    def _migration_findings(self, histories, plans) -> Iterable:
         migration_dirs = [h for h in histories if not h.startswith("sql-files:")]
         reported: set[tuple[str, int, tuple[str, ...]]] = set()
         for history, files in sorted(self._with_shared_files(histories).items()):
@@ -139,6 +183,27 @@ class UnindexedForeignKey(ProjectCheck):
                 reported.add((key.path, key.line, key.columns))
                 yield new_finding(self.rule, key.path, key.line, 1, message(key, alembic),
                                   fingerprint_key=f"{key.table}({','.join(key.columns)})")
+
+    def _declaration_findings(self, declarations: dict[str, DeclarationFacts], histories) -> Iterable:
+        """Model declarations, for tables no migration history describes
+        (where one does, the history is what the database got)."""
+        migrated = {
+            op.table.name.lower()
+            for files in histories.values() for _, fact in files for op in fact.operations
+            if isinstance(op, CreateTable)
+        }
+        prisma_roots = {h.rsplit("/migrations", 1)[0] for h, files in histories.items() if files[0][1].convention == "prisma"}
+        for path, fact in sorted(declarations.items()):
+            if fact.origin == "prisma" and any(
+                posixpath.dirname(path) == root or posixpath.dirname(path).startswith(root + "/") for root in prisma_roots
+            ):
+                continue
+            for table in fact.tables:
+                if fact.origin == "sqlalchemy" and table.name.lower() in migrated:
+                    continue
+                for key in table.uncovered():
+                    yield new_finding(self.rule, path, key.line, key.column, declaration_message(fact.origin, table, key),
+                                      fingerprint_key=f"{table.name}({','.join(key.columns)})")
 
     def _with_shared_files(self, histories: dict[str, list]) -> dict[str, list]:
         """Histories with database variants (pop's 0001_x.postgres.up.sql beside
@@ -223,3 +288,18 @@ def message(key: UncoveredForeignKey, alembic: bool) -> str:
         f"deleting or updating a {qualified(key.references)} row scans {table}, and joins on it cannot use "
         f"an index; add `{remedy}`"
     )
+
+
+def declaration_message(origin: str, table: DeclaredTable, key: DeclaredForeignKey) -> str:
+    columns = ", ".join(key.columns)
+    consequence = f"deleting or updating a {key.references} row scans {table.name}, and joins on it cannot use an index"
+    if origin == "django":
+        field = key.columns[0]
+        return (f"{table.model}.{field} is a ForeignKey with db_index=False and no index in Meta starts with it: "
+                f"{consequence}; remove db_index=False or add models.Index(fields=[\"{field}\"])")
+    if origin == "prisma":
+        return (f"relation {table.model}({columns}) -> {key.references} has no @@index([{columns}]) "
+                f"(PostgreSQL does not index foreign keys): {consequence}; add @@index([{columns}]) to model {table.model}")
+    remedy = ("index=True to the column" if len(key.columns) == 1
+              else f"Index(\"ix_{table.name}_{'_'.join(key.columns)}\", {', '.join(repr(c) for c in key.columns)}) to __table_args__")
+    return f"foreign key {table.name}({columns}) -> {key.references} has no index: {consequence}; add {remedy}"

@@ -263,3 +263,31 @@ def _default_name(table: TableName, columns: tuple[str | None, ...], suffix: str
     if suffix == "pkey":
         return f"{table.name}_pkey"
     return "_".join([table.name, *(c or "expr" for c in columns), suffix])
+
+
+# ---------------------------------------------------------------- declarations
+# Tables declared by ORM models (SQLAlchemy, Django, Prisma) rather than
+# built by migrations: judged on their own, where no history describes them.
+
+
+@dataclass(frozen=True)
+class DeclaredForeignKey:
+    columns: tuple[str, ...]
+    references: str
+    line: int
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class DeclaredTable:
+    name: str  # the table's name (or the model's, when the ORM derives it)
+    model: str  # the class or model that declares it
+    foreign_keys: tuple[DeclaredForeignKey, ...]
+    # Key columns of its indexes, primary key and unique constraints (non-partial).
+    keys: tuple[tuple[str, ...], ...]
+
+    def uncovered(self) -> list[DeclaredForeignKey]:
+        return [
+            key for key in self.foreign_keys
+            if not any(index[: len(key.columns)] == key.columns for index in self.keys)
+        ]
