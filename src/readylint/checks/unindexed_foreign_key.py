@@ -75,7 +75,8 @@ class UnindexedForeignKey(ProjectCheck):
         if file.kind is FileKind.SQL:
             return not self.self_indexing_dialect and bool(SCHEMA_CHANGE_RE.search(file.text))
         if file.kind is FileKind.PYTHON:
-            return ("op." in file.text and conv.may_belong_to_history(file.path)) or "ForeignKey" in file.text
+            return (("op." in file.text and conv.may_belong_to_history(file.path))
+                    or "ForeignKey" in file.text or "foreign_key=" in file.text)
         return conv.is_sqitch_plan(file.path) or file.path.endswith(".prisma")
 
     def wants_context(self, path: str) -> bool:
@@ -121,13 +122,13 @@ class UnindexedForeignKey(ProjectCheck):
 
     def _models(self, file: SourceFile) -> DeclarationFacts | None:
         tree = file.python.tree
-        if tree is None or "ForeignKey" not in file.text:
+        if tree is None:
             return None
         if "db_index=False" in file.text:
             tables = django_tables(tree)
             if tables:
                 return DeclarationFacts("django", tuple(tables))
-        if "Column" in file.text or "mapped_column" in file.text:
+        if "Column" in file.text or "mapped_column" in file.text or "foreign_key=" in file.text:
             tables = sqlalchemy_tables(tree)
             if tables:
                 return DeclarationFacts("sqlalchemy", tuple(tables))

@@ -1,7 +1,7 @@
 """Tables declared by ORM models in Python: their foreign keys and the keys that index them.
 
 SQLAlchemy (declarative classes with `Column`/`mapped_column`, Flask-SQLAlchemy's
-`db.Column`, and Core `Table(...)`) and Django (`ForeignKey(..., db_index=False)`;
+`db.Column`, Core `Table(...)`, SQLModel's `Field(foreign_key=...)`) and Django (`ForeignKey(..., db_index=False)`;
 Django indexes every other ForeignKey itself). The result is plain facts
 (`readylint.sql.schema.DeclaredTable`) that RL402 judges.
 """
@@ -75,11 +75,12 @@ class _SqlAlchemyTable:
             return
         if attribute:
             self.attributes[attribute] = name
-        for arg in call.args:
-            if _callee(arg) == "ForeignKey" and arg.args:
-                target = _string(arg.args[0])
-                references = target.rsplit(".", 1)[0] if target else "?"
-                self.foreign_keys.append(DeclaredForeignKey((name,), references, call.lineno, call.col_offset + 1))
+        targets = [_string(arg.args[0]) for arg in call.args if _callee(arg) == "ForeignKey" and arg.args]
+        if _callee(call) == "Field" and _keyword(call, "foreign_key") is not None:  # SQLModel
+            targets.append(_string(_keyword(call, "foreign_key")))
+        for target in targets:
+            references = target.rsplit(".", 1)[0] if target else "?"
+            self.foreign_keys.append(DeclaredForeignKey((name,), references, call.lineno, call.col_offset + 1))
         if _is_true(_keyword(call, "primary_key")):
             self.primary.append(name)
         if _is_true(_keyword(call, "index")) or _is_true(_keyword(call, "unique")):
@@ -121,6 +122,9 @@ def _table_name(node: ast.ClassDef) -> str | None:
             isinstance(t, ast.Name) and t.id == "__tablename__" for t in statement.targets
         ):
             return _string(statement.value)
+    # SQLModel names a `table=True` model's table after the class, lower-cased.
+    if any(k.arg == "table" and _is_true(k.value) for k in node.keywords):
+        return node.name.lower()
     # Flask-SQLAlchemy names a db.Model's table after the class.
     if any(isinstance(b, ast.Attribute) and b.attr == "Model" and isinstance(b.value, ast.Name)
            and b.value.id == "db" for b in node.bases):
@@ -142,7 +146,7 @@ def sqlalchemy_tables(tree: ast.Module) -> list[DeclaredTable]:
                     for element in value.elts:
                         if isinstance(element, ast.Call):
                             table.table_arg(element)
-                elif isinstance(value, ast.Call) and _callee(value) in COLUMN_CALLS:
+                elif isinstance(value, ast.Call) and (_callee(value) in COLUMN_CALLS or _callee(value) == "Field"):
                     table.column(target, value)
         elif isinstance(node, ast.Call) and _callee(node) == "Table" and node.args and _string(node.args[0]):
             table = _SqlAlchemyTable(_string(node.args[0]), _string(node.args[0]))
