@@ -154,3 +154,36 @@ def test_a_redefined_foreign_key_is_one_key():
         "CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);",
         "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE;",
     ) == [("orders", ("user_id",), 1)]
+
+
+def test_prisma_schema_keys_and_relations():
+    from readylint.migrations.prisma_schema import prisma_tables, provider
+
+    text = (
+        'datasource db {\n  provider = "postgresql"\n}\n'
+        "model Post {\n"
+        "  id Int @id\n"
+        "  author User @relation(fields: [authorId, tenantId], references: [id, tenantId])\n"
+        "  authorId Int\n"
+        "  tenantId Int\n"
+        "  @@index([authorId, tenantId(sort: Desc), id])\n"
+        '  @@map("posts")\n'
+        "}\n"
+    )
+    assert provider(text) == "postgresql"
+    (table,) = prisma_tables(text)
+    assert (table.name, table.model) == ("posts", "Post")
+    assert table.foreign_keys[0].columns == ("authorId", "tenantId") and table.foreign_keys[0].line == 6
+    assert table.uncovered() == []
+
+
+def test_sqlalchemy_association_table_and_composite_primary_key():
+    from readylint.python.model_declarations import sqlalchemy_tables
+
+    tree = ast.parse(
+        "tags = Table('post_tags', metadata,\n"
+        "    Column('post_id', ForeignKey('posts.id'), primary_key=True),\n"
+        "    Column('tag_id', ForeignKey('tags.id'), primary_key=True))\n"
+    )
+    (table,) = sqlalchemy_tables(tree)
+    assert [(k.columns, k.references, k.line) for k in table.uncovered()] == [(("tag_id",), "tags", 3)]

@@ -65,10 +65,15 @@ def statement_operations(statement: Statement, dialect: str = "postgres") -> lis
     return _Reader(statement.line, dialect, base_line).operations(tree)
 
 
+# sqlglot raises more than its own errors on odd input; a statement it
+# cannot read teaches the model nothing, and must never stop the run.
+PARSE_FAILURES = (SqlglotError, RecursionError, ValueError, KeyError, IndexError, TypeError, AttributeError)
+
+
 def _parse(text: str, dialect: str) -> exp.Expression | None:
     try:
         trees = dialect_named(dialect).parse(text)
-    except (SqlglotError, RecursionError, ValueError):
+    except PARSE_FAILURES:
         return None
     return trees[0] if len(trees) == 1 and trees[0] is not None else None
 
@@ -78,7 +83,7 @@ def _parse_tokens(statement: Statement, dialect: str) -> exp.Expression | None:
     tree are then relative to the statement's source text."""
     try:
         trees = dialect_named(dialect).parser().parse(list(statement.tokens), statement.source)
-    except (SqlglotError, RecursionError, ValueError):
+    except PARSE_FAILURES:
         return None
     return trees[0] if len(trees) == 1 and trees[0] is not None else None
 
