@@ -10,6 +10,7 @@ sqitch revert, Prisma's down.sql) are paired in the project pass.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -73,10 +74,11 @@ class MigrationWithoutDown(ProjectCheck):
             step = self._section_step(convention, migration, file)
             return [step] if step else None
         if layout == "changesets":
-            return [self._changeset_step(migration, change) for change in conv.changesets(convention, file.text)
+            return [self._changeset_step(convention, migration, change)
+                    for change in conv.changesets(convention, file.text)
                     if has_effect(change.body.text)]
         if layout == "alembic":
-            return self._alembic_steps(migration, file)
+            return self._alembic_steps(convention, migration, file)
         if layout == "django":
             return self._django_steps(migration, file)
         if migration.direction == "repeatable" or migration.direction == "verify":
@@ -102,16 +104,17 @@ class MigrationWithoutDown(ProjectCheck):
         self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
     ) -> Step | None:
         up, down = conv.sections(convention, file.text)
-        marker = SECTION_MARKERS[migration.convention]
         if not has_effect(up.text):
             return None  # a placeholder changes nothing: nothing to undo
         state = MISSING if down is None else self._file_state(down.text)
         return Step(migration.convention, migration.history, migration.version, True, up.marker_line, state,
-                    f"{convention_title(migration.convention)} migration", f"`{marker}` section",
+                    f"{convention_title(migration.convention)} migration", convention.settings["rollback_name"],
                     changes_only_data(up.text))
 
-    def _changeset_step(self, migration: conv.MigrationFile, change: conv.Changeset) -> Step:
-        irreversible = conv.load_conventions().named("liquibase").marker("irreversible_rollback")
+    def _changeset_step(
+        self, convention: conv.Convention, migration: conv.MigrationFile, change: conv.Changeset
+    ) -> Step:
+        irreversible = convention.marker("irreversible_rollback")
         if not change.rollbacks:
             state = MISSING
         elif all(irreversible.match(body) for body in change.rollbacks):
@@ -119,9 +122,12 @@ class MigrationWithoutDown(ProjectCheck):
         else:
             state = PRESENT
         return Step(migration.convention, migration.history, change.label, True, change.line, state,
-                    f"Liquibase changeset {change.label}", "`--rollback`")
+                    f"{convention_title(migration.convention)} changeset {change.label}",
+                    convention.settings["rollback_name"])
 
-    def _alembic_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
+    def _alembic_steps(
+        self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
+    ) -> list[Step]:
         tree = file.python.tree
         if tree is None:
             return []
@@ -129,9 +135,9 @@ class MigrationWithoutDown(ProjectCheck):
         # A merge point or placeholder revision changes nothing: nothing to undo.
         if revision.upgrade_empty:
             return []
-        label = f"Alembic revision {revision.revision or migration.title}"
+        label = f"{convention_title(migration.convention)} revision {revision.revision or migration.title}"
         return [Step(migration.convention, migration.history, migration.version, True,
-                     revision.upgrade_line, revision.downgrade, label, "downgrade()",
+                     revision.upgrade_line, revision.downgrade, label, convention.settings["rollback_name"],
                      revision.upgrade_changes_only_data)]
 
     def _django_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
@@ -194,61 +200,51 @@ class MigrationWithoutDown(ProjectCheck):
         return True
 
 
-SECTION_MARKERS = {"dbmate": "-- migrate:down", "goose": "-- +goose Down"}
-TITLES = {"dbmate": "dbmate", "goose": "goose", "golang-migrate": "golang-migrate", "flyway": "Flyway",
-          "sqitch": "sqitch", "prisma": "Prisma", "supabase": "Supabase", "liquibase": "Liquibase",
-          "alembic": "Alembic", "django": "Django"}
+STEM_RE = re.compile(r"(?:\.up)?\.sql$")
 
 
 def convention_title(name: str) -> str:
-    return TITLES.get(name, name)
+    return conv.load_conventions().named(name).settings.get("title", name)
 
 
 def expected_rollback(migration: conv.MigrationFile, name: str) -> str:
-    """The rollback file this tool would look for beside a forward migration."""
-    if migration.convention == "golang-migrate":
-        return name[: -len(".up.sql")] + ".down.sql"
-    if migration.convention == "flyway":
-        return "U" + name[1:]
-    if migration.convention == "sqitch":
-        return f"revert/{migration.title}.sql"
-    if migration.convention == "prisma":
-        return f"{posixpath.basename(migration.history)}/{migration.version}/down.sql"
-    return "a rollback"
+    """What this tool calls the way back of a migration (a file it would look for)."""
+    template = conv.load_conventions().named(migration.convention).settings.get("rollback_name", "a down migration")
+    return template.format(stem=STEM_RE.sub("", name), title=migration.title, version=migration.version)
+
+
+PROBLEMS = {
+    MISSING: "has no {rollback}",
+    EMPTY: "has an empty {rollback}",
+    IRREVERSIBLE: "has a {rollback} that declares it irreversible",
+}
 
 
 def message(step: Step, state: str) -> str:
-    if step.convention == "django":
+    convention = conv.load_conventions().named(step.convention)
+    problem = PROBLEMS[state].format(rollback=step.rollback)
+    if convention.layout == "django":
+        operation = step.what.split()[1]
         return (f"{step.what} without {step.rollback}: `migrate` backwards stops here with IrreversibleError; "
-                f"pass {step.rollback}= (migrations.{step.what.split()[1]}.noop if there is nothing to undo)")
-    if step.convention == "alembic":
+                f"pass {step.rollback}= (migrations.{operation}.noop if there is nothing to undo)")
+    if convention.layout == "alembic":
         if state == IRREVERSIBLE:
             return f"{step.what} raises in downgrade(): it cannot be rolled back"
-        problem = ("has no downgrade()" if state == MISSING else
-                   "has an empty downgrade() (only `pass`), so `alembic downgrade` silently keeps its changes")
+        if state == EMPTY:
+            problem += " (only `pass`), so `alembic downgrade` silently keeps its changes"
         return (f"{step.what} {problem}: write the operations that undo upgrade(), "
                 "or raise NotImplementedError to mark it irreversible on purpose")
-    if step.convention == "liquibase":
+    if convention.layout == "changesets":
         if state == IRREVERSIBLE:
             return f"{step.what} declares `--rollback empty`: it cannot be rolled back"
-        return (f"{step.what} has no `--rollback`: add `--rollback <statements>` that undo it "
+        return (f"{step.what} {problem}: add `--rollback <statements>` that undo it "
                 "(or `--rollback empty` to mark it irreversible on purpose)")
-    if step.convention in SECTION_MARKERS:
-        marker = SECTION_MARKERS[step.convention]
-        problem = {MISSING: f"has no `{marker}` section",
-                   EMPTY: f"has an empty `{marker}` section",
-                   IRREVERSIBLE: f"has a `{marker}` section that declares it irreversible"}[state]
+    if convention.layout == "sections":
         return f"{step.what} {problem}: add the statements that undo the up section"
-    if step.convention == "supabase":
-        return (f"{step.what} has no down migration (Supabase migrations are forward-only; "
-                "require-down = \"always\" asks for one): keep a tested rollback script for it")
-    problem = {MISSING: f"has no {step.rollback}",
-               EMPTY: f"has an empty {step.rollback} (no statements beyond a transaction)",
-               IRREVERSIBLE: f"has a {step.rollback} that declares it irreversible"}[state]
-    remedy = {
-        "golang-migrate": "write the statements that undo it in",
-        "flyway": "write the Flyway undo migration",
-        "sqitch": "write the sqitch revert script",
-        "prisma": "generate it with `prisma migrate diff --script` into",
-    }.get(step.convention, "write")
-    return f"{step.what} {problem}: {remedy} {step.rollback}"
+    if "rollback_name" not in convention.settings:
+        title = convention_title(step.convention)
+        return (f"{step.what} has no down migration ({title} migrations are forward-only; "
+                f"require-down = \"always\" asks for one): {convention.settings.get('remedy', 'write one')}")
+    if state == EMPTY:
+        problem += " (no statements beyond a transaction)"
+    return f"{step.what} {problem}: {convention.settings.get('remedy', 'write')} {step.rollback}"
