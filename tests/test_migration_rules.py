@@ -63,3 +63,10 @@ def test_rl402_message_names_the_key_and_the_fix(tmp_path):
     (finding,) = lint([tmp_path], select=["RL402"]).findings
     assert 'app.members("teamId") -> "Team"' in finding.message
     assert 'CREATE INDEX CONCURRENTLY "members_teamId_idx" ON app.members ("teamId");' in finding.message
+
+
+def test_rl402_rejects_unknown_dialect(tmp_path):
+    write(tmp_path, {"schema.sql": "CREATE TABLE a (id int);\n"})
+    config = Config(rule_options={"RL402": {"dialect": "postgress"}})
+    with pytest.raises(ConfigError, match=r"\[rules.RL402\]: dialect"):
+        lint([tmp_path], config=config, select=["RL402"])

@@ -3,7 +3,9 @@
 Workers turn each migration file into schema operations (`collect`); the
 project pass replays every history in its tool's order through the schema
 model (`readylint.sql.schema`) and reports the foreign keys still uncovered at
-the end, each once, at the statement that created it.
+the end, each once, at the statement that created it. ORM model declarations
+(SQLAlchemy, SQLModel, Django, Prisma) are judged for the tables no history
+describes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
+from readylint.config import ConfigError
 from readylint.migrations import conventions as conv
 from readylint.migrations.alembic_ops import upgrade_operations
 from readylint.migrations.prisma_schema import prisma_tables, provider
@@ -25,7 +28,7 @@ from readylint.sql.operations import may_change_schema, statement_operations
 from readylint.sql.schema import (
     DEFAULT_SCHEMA, CreateTable, DeclaredForeignKey, DeclaredTable, Operation, SchemaModel, TableName, UncoveredForeignKey,
 )
-from readylint.sql.statements import COMMENT_RE, split_statements
+from readylint.sql.statements import COMMENT_RE, dialect_named, split_statements
 
 SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
 SAFE_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
@@ -68,12 +71,18 @@ class UnindexedForeignKey(ProjectCheck):
     def __init__(self, rule, options):
         super().__init__(rule, options)
         self.dialect = options.get("dialect", "postgres")
+        try:
+            dialect_named(self.dialect)
+        except ValueError as exc:
+            raise ConfigError(f"[rules.RL402]: dialect: {exc}") from None
         self.self_indexing_dialect = self.dialect in rule.catalog.get("self_indexing_dialects", [])
         self.self_indexing_markers = [re.compile(p) for p in rule.catalog.get("self_indexing_markers", [])]
 
     def applies_to(self, file: SourceFile) -> bool:
+        if self.self_indexing_dialect:
+            return False
         if file.kind is FileKind.SQL:
-            return not self.self_indexing_dialect and bool(SCHEMA_CHANGE_RE.search(file.text))
+            return bool(SCHEMA_CHANGE_RE.search(file.text))
         if file.kind is FileKind.PYTHON:
             return (("op." in file.text and conv.may_belong_to_history(file.path))
                     or "ForeignKey" in file.text or "foreign_key=" in file.text)
