@@ -131,18 +131,15 @@ def _match(convention: Convention, path: str, text: str, abs_path: Path | None) 
         if match is None or not _has_plan(convention, path, match, abs_path):
             return None
         direction = "up" if match.group("direction") == "deploy" else match.group("direction")
-        return _file(convention, path, match, direction, history=path[: match.start("direction")].rstrip("/"))
+        return _file(convention, path, match, direction)
     if layout == "forward-only":
         down_path = convention.patterns.get("down_path")
         down = down_path.search(path) if down_path else None
         if down is not None:
-            return _file(convention, path, down, "down", history=posixpath.dirname(posixpath.dirname(path)))
+            return _file(convention, path, down, "down")
         if match is None:
             return None
-        history = posixpath.dirname(path)
-        if convention.name == "prisma":
-            history = posixpath.dirname(history)
-        return _file(convention, path, match, "up", history=history)
+        return _file(convention, path, match, "up")
     if layout == "paired-files":
         if match is None:
             return None
@@ -150,14 +147,12 @@ def _match(convention: Convention, path: str, text: str, abs_path: Path | None) 
     raise ValueError(f"{CONVENTIONS_FILE}: {convention.name}: unknown layout {layout!r}")
 
 
-def _file(
-    convention: Convention, path: str, match: re.Match[str] | None, direction: str, history: str | None = None
-) -> MigrationFile:
+def _file(convention: Convention, path: str, match: re.Match[str] | None, direction: str) -> MigrationFile:
     groups = match.groupdict() if match else {}
     name = posixpath.basename(path)
     version = groups.get("version") or name
     title = groups.get("title") or name.rsplit(".", 1)[0]
-    history = history if history is not None else posixpath.dirname(path)
+    history = groups["history"].rstrip("/") if groups.get("history") is not None else posixpath.dirname(path)
     if groups.get("variant"):
         history += "#" + groups["variant"]
     return MigrationFile(convention.name, convention.layout, history, version, title, direction)
