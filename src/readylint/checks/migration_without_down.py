@@ -40,6 +40,7 @@ class Step:
     what: str  # the migration as the message names it
     rollback: str  # the rollback as the message names it
     data_only: bool = False  # changes rows only: an empty rollback is acceptable
+    column: int = 1
 
 
 class MigrationWithoutDown(ProjectCheck):
@@ -146,7 +147,7 @@ class MigrationWithoutDown(ProjectCheck):
             return []
         return [
             Step(migration.convention, migration.history, migration.version, True, op.line, MISSING,
-                 f"Django {op.operation}", op.missing)
+                 f"Django {op.operation}", op.missing, column=file.char_column(op.line, op.column))
             for op in django_irreversible_operations(tree)
         ]
 
@@ -180,7 +181,7 @@ class MigrationWithoutDown(ProjectCheck):
                     state = paired.state if paired else MISSING
                 if not self._required(step, state, require, uses_rollback_files):
                     continue
-                yield new_finding(self.rule, path, step.line, 1, message(step, state),
+                yield new_finding(self.rule, path, step.line, step.column, message(step, state),
                                   fingerprint_key=f"{step.convention}:{step.key}:{state}")
 
     def _required(self, step: Step, state: str, require: str, uses_rollback_files: set[tuple[str, str]]) -> bool:
