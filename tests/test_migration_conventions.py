@@ -106,3 +106,8 @@ def test_liquibase_changesets_and_their_rollbacks():
 )
 def test_may_belong_to_history(path, belongs):
     assert conv.may_belong_to_history(path) is belongs
+
+
+def test_alembic_recursive_version_locations_share_one_history():
+    found = conv.identify("db/versions/2024/abc_users.py", "revision = 'abc'\ndown_revision = None\n")
+    assert (found.convention, found.history) == ("alembic", "db/versions")
