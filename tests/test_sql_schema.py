@@ -187,3 +187,14 @@ def test_sqlalchemy_association_table_and_composite_primary_key():
     )
     (table,) = sqlalchemy_tables(tree)
     assert [(k.columns, k.references, k.line) for k in table.uncovered()] == [(("tag_id",), "tags", 3)]
+
+
+def test_replay_follows_dropped_and_renamed_parents_and_renamed_constraints():
+    base = "CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);"
+    # dropping the parent (CASCADE) drops the foreign keys to it
+    assert uncovered(base, "DROP TABLE users CASCADE;") == []
+    model = SchemaModel()
+    model.replay("m.sql", operations(base + "\nALTER TABLE users RENAME TO accounts;"))
+    assert [str(k.references) for k in model.uncovered_foreign_keys()] == ["accounts"]
+    assert uncovered(base, 'ALTER TABLE IF EXISTS orders RENAME CONSTRAINT orders_user_id_fkey TO "orders_user_FK";',
+                     'ALTER TABLE orders DROP CONSTRAINT "orders_user_FK";') == []

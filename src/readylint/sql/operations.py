@@ -18,7 +18,7 @@ from sqlglot.tokens import TokenType
 
 from readylint.sql.schema import (
     DEFAULT_SCHEMA, AddForeignKey, AddIndex, CreateTable, DropColumn, DropConstraint, DropIndex, DropTable,
-    Operation, RenameColumn, RenameIndex, RenameTable, TableName,
+    Operation, RenameColumn, RenameConstraint, RenameIndex, RenameTable, TableName,
 )
 from readylint.sql.statements import Statement, dialect_named
 
@@ -26,6 +26,8 @@ from readylint.sql.statements import Statement, dialect_named
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 ON_ONLY_RE = re.compile(r"\bON\s+ONLY\b", re.I)
+NAME_PATTERN = r'(?:"(?:[^"]|"")+"|[\w$]+)'
+RENAME_CONSTRAINT_RE = re.compile(rf"^RENAME\s+CONSTRAINT\s+(?P<old>{NAME_PATTERN})\s+TO\s+(?P<new>{NAME_PATTERN})\s*$", re.I)
 ALTER_TABLE_RE = re.compile(r"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?", re.I)
 
 
@@ -281,11 +283,22 @@ class _Reader:
                     continue
             if start < position:
                 action = rest[tokens[start].start: tokens[position - 1].end + 1]
-                tree = _parse(f"ALTER TABLE {table_text} {action}", self.dialect)
-                if isinstance(tree, exp.Alter):
+                renamed = RENAME_CONSTRAINT_RE.match(action)
+                tree = None if renamed else _parse(f"ALTER TABLE {table_text} {action}", self.dialect)
+                if renamed:
+                    ops += self.rename_constraint(table_text, renamed)
+                elif isinstance(tree, exp.Alter):
                     ops += self.operations(tree)
             start = position + 1
         return ops
+
+    def rename_constraint(self, table_text: str, renamed: re.Match[str]) -> list[Operation]:
+        """ALTER TABLE t RENAME CONSTRAINT a TO b (sqlglot reads it as a Command)."""
+        tree = _parse(f"SELECT 1 FROM {table_text}", self.dialect)
+        table = tree.find(exp.Table) if tree is not None else None
+        target = table_name(table) if table is not None else None
+        old, new = (_unquote(renamed.group(n)) for n in ("old", "new"))
+        return [RenameConstraint(target, old, new, self.line)] if target else []
 
     def alter_index(self, tree: exp.Alter, target: TableName) -> list[Operation]:
         schema = target.schema if tree.this.args.get("db") else None
@@ -338,6 +351,10 @@ def _drop_indexes(text: str, line: int, dialect: str) -> list[Operation]:
         DropIndex(parts[0] if len(parts) == 2 else None, parts[-1], line)
         for parts in names if 1 <= len(parts) <= 2
     ]
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
 
 
 def _index_key(element: exp.Expression) -> str | None:

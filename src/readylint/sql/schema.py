@@ -97,6 +97,14 @@ class DropConstraint:
 
 
 @dataclass(frozen=True)
+class RenameConstraint:
+    table: TableName
+    name: str
+    new_name: str
+    line: int
+
+
+@dataclass(frozen=True)
 class DropIndex:
     schema: str | None  # None: unqualified
     name: str
@@ -113,7 +121,7 @@ class RenameIndex:
 
 Operation = (
     CreateTable | DropTable | RenameTable | DropColumn | RenameColumn | AddIndex | AddForeignKey
-    | DropConstraint | DropIndex | RenameIndex
+    | DropConstraint | RenameConstraint | DropIndex | RenameIndex
 )
 
 
@@ -196,13 +204,22 @@ class SchemaModel:
 
     def _DropTable(self, path: str, op: DropTable) -> None:
         self.tables.pop(op.table, None)
+        # Foreign keys to it went with it (DROP ... CASCADE; without CASCADE
+        # the drop succeeds only when there were none).
+        for table in self.tables.values():
+            table.foreign_keys = {n: k for n, k in table.foreign_keys.items() if k.references != op.table}
 
     def _RenameTable(self, path: str, op: RenameTable) -> None:
         table = self.tables.pop(op.table, None)
+        new_name = TableName(op.table.schema, op.new_name)
+        for other in self.tables.values():
+            for key in other.foreign_keys.values():
+                if key.references == op.table:
+                    key.references = new_name
         if table is None:
             return
-        table.name = TableName(op.table.schema, op.new_name)
-        self.tables[table.name] = table
+        table.name = new_name
+        self.tables[new_name] = table
 
     def _DropColumn(self, path: str, op: DropColumn) -> None:
         table = self._table(op.table)
@@ -242,6 +259,12 @@ class SchemaModel:
         table.foreign_keys.pop(op.name, None)
         if op.name in table.indexes and table.indexes[op.name].constraint:
             del table.indexes[op.name]
+
+    def _RenameConstraint(self, path: str, op: RenameConstraint) -> None:
+        table = self._table(op.table)
+        for keys in (table.foreign_keys, table.indexes):
+            if op.name in keys and (keys is table.foreign_keys or keys[op.name].constraint):
+                keys[op.new_name] = keys.pop(op.name)
 
     def _tables_with_index(self, schema: str | None, name: str) -> list[Table]:
         return [
