@@ -32,3 +32,10 @@ def test_has_effect_ignores_comments_and_transaction_frames():
     assert not has_effect("-- nothing\n/* at all; */\n")
     assert not has_effect("BEGIN;\n-- XXX Add DDLs here.\nCOMMIT;\n")
     assert has_effect("BEGIN;\nDROP TABLE a;\nCOMMIT;\n")
+
+
+def test_sql_statement_starts_map_continuation_lines_for_suppressions():
+    from readylint.sources import SourceFile
+
+    file = SourceFile("a.sql", "SELECT 1;\nCREATE TABLE t (\n  a int\n);\n")
+    assert file.statement_starts == {3: 2, 4: 2}
