@@ -198,3 +198,16 @@ def test_replay_follows_dropped_and_renamed_parents_and_renamed_constraints():
     assert [str(k.references) for k in model.uncovered_foreign_keys()] == ["accounts"]
     assert uncovered(base, 'ALTER TABLE IF EXISTS orders RENAME CONSTRAINT orders_user_id_fkey TO "orders_user_FK";',
                      'ALTER TABLE orders DROP CONSTRAINT "orders_user_FK";') == []
+
+
+def test_alembic_helpers_called_by_upgrade_are_read():
+    tree = ast.parse(
+        "def _indexes():\n"
+        "    op.create_index('ix_t_u', 't', ['u'])\n"
+        "def upgrade():\n"
+        "    op.add_column('t', sa.Column('u', sa.Integer, sa.ForeignKey('users.id')))\n"
+        "    _indexes()\n"
+        "def downgrade():\n"
+        "    op.drop_index('ix_t_u')\n"
+    )
+    assert [type(op).__name__ for op in upgrade_operations(tree)] == ["AddForeignKey", "AddIndex"]

@@ -33,13 +33,11 @@ BATCH_TABLE_POSITION = {
 
 
 def upgrade_operations(tree: ast.Module, dialect: str = "postgres") -> list[Operation]:
-    upgrade = next(
-        (n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "upgrade"),
-        None,
-    )
+    functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    upgrade = functions.pop("upgrade", None)
     if upgrade is None:
         return []
-    reader = _Reader(dialect)
+    reader = _Reader(dialect, functions)
     return list(reader.block(upgrade.body, {}))
 
 
@@ -85,8 +83,11 @@ def _target(column_ref: str, schema: str) -> tuple[TableName, str] | None:
 
 
 class _Reader:
-    def __init__(self, dialect: str):
+    def __init__(self, dialect: str, helpers: dict[str, ast.FunctionDef | ast.AsyncFunctionDef]):
         self.dialect = dialect
+        # The module's other functions: upgrade() often calls helpers that
+        # create the indexes. Each is read once, where it is first called.
+        self.helpers = helpers
 
     def block(self, body: list[ast.stmt], batches: dict[str, tuple[str, str]]) -> Iterator[Operation]:
         for statement in body:
@@ -113,6 +114,8 @@ class _Reader:
             for node in ast.walk(statement):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                     yield from self.call(node, batches)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.helpers:
+                    yield from self.block(self.helpers.pop(node.func.id).body, batches)
 
     def dialect_branch(self, test: ast.expr) -> bool | None:
         """For `if <database is X>:` -- True: only the body runs on this
