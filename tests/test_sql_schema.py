@@ -211,3 +211,12 @@ def test_alembic_helpers_called_by_upgrade_are_read():
         "    op.drop_index('ix_t_u')\n"
     )
     assert [type(op).__name__ for op in upgrade_operations(tree)] == ["AddForeignKey", "AddIndex"]
+
+
+def test_a_unique_key_on_some_of_the_foreign_key_columns_covers_it():
+    base = ("CREATE TABLE p (a int, b int, c int, PRIMARY KEY (a, b, c));\n"
+            "CREATE TABLE t (a int, b int, c int, FOREIGN KEY (a, b, c) REFERENCES p);")
+    assert uncovered(base, "ALTER TABLE t ADD PRIMARY KEY (b, a);") == []
+    assert uncovered(base, "CREATE UNIQUE INDEX ON t (a, b);") == []
+    assert uncovered(base, "CREATE INDEX ON t (a, b);") == [("t", ("a", "b", "c"), 2)]
+    assert uncovered(base, "CREATE UNIQUE INDEX ON t (a, d);") == [("t", ("a", "b", "c"), 2)]

@@ -178,7 +178,8 @@ class _Reader:
                 columns = tuple(_string(a) for a in element.args[1:])
                 if columns:
                     yield AddIndex(table, _string(element.args[0]), columns, element.lineno,
-                                   partial=_keyword(element, "postgresql_where") is not None)
+                                   partial=_keyword(element, "postgresql_where") is not None,
+                                   kind="unique index" if _is_true(_keyword(element, "unique")) else "index")
         if primary:
             yield AddIndex(table, None, tuple(primary), call.lineno, constraint=True, kind="primary key")
 
@@ -224,8 +225,9 @@ class _Reader:
         if table is None or not isinstance(columns, (ast.List, ast.Tuple)) or not columns.elts:
             return
         partial = any(k.arg and k.arg.endswith("_where") for k in call.keywords)
+        kind = "unique index" if _is_true(_keyword(call, "unique")) else "index"
         yield AddIndex(TableName(schema, table), _string(args[0]), tuple(_string(e) for e in columns.elts),
-                       call.lineno, partial=partial)
+                       call.lineno, partial=partial, kind=kind)
 
     def op_create_primary_key(self, call, args, schema):
         yield from self._constraint(call, args, schema, "primary key")

@@ -36,6 +36,7 @@ def prisma_tables(text: str) -> list[DeclaredTable]:
         name, body = model.group(1), model.group(2)
         body_line = text.count("\n", 0, model.start(2)) + 1
         keys: list[tuple[str, ...]] = []
+        unique_keys: list[tuple[str, ...]] = []
         foreign_keys = []
         table = name
         for offset, line in enumerate(body.split("\n")):
@@ -44,12 +45,12 @@ def prisma_tables(text: str) -> list[DeclaredTable]:
                 table = mapped.group(1)
             for kind, listed, rest in BLOCK_KEY_RE.findall(code):
                 if "where" not in rest:  # partial indexes are not covering
-                    keys.append(_names(listed))
+                    (keys if kind == "index" else unique_keys).append(_names(listed))
             field = FIELD_RE.match(code)
             if field is None or code.strip().startswith("@@"):
                 continue
             if FIELD_KEY_RE.search(code):
-                keys.append((field.group(1),))
+                unique_keys.append((field.group(1),))
             relation = RELATION_FIELDS_RE.search(code)
             if relation is not None:
                 columns = _names(relation.group(1))
@@ -58,5 +59,5 @@ def prisma_tables(text: str) -> list[DeclaredTable]:
                         columns, field.group(2), body_line + offset, code.index("@relation") + 1,
                     ))
         if foreign_keys:
-            tables.append(DeclaredTable(table, name, tuple(foreign_keys), tuple(keys)))
+            tables.append(DeclaredTable(table, name, tuple(foreign_keys), tuple(keys), tuple(unique_keys)))
     return tables

@@ -67,6 +67,7 @@ class _SqlAlchemyTable:
         self.attributes: dict[str, str] = {}  # attribute -> column name
         self.foreign_keys: list[DeclaredForeignKey] = []
         self.keys: list[tuple[str, ...]] = []
+        self.unique_keys: list[tuple[str, ...]] = []
         self.primary: list[str] = []
 
     def column(self, attribute: str | None, call: ast.Call) -> None:
@@ -83,7 +84,9 @@ class _SqlAlchemyTable:
             self.foreign_keys.append(DeclaredForeignKey((name,), references, call.lineno, call.col_offset + 1))
         if _is_true(_keyword(call, "primary_key")):
             self.primary.append(name)
-        if _is_true(_keyword(call, "index")) or _is_true(_keyword(call, "unique")):
+        if _is_true(_keyword(call, "unique")):
+            self.unique_keys.append((name,))
+        elif _is_true(_keyword(call, "index")):
             self.keys.append((name,))
 
     def table_arg(self, call: ast.Call) -> None:
@@ -92,8 +95,10 @@ class _SqlAlchemyTable:
             if any(k.arg and k.arg.endswith("_where") for k in call.keywords):
                 return  # partial
             columns = _column_names(call.args[1:], self.attributes)
+            unique = _is_true(_keyword(call, "unique"))
         elif kind in ("UniqueConstraint", "PrimaryKeyConstraint"):
             columns = _column_names(call.args, self.attributes)
+            unique = True
         elif kind == "ForeignKeyConstraint" and len(call.args) >= 2:
             local = call.args[0]
             remote = call.args[1]
@@ -107,13 +112,13 @@ class _SqlAlchemyTable:
         else:
             return
         if columns:
-            self.keys.append(columns)
+            (self.unique_keys if unique else self.keys).append(columns)
 
     def declared(self) -> DeclaredTable:
-        keys = list(self.keys)
+        unique_keys = list(self.unique_keys)
         if self.primary:
-            keys.append(tuple(self.primary))
-        return DeclaredTable(self.name, self.model, tuple(self.foreign_keys), tuple(keys))
+            unique_keys.append(tuple(self.primary))
+        return DeclaredTable(self.name, self.model, tuple(self.foreign_keys), tuple(self.keys), tuple(unique_keys))
 
 
 def _table_name(node: ast.ClassDef) -> str | None:
@@ -193,15 +198,18 @@ def django_tables(tree: ast.Module) -> list[DeclaredTable]:
                 label = _string(references) or (references.id if isinstance(references, ast.Name) else "?")
                 keys.append(DeclaredForeignKey((target,), label, value.lineno, value.col_offset + 1))
         if keys:
-            found.append(DeclaredTable(node.name, node.name, tuple(keys), tuple(_django_meta_keys(node))))
+            indexes, unique = _django_meta_keys(node)
+            found.append(DeclaredTable(node.name, node.name, tuple(keys), tuple(indexes), tuple(unique)))
     return found
 
 
-def _django_meta_keys(model: ast.ClassDef) -> list[tuple[str, ...]]:
+def _django_meta_keys(model: ast.ClassDef) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """The field lists of a model's Meta indexes, and of its unique ones."""
     meta = next((n for n in model.body if isinstance(n, ast.ClassDef) and n.name == "Meta"), None)
     keys: list[tuple[str, ...]] = []
+    unique_keys: list[tuple[str, ...]] = []
     if meta is None:
-        return keys
+        return keys, unique_keys
     for statement in meta.body:
         target, value = _assignment(statement)
         if target in ("unique_together", "index_together") and isinstance(value, (ast.Tuple, ast.List)):
@@ -209,7 +217,7 @@ def _django_meta_keys(model: ast.ClassDef) -> list[tuple[str, ...]]:
             for group in groups:
                 names = _column_names(list(group.elts), {}) if isinstance(group, (ast.Tuple, ast.List)) else None
                 if names:
-                    keys.append(names)
+                    (unique_keys if target == "unique_together" else keys).append(names)
         elif target in ("indexes", "constraints") and isinstance(value, (ast.Tuple, ast.List)):
             for call in value.elts:
                 if not isinstance(call, ast.Call) or _callee(call) not in ("Index", "UniqueConstraint"):
@@ -220,5 +228,6 @@ def _django_meta_keys(model: ast.ClassDef) -> list[tuple[str, ...]]:
                 if isinstance(fields, (ast.List, ast.Tuple)):
                     names = _column_names(list(fields.elts), {})
                     if names:
-                        keys.append(tuple(n.lstrip("-") for n in names))
-    return keys
+                        unique = _callee(call) == "UniqueConstraint"
+                        (unique_keys if unique else keys).append(tuple(n.lstrip("-") for n in names))
+    return keys, unique_keys

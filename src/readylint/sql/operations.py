@@ -227,7 +227,8 @@ class _Reader:
             return []
         name = identifier(index.this)
         partial = params.args.get("where") is not None
-        return [AddIndex(target, name, columns, self.line, partial=partial)]
+        kind = "unique index" if tree.args.get("unique") else "index"
+        return [AddIndex(target, name, columns, self.line, partial=partial, kind=kind)]
 
     # -------------------------------------------------------------- ALTER
 

@@ -77,7 +77,7 @@ class AddIndex:
     line: int
     partial: bool = False
     constraint: bool = False  # backs a PRIMARY KEY / UNIQUE constraint (dropped by DROP CONSTRAINT)
-    kind: str = "index"  # index | primary key | unique
+    kind: str = "index"  # index | unique index | primary key | unique
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,10 @@ class Index:
     constraint: bool
     kind: str
 
+    @property
+    def unique(self) -> bool:
+        return self.kind != "index"
+
 
 @dataclass
 class ForeignKey:
@@ -152,12 +156,22 @@ class Table:
     foreign_keys: dict[str, ForeignKey] = field(default_factory=dict)
 
     def covering_index(self, columns: tuple[str, ...]) -> str | None:
-        """The name of an index whose leading key columns are `columns`, in
-        order, and that is usable for every row (not partial)."""
+        """The name of a non-partial index that covers these foreign key columns."""
         for name, index in self.indexes.items():
-            if not index.partial and index.columns[: len(columns)] == columns:
+            if not index.partial and covers(index.columns, index.unique, columns):
                 return name
         return None
+
+
+def covers(key: tuple[str | None, ...], unique: bool, columns: tuple[str, ...]) -> bool:
+    """Does an index with these key columns serve lookups by a foreign key's
+    columns? Yes when its leading key columns are the foreign key's, in order
+    (the definition splinter and Eugene use), and also when it is unique and
+    all its columns are among the foreign key's: each lookup then reads at
+    most one row (a primary key (a, b) under a foreign key (a, b, c))."""
+    if key[: len(columns)] == columns:
+        return True
+    return unique and bool(key) and None not in key and set(key) <= set(columns)
 
 
 @dataclass(frozen=True)
@@ -240,7 +254,8 @@ class SchemaModel:
 
     def _AddIndex(self, path: str, op: AddIndex) -> None:
         table = self._table(op.table)
-        name = op.name or _default_name(op.table, op.columns, {"primary key": "pkey", "unique": "key"}.get(op.kind, "idx"))
+        suffix = {"primary key": "pkey", "unique": "key"}.get(op.kind, "idx")
+        name = op.name or _default_name(op.table, op.columns, suffix)
         table.indexes[name] = Index(op.columns, op.partial, op.constraint, op.kind)
 
     def _AddForeignKey(self, path: str, op: AddForeignKey) -> None:
@@ -306,11 +321,14 @@ class DeclaredTable:
     name: str  # the table's name (or the model's, when the ORM derives it)
     model: str  # the class or model that declares it
     foreign_keys: tuple[DeclaredForeignKey, ...]
-    # Key columns of its indexes, primary key and unique constraints (non-partial).
+    # Key columns of its non-partial indexes, and of those that are unique
+    # (primary key, unique constraints and indexes).
     keys: tuple[tuple[str, ...], ...]
+    unique_keys: tuple[tuple[str, ...], ...] = ()
 
     def uncovered(self) -> list[DeclaredForeignKey]:
         return [
             key for key in self.foreign_keys
-            if not any(index[: len(key.columns)] == key.columns for index in self.keys)
+            if not any(covers(index, False, key.columns) for index in self.keys)
+            and not any(covers(index, True, key.columns) for index in self.unique_keys)
         ]
