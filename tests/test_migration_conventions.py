@@ -17,7 +17,7 @@ from readylint.migrations import conventions as conv
         ("db/migration/V1_2__users.sql", "SELECT 1;", ("flyway", "db/migration", "1_2", "up")),
         ("db/migration/U1_2__users.sql", "SELECT 1;", ("flyway", "db/migration", "1_2", "undo")),
         ("db/migration/R__views.sql", "SELECT 1;", ("flyway", "db/migration", "", "repeatable")),
-        ("changelog/001.sql", "--liquibase formatted sql\n--changeset a:1\nSELECT 1;", ("liquibase", "changelog", "001", "up")),
+        ("changelog/001.sql", "--liquibase formatted sql\n--changeset a:1\nSELECT 1;", ("liquibase", "", "001", "up")),
         ("app/prisma/migrations/20240101_init/migration.sql", "SELECT 1;", ("prisma", "app/prisma/migrations", "20240101_init", "up")),
         ("prisma/migrations/20240101_init/down.sql", "SELECT 1;", ("prisma", "prisma/migrations", "20240101_init", "down")),
         ("supabase/migrations/20240101120000_init.sql", "SELECT 1;", ("supabase", "supabase/migrations", "20240101120000", "up")),

@@ -220,3 +220,9 @@ def test_a_unique_key_on_some_of_the_foreign_key_columns_covers_it():
     assert uncovered(base, "CREATE UNIQUE INDEX ON t (a, b);") == []
     assert uncovered(base, "CREATE INDEX ON t (a, b);") == [("t", ("a", "b", "c"), 2)]
     assert uncovered(base, "CREATE UNIQUE INDEX ON t (a, d);") == [("t", ("a", "b", "c"), 2)]
+
+
+def test_oracle_style_parenthesised_add():
+    ops = operations("ALTER TABLE departments\nADD ( CONSTRAINT dept_mgr_fk FOREIGN KEY (manager_id)\n"
+                     "  REFERENCES employees (employee_id), CONSTRAINT u UNIQUE (name) );")
+    assert [(type(op).__name__, op.columns) for op in ops] == [("AddForeignKey", ("manager_id",)), ("AddIndex", ("name",))]

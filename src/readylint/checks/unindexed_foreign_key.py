@@ -295,14 +295,14 @@ def message(key: UncoveredForeignKey, alembic: bool) -> str:
         remedy = f"CREATE INDEX CONCURRENTLY {quote(index)} ON {table} ({columns});"
     return (
         f"foreign key {table}({columns}) -> {qualified(key.references)} has no index on its columns: "
-        f"deleting or updating a {qualified(key.references)} row scans {table}, and joins on it cannot use "
+        f"deleting or updating a row in {qualified(key.references)} scans {table}, and joins on it cannot use "
         f"an index; add `{remedy}`"
     )
 
 
 def declaration_message(origin: str, table: DeclaredTable, key: DeclaredForeignKey) -> str:
     columns = ", ".join(key.columns)
-    consequence = f"deleting or updating a {key.references} row scans {table.name}, and joins on it cannot use an index"
+    consequence = f"deleting or updating a row in {key.references} scans {table.name}, and joins on it cannot use an index"
     if origin == "django":
         field = key.columns[0]
         return (f"{table.model}.{field} is a ForeignKey with db_index=False and no index in Meta starts with it: "

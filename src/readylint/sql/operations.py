@@ -28,6 +28,7 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 ON_ONLY_RE = re.compile(r"\bON\s+ONLY\b", re.I)
 NAME_PATTERN = r'(?:"(?:[^"]|"")+"|[\w$]+)'
 RENAME_CONSTRAINT_RE = re.compile(rf"^RENAME\s+CONSTRAINT\s+(?P<old>{NAME_PATTERN})\s+TO\s+(?P<new>{NAME_PATTERN})\s*$", re.I)
+WRAPPED_ADD_RE = re.compile(r"^ADD\s*\((?P<inner>.*)\)\s*$", re.I | re.S)
 ALTER_TABLE_RE = re.compile(r"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?", re.I)
 
 
@@ -60,10 +61,10 @@ def statement_operations(statement: Statement, dialect: str = "postgres") -> lis
         tree, base_line = _parse_tokens(statement, dialect), statement.source_line
     else:
         tree, base_line = _parse(text, dialect), statement.line
+    if (tree is None or isinstance(tree, exp.Command)) and statement.keywords[:2] == ("ALTER", "TABLE"):
+        return _Reader(statement.line, dialect).alter_table_actions(text)
     if tree is None:
         return []
-    if isinstance(tree, exp.Command) and statement.keywords[:2] == ("ALTER", "TABLE"):
-        return _Reader(statement.line, dialect).alter_table_actions(text)
     return _Reader(statement.line, dialect, base_line).operations(tree)
 
 
@@ -254,43 +255,29 @@ class _Reader:
 
     def alter_table_actions(self, text: str) -> list[Operation]:
         """An ALTER TABLE sqlglot could not read as a whole (one unsupported
-        action among several): read each action on its own."""
+        action among several, Oracle's `ADD (CONSTRAINT ...)`): read each
+        action on its own."""
         head = ALTER_TABLE_RE.match(text)
         if head is None:
             return []
-        try:
-            tokens = dialect_named(self.dialect).tokenize(text[head.end():])
-        except SqlglotError:
+        parts = _top_level_parts(text[head.end():], self.dialect, name_first=True)
+        if not parts:
             return []
-        if len(tokens) < 2:
-            return []
-        rest = text[head.end():]
-        name_end = tokens[0].end + 1
-        index = 1
-        while index + 1 < len(tokens) and tokens[index].token_type is TokenType.DOT:
-            name_end = tokens[index + 1].end + 1
-            index += 2
-        table_text = rest[:name_end]
+        table_text, actions = parts[0], parts[1:]
         ops: list[Operation] = []
-        depth, start = 0, index
-        for position in range(index, len(tokens) + 1):
-            token = tokens[position] if position < len(tokens) else None
-            if token is not None:
-                if token.token_type is TokenType.L_PAREN:
-                    depth += 1
-                elif token.token_type is TokenType.R_PAREN:
-                    depth -= 1
-                if not (token.token_type is TokenType.COMMA and depth == 0):
-                    continue
-            if start < position:
-                action = rest[tokens[start].start: tokens[position - 1].end + 1]
-                renamed = RENAME_CONSTRAINT_RE.match(action)
-                tree = None if renamed else _parse(f"ALTER TABLE {table_text} {action}", self.dialect)
-                if renamed:
-                    ops += self.rename_constraint(table_text, renamed)
-                elif isinstance(tree, exp.Alter):
-                    ops += self.operations(tree)
-            start = position + 1
+        for action in actions:
+            wrapped = WRAPPED_ADD_RE.match(action)
+            if wrapped:
+                inner = _top_level_parts(wrapped.group("inner"), self.dialect)
+                actions.extend("ADD " + item for item in inner)
+                continue
+            renamed = RENAME_CONSTRAINT_RE.match(action)
+            if renamed:
+                ops += self.rename_constraint(table_text, renamed)
+                continue
+            tree = _parse(f"ALTER TABLE {table_text} {action}", self.dialect)
+            if isinstance(tree, exp.Alter):
+                ops += self.operations(tree)
         return ops
 
     def rename_constraint(self, table_text: str, renamed: re.Match[str]) -> list[Operation]:
@@ -352,6 +339,41 @@ def _drop_indexes(text: str, line: int, dialect: str) -> list[Operation]:
         DropIndex(parts[0] if len(parts) == 2 else None, parts[-1], line)
         for parts in names if 1 <= len(parts) <= 2
     ]
+
+
+def _top_level_parts(text: str, dialect: str, name_first: bool = False) -> list[str]:
+    """Split on commas outside parentheses. With `name_first`, the first part
+    is the leading (possibly qualified) table name, then the comma-separated
+    actions that follow it."""
+    try:
+        tokens = dialect_named(dialect).tokenize(text)
+    except SqlglotError:
+        return []
+    if not tokens:
+        return []
+    parts: list[str] = []
+    index = 0
+    if name_first:
+        name_end = tokens[0].end + 1
+        index = 1
+        while index + 1 < len(tokens) and tokens[index].token_type is TokenType.DOT:
+            name_end = tokens[index + 1].end + 1
+            index += 2
+        parts.append(text[:name_end])
+    depth, start = 0, index
+    for position in range(index, len(tokens) + 1):
+        token = tokens[position] if position < len(tokens) else None
+        if token is not None:
+            if token.token_type is TokenType.L_PAREN:
+                depth += 1
+            elif token.token_type is TokenType.R_PAREN:
+                depth -= 1
+            if not (token.token_type is TokenType.COMMA and depth == 0):
+                continue
+        if start < position:
+            parts.append(text[tokens[start].start: tokens[position - 1].end + 1])
+        start = position + 1
+    return parts
 
 
 def _unquote(name: str) -> str:

@@ -214,6 +214,11 @@ class SchemaModel:
         existing = self.tables.get(op.table)
         if existing is not None and existing.known and op.if_not_exists:
             return
+        if existing is not None and not existing.known:
+            # Keys and indexes seen before the table in a history whose files
+            # are not ordered by the tool (Liquibase's directories): keep them.
+            existing.known = True
+            return
         self.tables[op.table] = Table(op.table, known=True)
 
     def _DropTable(self, path: str, op: DropTable) -> None:
