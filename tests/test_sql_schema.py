@@ -226,3 +226,13 @@ def test_oracle_style_parenthesised_add():
     ops = operations("ALTER TABLE departments\nADD ( CONSTRAINT dept_mgr_fk FOREIGN KEY (manager_id)\n"
                      "  REFERENCES employees (employee_id), CONSTRAINT u UNIQUE (name) );")
     assert [(type(op).__name__, op.columns) for op in ops] == [("AddForeignKey", ("manager_id",)), ("AddIndex", ("name",))]
+
+
+def test_keys_and_indexes_seen_before_their_table_are_kept():
+    # Liquibase projects include constraint/ and index/ files from a master
+    # changelog readylint does not read: file order is not the tool's order.
+    assert uncovered("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users;",
+                     "CREATE TABLE orders (id int PRIMARY KEY, user_id int);") == [("orders", ("user_id",), 1)]
+    assert uncovered("CREATE INDEX ix ON orders (user_id);",
+                     "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users;",
+                     "CREATE TABLE orders (id int PRIMARY KEY, user_id int);") == []
