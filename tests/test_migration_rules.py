@@ -70,3 +70,10 @@ def test_rl402_rejects_unknown_dialect(tmp_path):
     config = Config(rule_options={"RL402": {"dialect": "postgress"}})
     with pytest.raises(ConfigError, match=r"\[rules.RL402\]: dialect"):
         lint([tmp_path], config=config, select=["RL402"])
+
+
+def test_rl402_message_quotes_reserved_words(tmp_path):
+    write(tmp_path, {"schema.sql": 'CREATE TABLE "user" (id int PRIMARY KEY);\n'
+                                   'CREATE TABLE "order" (id int PRIMARY KEY, "user" int REFERENCES "user");\n'})
+    (finding,) = lint([tmp_path], select=["RL402"]).findings
+    assert 'CREATE INDEX CONCURRENTLY order_user_idx ON "order" ("user");' in finding.message

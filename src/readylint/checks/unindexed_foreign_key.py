@@ -277,8 +277,21 @@ def _revision_order(files: list[tuple[str, MigrationFacts]]) -> list[tuple[str, 
     return ordered
 
 
+# PostgreSQL's reserved key words: as identifiers they must be quoted.
+RESERVED = frozenset("""
+    all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
+    current_catalog current_date current_role current_time current_timestamp current_user default deferrable
+    desc distinct do else end except false fetch for foreign from grant group having in initially intersect
+    into lateral leading limit localtime localtimestamp not null offset on only or order placing primary
+    references returning select session_user some symmetric system_user table then to trailing true union
+    unique user using variadic when where window with
+""".split())
+
+
 def quote(name: str) -> str:
-    return name if SAFE_IDENTIFIER_RE.match(name) else '"' + name.replace('"', '""') + '"'
+    if SAFE_IDENTIFIER_RE.match(name) and name not in RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
 
 
 def qualified(table: TableName) -> str:
@@ -287,11 +300,14 @@ def qualified(table: TableName) -> str:
 
 def message(key: UncoveredForeignKey, alembic: bool) -> str:
     table, columns = qualified(key.table), ", ".join(quote(c) for c in key.columns)
-    index = "_".join([key.table.name, *key.columns, "idx"])[:MAX_IDENTIFIER]
     if alembic:
+        # Alembic's naming convention: ix_<table>_<columns>
+        index = "_".join(["ix", key.table.name, *key.columns])[:MAX_IDENTIFIER]
         listed = ", ".join(f'"{c}"' for c in key.columns)
-        remedy = f'op.create_index("{index}", "{key.table.name}", [{listed}])'
+        schema = "" if key.table.schema == DEFAULT_SCHEMA else f', schema="{key.table.schema}"'
+        remedy = f'op.create_index("{index}", "{key.table.name}", [{listed}]{schema})'
     else:
+        index = "_".join([key.table.name, *key.columns, "idx"])[:MAX_IDENTIFIER]
         remedy = f"CREATE INDEX CONCURRENTLY {quote(index)} ON {table} ({columns});"
     return (
         f"foreign key {table}({columns}) -> {qualified(key.references)} has no index on its columns: "
