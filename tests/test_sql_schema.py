@@ -13,8 +13,6 @@ from readylint.sql.schema import (
 )
 from readylint.sql.statements import split_statements
 
-USERS = TableName("public", "users")
-ORDERS = TableName("public", "orders")
 
 
 def operations(sql: str):
@@ -71,8 +69,9 @@ def test_alter_table_with_an_unsupported_action_keeps_the_others():
 def test_drop_index_lists_and_renames():
     ops = operations("DROP INDEX CONCURRENTLY IF EXISTS a, s.b CASCADE;\nALTER TABLE orders RENAME TO purchases;\n"
                      "ALTER TABLE purchases RENAME COLUMN x TO y;")
-    assert ops == [DropIndex(None, "a", 1), DropIndex("s", "b", 1), RenameTable(ORDERS, "purchases", 2),
-                   RenameColumn(TableName("public", "purchases"), "x", "y", 3)]
+    # unqualified names wait for the search path, resolved when replayed
+    assert ops == [DropIndex(None, "a", 1), DropIndex("s", "b", 1), RenameTable(TableName("", "orders"), "purchases", 2),
+                   RenameColumn(TableName("", "purchases"), "x", "y", 3)]
 
 
 def test_replay_covering_rules():
@@ -236,3 +235,18 @@ def test_keys_and_indexes_seen_before_their_table_are_kept():
     assert uncovered("CREATE INDEX ix ON orders (user_id);",
                      "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users;",
                      "CREATE TABLE orders (id int PRIMARY KEY, user_id int);") == []
+
+
+
+def test_search_path_decides_where_unqualified_names_go():
+    assert operations("SET search_path TO \"$user\", app, public;\nSET LOCAL search_path = 'billing';")[0].schema == "app"
+    history = (
+        "CREATE SCHEMA app;\nSET search_path TO app;\n"
+        "CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);"
+    )
+    model = SchemaModel()
+    model.replay("1.sql", operations(history))
+    assert [str(k.table) for k in model.uncovered_foreign_keys()] == ["app.orders"]
+    # the next file starts with the default search path, so it qualifies the name
+    model.replay("2.sql", operations("CREATE INDEX ON app.orders (user_id);"))
+    assert model.uncovered_foreign_keys() == []

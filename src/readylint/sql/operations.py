@@ -17,8 +17,8 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
 from readylint.sql.schema import (
-    DEFAULT_SCHEMA, AddForeignKey, AddIndex, CreateTable, DropColumn, DropConstraint, DropIndex, DropTable,
-    Operation, RenameColumn, RenameConstraint, RenameIndex, RenameTable, TableName,
+    UNQUALIFIED, AddForeignKey, AddIndex, CreateTable, DropColumn, DropConstraint, DropIndex, DropTable,
+    Operation, RenameColumn, RenameConstraint, RenameIndex, RenameTable, SetSearchPath, TableName,
 )
 from readylint.sql.statements import Statement, dialect_named
 
@@ -33,10 +33,13 @@ ALTER_TABLE_RE = re.compile(r"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)
 
 
 def may_change_schema(keywords: tuple[str, ...]) -> bool:
-    """The cheap test before parsing: CREATE/ALTER/DROP of a table or an index."""
+    """The cheap test before parsing: CREATE/ALTER/DROP of a table or an
+    index, or a change of the search path."""
     if not keywords:
         return False
     head = keywords[0]
+    if head == "SET":
+        return "SEARCH_PATH" in keywords[1:3]
     if head == "CREATE":
         rest = keywords[1:5]
         if any(word in ("TEMP", "TEMPORARY") for word in rest[:2]):
@@ -51,6 +54,8 @@ def statement_operations(statement: Statement, dialect: str = "postgres") -> lis
     if not may_change_schema(statement.keywords):
         return []
     text = statement.text
+    if statement.keywords[0] == "SET":
+        return _search_path(statement, dialect)
     if statement.keywords[:2] == ("DROP", "INDEX"):
         # sqlglot reads one index per DROP INDEX; PostgreSQL allows a list.
         return _drop_indexes(text, statement.line, dialect)
@@ -114,7 +119,7 @@ def table_name(table: exp.Expression) -> TableName | None:
     name = identifier(table.this)
     if name is None:
         return None
-    return TableName(identifier(table.args.get("db")) or DEFAULT_SCHEMA, name)
+    return TableName(identifier(table.args.get("db")) or UNQUALIFIED, name)
 
 
 class _Reader:
@@ -374,6 +379,24 @@ def _top_level_parts(text: str, dialect: str, name_first: bool = False) -> list[
             parts.append(text[tokens[start].start: tokens[position - 1].end + 1])
         start = position + 1
     return parts
+
+
+def _search_path(statement: Statement, dialect: str) -> list[Operation]:
+    """SET [SESSION | LOCAL] search_path TO | = schema [, ...]: the first
+    schema that is not `$user` is where unqualified names go."""
+    values = []
+    seen_path = False
+    for token in statement.tokens:
+        word = token.text.upper()
+        if not seen_path:
+            seen_path = word == "SEARCH_PATH"
+            continue
+        if token.token_type in (TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING) and word not in ("TO", "DEFAULT"):
+            values.append(token.text if token.token_type is not TokenType.VAR else token.text.lower())
+        elif word == "DEFAULT":
+            return [SetSearchPath("public", statement.line)]
+    schemas = [v for v in values if v != "$user"]
+    return [SetSearchPath(schemas[0], statement.line)] if schemas else []
 
 
 def _unquote(name: str) -> str:

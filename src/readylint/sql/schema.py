@@ -13,9 +13,13 @@ case, quoted ones keep their case; an unqualified table lives in `public`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 DEFAULT_SCHEMA = "public"
+# The schema of a name written without one: the search path decides, when
+# the operation is replayed (SET search_path in the same file, else public).
+UNQUALIFIED = ""
 
 
 @dataclass(frozen=True, order=True)
@@ -24,7 +28,7 @@ class TableName:
     name: str
 
     def __str__(self) -> str:
-        return self.name if self.schema == DEFAULT_SCHEMA else f"{self.schema}.{self.name}"
+        return self.name if self.schema in (DEFAULT_SCHEMA, UNQUALIFIED) else f"{self.schema}.{self.name}"
 
 
 # ---------------------------------------------------------------- operations
@@ -105,6 +109,12 @@ class RenameConstraint:
 
 
 @dataclass(frozen=True)
+class SetSearchPath:
+    schema: str
+    line: int
+
+
+@dataclass(frozen=True)
 class DropIndex:
     schema: str | None  # None: unqualified
     name: str
@@ -121,7 +131,7 @@ class RenameIndex:
 
 Operation = (
     CreateTable | DropTable | RenameTable | DropColumn | RenameColumn | AddIndex | AddForeignKey
-    | DropConstraint | RenameConstraint | DropIndex | RenameIndex
+    | DropConstraint | RenameConstraint | DropIndex | RenameIndex | SetSearchPath
 )
 
 
@@ -188,7 +198,20 @@ class SchemaModel:
         self.tables: dict[TableName, Table] = {}
 
     def replay(self, path: str, operations: list[Operation]) -> None:
+        """Apply one file's operations. Each file starts with the default
+        search path, as a migration tool's session would."""
+        search_schema = DEFAULT_SCHEMA
         for operation in operations:
+            if isinstance(operation, SetSearchPath):
+                search_schema = operation.schema
+                continue
+            qualified = {
+                name: TableName(search_schema, value.name)
+                for name in ("table", "references")
+                if isinstance(value := getattr(operation, name, None), TableName) and value.schema == UNQUALIFIED
+            }
+            if qualified:
+                operation = dataclasses.replace(operation, **qualified)
             handler = getattr(self, "_" + type(operation).__name__)
             handler(path, operation)
 
