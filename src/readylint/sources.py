@@ -144,10 +144,13 @@ class SourceFile:
 
     @cached_property
     def statement_starts(self) -> dict[int, int]:
-        """Line -> first line of the innermost simple statement covering it (Python).
+        """Line -> first line of the innermost simple statement covering it
+        (Python), or of the SQL statement covering it.
 
         Lets a suppression comment on a statement's first line cover a
         finding reported on one of its continuation lines."""
+        if self.kind is FileKind.SQL:
+            return _sql_statement_starts(self.text)
         tree = self.python.tree if self.kind is FileKind.PYTHON else None
         starts: dict[int, int] = {}
         if tree is None:
@@ -160,6 +163,16 @@ class SourceFile:
                     # ast.walk is breadth-first: inner statements come later and win.
                     starts[number] = node.lineno
         return starts
+
+
+def _sql_statement_starts(text: str) -> dict[int, int]:
+    from readylint.sql.statements import split_statements  # sqlglot: only for SQL with suppressions
+
+    return {
+        number: statement.line
+        for statement in split_statements(text, "postgres", 1)
+        for number in range(statement.line + 1, statement.line + statement.text.count("\n") + 1)
+    }
 
 
 def _first_body_line(node: ast.stmt) -> int | None:

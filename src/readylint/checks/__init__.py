@@ -7,7 +7,12 @@ subclass whose `code` matches, import it below, and add fixtures under
 
 from __future__ import annotations
 
-from readylint.checks import outbound_call_without_timeout, parse_error
+from readylint.checks import (
+    migration_without_down,
+    outbound_call_without_timeout,
+    parse_error,
+    unindexed_foreign_key,
+)
 from readylint.checks.base import Check
 
 CHECKS: dict[str, type[Check]] = {
@@ -15,6 +20,8 @@ CHECKS: dict[str, type[Check]] = {
     for check in (
         parse_error.ParseError,
         outbound_call_without_timeout.OutboundCallWithoutTimeout,
+        migration_without_down.MigrationWithoutDown,
+        unindexed_foreign_key.UnindexedForeignKey,
     )
 }
 

@@ -1,0 +1,251 @@
+"""RL401 migration-without-down: a migration with no way back.
+
+Each file's facts say where it sits in its tool's history and, when the file
+itself holds the rollback (dbmate and goose sections, Liquibase changesets,
+Alembic's downgrade(), Django's reverse_code), what that rollback looks like.
+Tools that keep the rollback in another file (golang-migrate, Flyway undo,
+sqitch revert, Prisma's down.sql) are paired in the project pass.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
+from readylint.config import ConfigError
+from readylint.migrations import conventions as conv
+from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
+from readylint.sources import FileKind, SourceFile
+from readylint.sql.statements import changes_only_data, has_effect
+
+# States of a rollback.
+PRESENT, MISSING, EMPTY, IRREVERSIBLE = "present", "missing", "empty", "irreversible"
+REQUIRE_CHOICES = ("when-supported", "always", "never")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One forward migration (with its rollback's state when the file holds
+    it), or one rollback file waiting to be paired with its forward file."""
+
+    convention: str
+    history: str
+    key: str  # pairs a forward migration with its rollback file
+    forward: bool
+    line: int
+    state: str | None  # None: a forward migration whose rollback lives in another file
+    what: str  # the migration as the message names it
+    rollback: str  # the rollback as the message names it
+    data_only: bool = False  # changes rows only: an empty rollback is acceptable
+    column: int = 1
+
+
+class MigrationWithoutDown(ProjectCheck):
+    code = "RL401"
+    kinds = frozenset({FileKind.SQL, FileKind.PYTHON})
+
+    def __init__(self, rule, options):
+        super().__init__(rule, options)
+        if options.get("require-down", REQUIRE_CHOICES[0]) not in REQUIRE_CHOICES:
+            raise ConfigError(
+                f"[rules.RL401]: require-down must be one of {', '.join(REQUIRE_CHOICES)}, "
+                f"got {options['require-down']!r}"
+            )
+
+    def applies_to(self, file: SourceFile) -> bool:
+        return conv.may_belong_to_history(file.path)
+
+    def wants_context(self, path: str) -> bool:
+        return conv.may_belong_to_history(path)
+
+    # ------------------------------------------------------------ per file
+
+    def collect(self, file: SourceFile) -> list[Step] | None:
+        migration = conv.identify(file.path, file.text, file.abs_path)
+        if migration is None:
+            return None
+        convention = conv.load_conventions().named(migration.convention)
+        name = posixpath.basename(file.path)
+        layout = migration.layout
+        key = migration.version
+        if layout == "sections":
+            step = self._section_step(convention, migration, file)
+            return [step] if step else None
+        if layout == "changesets":
+            return [self._changeset_step(convention, migration, change)
+                    for change in conv.changesets(convention, file.text)
+                    if has_effect(change.body.text)]
+        if layout == "alembic":
+            return self._alembic_steps(convention, migration, file)
+        if layout == "django":
+            return self._django_steps(migration, file)
+        if migration.direction == "repeatable" or migration.direction == "verify":
+            return None
+        if layout == "plan":
+            key = migration.title
+        if migration.is_forward:
+            if not has_effect(file.text):
+                return None  # a placeholder changes nothing: nothing to undo
+            what = (f"sqitch change '{migration.title}'" if layout == "plan"
+                    else f"{convention_title(migration.convention)} migration {name}")
+            return [Step(migration.convention, migration.history, key, True, 1, None, what,
+                         expected_rollback(migration, name), changes_only_data(file.text))]
+        return [Step(migration.convention, migration.history, key, False, 1,
+                     self._file_state(file.text), "", name)]
+
+    def _file_state(self, text: str) -> str:
+        if has_effect(text):
+            return PRESENT
+        return IRREVERSIBLE if conv.load_conventions().irreversible_comment.search(text) else EMPTY
+
+    def _section_step(
+        self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
+    ) -> Step | None:
+        up, down = conv.sections(convention, file.text)
+        if not has_effect(up.text):
+            return None  # a placeholder changes nothing: nothing to undo
+        state = MISSING if down is None else self._file_state(down.text)
+        return Step(migration.convention, migration.history, migration.version, True, up.marker_line, state,
+                    f"{convention_title(migration.convention)} migration", convention.settings["rollback_name"],
+                    changes_only_data(up.text))
+
+    def _changeset_step(
+        self, convention: conv.Convention, migration: conv.MigrationFile, change: conv.Changeset
+    ) -> Step:
+        irreversible = convention.marker("irreversible_rollback")
+        if not change.rollbacks:
+            state = MISSING
+        elif all(irreversible.match(body) for body in change.rollbacks):
+            state = IRREVERSIBLE
+        else:
+            state = PRESENT
+        return Step(migration.convention, migration.history, change.label, True, change.line, state,
+                    f"{convention_title(migration.convention)} changeset {change.label}",
+                    convention.settings["rollback_name"])
+
+    def _alembic_steps(
+        self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
+    ) -> list[Step]:
+        tree = file.python.tree
+        if tree is None:
+            return []
+        revision = alembic_revision(tree)
+        # A merge point or placeholder revision changes nothing: nothing to undo.
+        if revision.upgrade_empty:
+            return []
+        label = f"{convention_title(migration.convention)} revision {revision.revision or migration.title}"
+        return [Step(migration.convention, migration.history, migration.version, True,
+                     revision.upgrade_line, revision.downgrade, label, convention.settings["rollback_name"],
+                     revision.upgrade_changes_only_data)]
+
+    def _django_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
+        tree = file.python.tree
+        if tree is None:
+            return []
+        return [
+            Step(migration.convention, migration.history, migration.version, True, op.line, MISSING,
+                 f"Django {op.operation}", op.missing, column=file.char_column(op.line, op.column))
+            for op in django_irreversible_operations(tree)
+        ]
+
+    # ------------------------------------------------------------ project
+
+    def check_project(self, facts: dict[str, list[Step]], project: ProjectContext) -> Iterable:
+        require = self.options.get("require-down", "when-supported")
+        if require == "never":
+            return
+        rollbacks: dict[tuple[str, str, str], Step] = {}
+        # Histories that keep rollbacks in files of their own, with at least
+        # one such file: a history with none does not use them (a runner
+        # with no down migrations, or Flyway without undo), so a missing one
+        # is a choice, not an oversight.
+        uses_rollback_files: set[tuple[str, str]] = set()
+        for steps in facts.values():
+            for step in steps:
+                if not step.forward:
+                    rollbacks[(step.convention, step.history, step.key)] = step
+                    uses_rollback_files.add((step.convention, step.history.split("#")[0]))
+        for path, steps in facts.items():
+            for step in steps:
+                if not step.forward:
+                    continue
+                state = step.state
+                if state is None:
+                    # A database variant (0001_x.postgres.up.sql) may share
+                    # the rollback written for every database (0001_x.down.sql).
+                    paired = (rollbacks.get((step.convention, step.history, step.key))
+                              or rollbacks.get((step.convention, step.history.split("#")[0], step.key)))
+                    state = paired.state if paired else MISSING
+                if not self._required(step, state, require, uses_rollback_files):
+                    continue
+                yield new_finding(self.rule, path, step.line, step.column, message(step, state),
+                                  fingerprint_key=f"{step.convention}:{step.key}:{state}")
+
+    def _required(self, step: Step, state: str, require: str, uses_rollback_files: set[tuple[str, str]]) -> bool:
+        if state == PRESENT or (state == EMPTY and step.data_only):
+            return False
+        if state == IRREVERSIBLE and self.options.get("allow-irreversible", True):
+            return False
+        convention = conv.load_conventions().named(step.convention)
+        if convention.settings.get("rollback_unknown"):
+            return False
+        if require == "always":
+            return True
+        if convention.layout == "forward-only":
+            return False
+        if convention.layout in ("paired-files", "undo-files") and state == MISSING:
+            return (step.convention, step.history.split("#")[0]) in uses_rollback_files
+        return True
+
+
+STEM_RE = re.compile(r"(?:\.up)?\.sql$")
+
+
+def convention_title(name: str) -> str:
+    return conv.load_conventions().named(name).settings.get("title", name)
+
+
+def expected_rollback(migration: conv.MigrationFile, name: str) -> str:
+    """What this tool calls the way back of a migration (a file it would look for)."""
+    template = conv.load_conventions().named(migration.convention).settings.get("rollback_name", "a down migration")
+    return template.format(stem=STEM_RE.sub("", name), title=migration.title, version=migration.version)
+
+
+PROBLEMS = {
+    MISSING: "has no {rollback}",
+    EMPTY: "has an empty {rollback}",
+    IRREVERSIBLE: "has a {rollback} that declares it irreversible",
+}
+
+
+def message(step: Step, state: str) -> str:
+    convention = conv.load_conventions().named(step.convention)
+    problem = PROBLEMS[state].format(rollback=step.rollback)
+    if convention.layout == "django":
+        operation = step.what.split()[1]
+        return (f"{step.what} without {step.rollback}: `migrate` backwards stops here with IrreversibleError; "
+                f"pass {step.rollback}= (migrations.{operation}.noop if there is nothing to undo)")
+    if convention.layout == "alembic":
+        if state == IRREVERSIBLE:
+            return f"{step.what} raises in downgrade(): it cannot be rolled back"
+        if state == EMPTY:
+            problem += " (only `pass`), so `alembic downgrade` silently keeps its changes"
+        return (f"{step.what} {problem}: write the operations that undo upgrade(), "
+                "or raise NotImplementedError to mark it irreversible on purpose")
+    if convention.layout == "changesets":
+        if state == IRREVERSIBLE:
+            return f"{step.what} declares `--rollback empty`: it cannot be rolled back"
+        return (f"{step.what} {problem}: add `--rollback <statements>` that undo it "
+                "(or `--rollback empty` to mark it irreversible on purpose)")
+    if convention.layout == "sections":
+        return f"{step.what} {problem}: add the statements that undo the up section"
+    if "rollback_name" not in convention.settings:
+        title = convention_title(step.convention)
+        return (f"{step.what} has no down migration ({title} migrations are forward-only; "
+                f"require-down = \"always\" asks for one): {convention.settings.get('remedy', 'write one')}")
+    if state == EMPTY:
+        problem += " (no statements beyond a transaction)"
+    return f"{step.what} {problem}: {convention.settings.get('remedy', 'write')} {step.rollback}"

@@ -1,0 +1,331 @@
+"""RL402 unindexed-foreign-key: a foreign key whose referencing columns no index covers.
+
+Workers turn each migration file into schema operations (`collect`); the
+project pass replays every history in its tool's order through the schema
+model (`readylint.sql.schema`) and reports the foreign keys still uncovered at
+the end, each once, at the statement that created it. ORM model declarations
+(SQLAlchemy, SQLModel, Django, Prisma) are judged for the tables no history
+describes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
+from readylint.config import ConfigError
+from readylint.migrations import conventions as conv
+from readylint.migrations.alembic_ops import upgrade_operations
+from readylint.migrations.prisma_schema import prisma_tables, provider
+from readylint.migrations.python_migrations import alembic_revision
+from readylint.python.model_declarations import django_tables, sqlalchemy_tables
+from readylint.sources import FileKind, SourceFile
+from readylint.sql.operations import may_change_schema, statement_operations
+from readylint.sql.schema import (
+    DEFAULT_SCHEMA, CreateTable, DeclaredForeignKey, DeclaredTable, Operation, SchemaModel, TableName, UncoveredForeignKey,
+)
+from readylint.sql.statements import COMMENT_RE, dialect_named, split_statements
+
+SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
+SAFE_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
+MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names
+
+
+@dataclass(frozen=True)
+class MigrationFacts:
+    """One forward migration (or schema file) as schema operations."""
+
+    history: str
+    convention: str
+    order: tuple
+    operations: tuple[Operation, ...]
+    self_indexing: bool  # written for a database that indexes foreign keys itself (MySQL)
+    revision: str | None = None  # Alembic: orders the history by its revision graph
+    down_revisions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeclarationFacts:
+    """Tables an ORM declares in this file (models, a Prisma schema)."""
+
+    origin: str  # sqlalchemy | django | prisma
+    tables: tuple[DeclaredTable, ...]
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """A sqitch plan: the deploy order of its changes."""
+
+    history: str
+    changes: tuple[str, ...]
+
+
+class UnindexedForeignKey(ProjectCheck):
+    code = "RL402"
+    kinds = frozenset({FileKind.SQL, FileKind.PYTHON, FileKind.TEXT})
+
+    def __init__(self, rule, options):
+        super().__init__(rule, options)
+        self.dialect = options.get("dialect", "postgres")
+        try:
+            dialect_named(self.dialect)
+        except ValueError as exc:
+            raise ConfigError(f"[rules.RL402]: dialect: {exc}") from None
+        self.self_indexing_dialect = self.dialect in rule.catalog.get("self_indexing_dialects", [])
+        self.self_indexing_markers = [re.compile(p) for p in rule.catalog.get("self_indexing_markers", [])]
+
+    def applies_to(self, file: SourceFile) -> bool:
+        if self.self_indexing_dialect:
+            return False
+        if file.kind is FileKind.SQL:
+            return bool(SCHEMA_CHANGE_RE.search(file.text))
+        if file.kind is FileKind.PYTHON:
+            return (("op." in file.text and conv.may_belong_to_history(file.path))
+                    or "ForeignKey" in file.text or "foreign_key=" in file.text)
+        return conv.is_sqitch_plan(file.path) or file.path.endswith(".prisma")
+
+    def wants_context(self, path: str) -> bool:
+        return conv.may_belong_to_history(path)
+
+    # ------------------------------------------------------------ per file
+
+    def collect(self, file: SourceFile) -> MigrationFacts | PlanFacts | None:
+        if file.kind is FileKind.TEXT:
+            if file.path.endswith(".prisma"):
+                return self._prisma(file)
+            return PlanFacts(posixpath.dirname(file.path), tuple(conv.plan_changes(file.text)))
+        migration = conv.identify(file.path, file.text, file.abs_path)
+        if file.kind is FileKind.PYTHON:
+            if migration is None:
+                return self._models(file)
+            return self._alembic(file, migration)
+        if migration is None:
+            # A schema file outside any history: its directory's files form one.
+            return self._sql(file, "sql-files:" + posixpath.dirname(file.path), "sql",
+                             (0, posixpath.basename(file.path)), [(file.text, 1)])
+        if not migration.is_forward:
+            return None
+        convention = conv.load_conventions().named(migration.convention)
+        if migration.layout == "sections":
+            up, _ = conv.sections(convention, file.text)
+            parts = [(up.text, up.first_line)]
+        else:
+            parts = [(file.text, 1)]
+        return self._sql(file, migration.history, migration.convention, migration.order, parts)
+
+    def _sql(self, file, history, convention, order, parts) -> MigrationFacts:
+        statements = [s for text, first_line in parts for s in split_statements(text, self.dialect, first_line)]
+        operations = [op for statement in statements for op in statement_operations(statement, self.dialect)]
+        # Markers count in table and index statements only, outside comments:
+        # Prisma's generated comments and function bodies quote names in
+        # backquotes too.
+        schema_text = "\n".join(
+            COMMENT_RE.sub("", s.text) for s in statements if may_change_schema(s.keywords)
+        )
+        self_indexing = any(marker.search(schema_text) for marker in self.self_indexing_markers)
+        return MigrationFacts(history, convention, order, tuple(operations), self_indexing)
+
+    def _models(self, file: SourceFile) -> DeclarationFacts | None:
+        tree = file.python.tree
+        if tree is None:
+            return None
+        if "db_index=False" in file.text:
+            tables = django_tables(tree)
+            if tables:
+                return DeclarationFacts("django", tuple(tables))
+        if "Column" in file.text or "mapped_column" in file.text or "foreign_key=" in file.text:
+            tables = sqlalchemy_tables(tree)
+            if tables:
+                return DeclarationFacts("sqlalchemy", tuple(tables))
+        return None
+
+    def _prisma(self, file: SourceFile) -> DeclarationFacts | None:
+        # MySQL indexes foreign keys itself; relationMode = "prisma" creates none.
+        if provider(file.text) not in ("postgresql", "postgres", "cockroachdb") or "relationMode" in file.text:
+            return None
+        tables = prisma_tables(file.text)
+        return DeclarationFacts("prisma", tuple(tables)) if tables else None
+
+    def _alembic(self, file: SourceFile, migration) -> MigrationFacts | None:
+        if migration is None or migration.convention != "alembic" or file.python.tree is None:
+            return None
+        revision = alembic_revision(file.python.tree)
+        return MigrationFacts(
+            migration.history, "alembic", migration.order, tuple(upgrade_operations(file.python.tree, self.dialect)),
+            False, revision.revision, revision.down_revisions,
+        )
+
+    # ------------------------------------------------------------ project
+
+    def check_project(self, facts: dict[str, object], project: ProjectContext) -> Iterable:
+        histories: dict[str, list[tuple[str, MigrationFacts]]] = defaultdict(list)
+        plans: dict[str, tuple[str, ...]] = {}
+        declarations: dict[str, DeclarationFacts] = {}
+        for path, fact in facts.items():
+            if isinstance(fact, PlanFacts):
+                plans[fact.history] = fact.changes
+            elif isinstance(fact, DeclarationFacts):
+                declarations[path] = fact
+            elif fact is not None:
+                histories[fact.history].append((path, fact))
+        yield from self._migration_findings(histories, plans)
+        yield from self._declaration_findings(declarations, histories)
+
+    def _migration_findings(self, histories, plans) -> Iterable:
+        migration_dirs = [h for h in histories if not h.startswith("sql-files:")]
+        reported: set[tuple[str, int, tuple[str, ...]]] = set()
+        for history, files in sorted(self._with_shared_files(histories).items()):
+            if any(fact.self_indexing for _, fact in files):
+                continue
+            if history.startswith("sql-files:") and _derived_from_migrations(history, migration_dirs):
+                continue
+            model = SchemaModel()
+            for path, fact in in_migration_order(files, plans.get(history)):
+                model.replay(path, list(fact.operations))
+            alembic = files[0][1].convention == "alembic"
+            for key in model.uncovered_foreign_keys():
+                if (key.path, key.line, key.columns) in reported:
+                    continue
+                reported.add((key.path, key.line, key.columns))
+                yield new_finding(self.rule, key.path, key.line, 1, message(key, alembic),
+                                  fingerprint_key=f"{key.table}({','.join(key.columns)})")
+
+    def _declaration_findings(self, declarations: dict[str, DeclarationFacts], histories) -> Iterable:
+        """Model declarations, for tables no migration history describes
+        (where one does, the history is what the database got)."""
+        migrated = {
+            op.table.name.lower()
+            for files in histories.values() for _, fact in files for op in fact.operations
+            if isinstance(op, CreateTable)
+        }
+        prisma_roots = {h.rsplit("/migrations", 1)[0] for h, files in histories.items() if files[0][1].convention == "prisma"}
+        for path, fact in sorted(declarations.items()):
+            if fact.origin == "prisma" and any(
+                posixpath.dirname(path) == root or posixpath.dirname(path).startswith(root + "/") for root in prisma_roots
+            ):
+                continue
+            for table in fact.tables:
+                if fact.origin == "sqlalchemy" and table.name.lower() in migrated:
+                    continue
+                for key in table.uncovered():
+                    yield new_finding(self.rule, path, key.line, key.column, declaration_message(fact.origin, table, key),
+                                      fingerprint_key=f"{table.name}({','.join(key.columns)})")
+
+    def _with_shared_files(self, histories: dict[str, list]) -> dict[str, list]:
+        """Histories with database variants (pop's 0001_x.postgres.up.sql beside
+        0001_x.up.sql for every database): the variant for this dialect is its
+        own files plus the shared files it does not replace; other databases'
+        variants are not this rule's to judge."""
+        combined = {}
+        for history, files in histories.items():
+            base, _, variant = history.partition("#")
+            if variant:
+                if variant != self.dialect:
+                    continue
+                own = {fact.order for _, fact in files}
+                shared = [(p, f) for p, f in histories.get(base, []) if f.order not in own]
+                combined[history] = files + shared
+            elif not any(h.startswith(history + "#" + self.dialect) for h in histories):
+                combined[history] = files
+        return combined
+
+
+def _derived_from_migrations(history: str, migration_dirs: list[str]) -> bool:
+    """A schema dump beside a migration history (dbmate's db/schema.sql next to
+    db/migrations/) restates the migrations: reporting it too would double
+    every finding."""
+    directory = history.removeprefix("sql-files:")
+    return any(d == directory or d.startswith(directory + "/") or directory == "" for d in migration_dirs)
+
+
+def in_migration_order(
+    files: list[tuple[str, MigrationFacts]], plan: tuple[str, ...] | None
+) -> list[tuple[str, MigrationFacts]]:
+    if files[0][1].convention == "alembic":
+        return _revision_order(files)
+    if plan is not None:
+        position = {name: index for index, name in enumerate(plan)}
+        return sorted(files, key=lambda item: (position.get(item[1].order[2], len(position)), item[1].order))
+    return sorted(files, key=lambda item: (item[1].order, item[0]))
+
+
+def _revision_order(files: list[tuple[str, MigrationFacts]]) -> list[tuple[str, MigrationFacts]]:
+    """Alembic revisions, parents before children (a topological order; ties by path)."""
+    by_revision = {fact.revision: (path, fact) for path, fact in files if fact.revision}
+    ordered: list[tuple[str, MigrationFacts]] = []
+    placed: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(item: tuple[str, MigrationFacts]) -> None:
+        path, fact = item
+        if path in placed or path in visiting:
+            return
+        visiting.add(path)
+        for parent in fact.down_revisions:
+            if parent in by_revision:
+                place(by_revision[parent])
+        visiting.discard(path)
+        placed.add(path)
+        ordered.append(item)
+
+    for item in sorted(files, key=lambda i: i[0]):
+        place(item)
+    return ordered
+
+
+# PostgreSQL's reserved key words: as identifiers they must be quoted.
+RESERVED = frozenset("""
+    all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
+    current_catalog current_date current_role current_time current_timestamp current_user default deferrable
+    desc distinct do else end except false fetch for foreign from grant group having in initially intersect
+    into lateral leading limit localtime localtimestamp not null offset on only or order placing primary
+    references returning select session_user some symmetric system_user table then to trailing true union
+    unique user using variadic when where window with
+""".split())
+
+
+def quote(name: str) -> str:
+    if SAFE_IDENTIFIER_RE.match(name) and name not in RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(table: TableName) -> str:
+    return quote(table.name) if table.schema == DEFAULT_SCHEMA else f"{quote(table.schema)}.{quote(table.name)}"
+
+
+def message(key: UncoveredForeignKey, alembic: bool) -> str:
+    table, columns = qualified(key.table), ", ".join(quote(c) for c in key.columns)
+    if alembic:
+        # Alembic's naming convention: ix_<table>_<columns>
+        index = "_".join(["ix", key.table.name, *key.columns])[:MAX_IDENTIFIER]
+        listed = ", ".join(f'"{c}"' for c in key.columns)
+        schema = "" if key.table.schema == DEFAULT_SCHEMA else f', schema="{key.table.schema}"'
+        remedy = f'op.create_index("{index}", "{key.table.name}", [{listed}]{schema})'
+    else:
+        index = "_".join([key.table.name, *key.columns, "idx"])[:MAX_IDENTIFIER]
+        remedy = f"CREATE INDEX CONCURRENTLY {quote(index)} ON {table} ({columns});"
+    return (
+        f"foreign key {table}({columns}) -> {qualified(key.references)} has no index on its columns: "
+        f"deleting or updating a row in {qualified(key.references)} scans {table}, and joins on it cannot use "
+        f"an index; add `{remedy}`"
+    )
+
+
+def declaration_message(origin: str, table: DeclaredTable, key: DeclaredForeignKey) -> str:
+    columns = ", ".join(key.columns)
+    consequence = f"deleting or updating a row in {key.references} scans {table.name}, and joins on it cannot use an index"
+    if origin == "django":
+        field = key.columns[0]
+        return (f"{table.model}.{field} is a ForeignKey with db_index=False and no index in Meta starts with it: "
+                f"{consequence}; remove db_index=False or add models.Index(fields=[\"{field}\"])")
+    if origin == "prisma":
+        return (f"relation {table.model}({columns}) -> {key.references} has no @@index([{columns}]) "
+                f"(PostgreSQL does not index foreign keys): {consequence}; add @@index([{columns}]) to model {table.model}")
+    remedy = ("index=True to the column" if len(key.columns) == 1
+              else f"Index(\"ix_{table.name}_{'_'.join(key.columns)}\", {', '.join(repr(c) for c in key.columns)}) to __table_args__")
+    return f"foreign key {table.name}({columns}) -> {key.references} has no index: {consequence}; add {remedy}"

@@ -1,0 +1,1 @@
+"""Migration histories: which files belong to which tool's history, in what order."""

@@ -1,0 +1,63 @@
+"""A Prisma schema's models: their relations' foreign keys and the keys that index them.
+
+Read with a few regular expressions over the schema language's simple line
+structure: `model X { ... }` blocks, one field per line, `@relation(fields:
+[...])`, `@id`/`@unique` on a field, and `@@index`/`@@unique`/`@@id`/`@@map`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from readylint.sql.schema import DeclaredForeignKey, DeclaredTable
+
+PROVIDER_RE = re.compile(r"datasource\s+\w+\s*\{[^}]*?\bprovider\s*=\s*\"(\w+)\"", re.S)
+MODEL_RE = re.compile(r"^model\s+(\w+)\s*\{(.*?)^\}", re.S | re.M)
+FIELD_RE = re.compile(r"^\s*(\w+)\s+(\w+)")
+RELATION_FIELDS_RE = re.compile(r"@relation\([^)]*?\bfields\s*:\s*\[([^\]]*)\]")
+BLOCK_KEY_RE = re.compile(r"@@(index|unique|id)\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]([^)]*)\)")
+MAP_RE = re.compile(r"@@map\(\s*(?:name\s*:\s*)?\"([^\"]+)\"")
+FIELD_KEY_RE = re.compile(r"@(id|unique)\b")
+
+
+def provider(text: str) -> str | None:
+    match = PROVIDER_RE.search(text)
+    return match.group(1) if match else None
+
+
+def _names(listed: str) -> tuple[str, ...]:
+    # `[userId, createdAt(sort: Desc)]` -> ("userId", "createdAt")
+    return tuple(part.strip().split("(")[0].strip() for part in re.sub(r"\([^)]*\)", "", listed).split(",") if part.strip())
+
+
+def prisma_tables(text: str) -> list[DeclaredTable]:
+    tables = []
+    for model in MODEL_RE.finditer(text):
+        name, body = model.group(1), model.group(2)
+        body_line = text.count("\n", 0, model.start(2)) + 1
+        keys: list[tuple[str, ...]] = []
+        unique_keys: list[tuple[str, ...]] = []
+        foreign_keys = []
+        table = name
+        for offset, line in enumerate(body.split("\n")):
+            code = line.split("//")[0]
+            if (mapped := MAP_RE.search(code)) is not None:
+                table = mapped.group(1)
+            for kind, listed, rest in BLOCK_KEY_RE.findall(code):
+                if "where" not in rest:  # partial indexes are not covering
+                    (keys if kind == "index" else unique_keys).append(_names(listed))
+            field = FIELD_RE.match(code)
+            if field is None or code.strip().startswith("@@"):
+                continue
+            if FIELD_KEY_RE.search(code):
+                unique_keys.append((field.group(1),))
+            relation = RELATION_FIELDS_RE.search(code)
+            if relation is not None:
+                columns = _names(relation.group(1))
+                if columns:
+                    foreign_keys.append(DeclaredForeignKey(
+                        columns, field.group(2), body_line + offset, code.index("@relation") + 1,
+                    ))
+        if foreign_keys:
+            tables.append(DeclaredTable(table, name, tuple(foreign_keys), tuple(keys), tuple(unique_keys)))
+    return tables

@@ -1,0 +1,1 @@
+"""SQL facts shared by rules: statement splitting, schema operations, the schema model."""

@@ -1,0 +1,79 @@
+"""RL401 and RL402 as a project sees them: partial (pre-commit) runs, options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readylint.config import Config, ConfigError
+
+from conftest import lint
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def found(result, code):
+    return sorted((f.path, f.line) for f in result.findings if f.code == code)
+
+
+def test_rl401_pre_commit_run_pairs_with_rollback_files_not_passed(tmp_path):
+    write(tmp_path, {
+        "db/migrations/000001_users.up.sql": "CREATE TABLE users (id int);\n",
+        "db/migrations/000001_users.down.sql": "DROP TABLE users;\n",
+        "db/migrations/000002_orders.up.sql": "CREATE TABLE orders (id int);\n",
+    })
+    one = lint([tmp_path / "db/migrations/000001_users.up.sql"], cwd=tmp_path, select=["RL401"])
+    assert found(one, "RL401") == []
+    two = lint([tmp_path / "db/migrations/000002_orders.up.sql"], cwd=tmp_path, select=["RL401"])
+    assert found(two, "RL401") == [("db/migrations/000002_orders.up.sql", 1)]
+
+
+def test_rl401_rejects_unknown_require_down(tmp_path):
+    write(tmp_path, {"db/000001_users.up.sql": "SELECT 1;\n"})
+    config = Config(rule_options={"RL401": {"require-down": "sometimes"}})
+    with pytest.raises(ConfigError, match="require-down must be one of"):
+        lint([tmp_path], config=config, select=["RL401"])
+
+
+def test_rl402_pre_commit_run_reads_the_whole_history(tmp_path):
+    write(tmp_path, {
+        "db/migrations/000001_orders.up.sql": (
+            "CREATE TABLE users (id int PRIMARY KEY);\n"
+            "CREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);\n"
+            "CREATE TABLE items (id int PRIMARY KEY, order_id int REFERENCES orders);\n"
+        ),
+        "db/migrations/000002_index.up.sql": "CREATE INDEX orders_user_id_idx ON orders (user_id);\n",
+    })
+    first = tmp_path / "db/migrations/000001_orders.up.sql"
+    assert found(lint([first], cwd=tmp_path, select=["RL402"]), "RL402") == [("db/migrations/000001_orders.up.sql", 3)]
+    # The finding belongs to the first file: a run on the second reports nothing.
+    second = tmp_path / "db/migrations/000002_index.up.sql"
+    assert found(lint([second], cwd=tmp_path, select=["RL402"]), "RL402") == []
+
+
+def test_rl402_message_names_the_key_and_the_fix(tmp_path):
+    write(tmp_path, {"schema.sql": 'CREATE TABLE "Team" (id int PRIMARY KEY);\n'
+                                   'CREATE TABLE app.members (id int PRIMARY KEY, "teamId" int REFERENCES "Team");\n'})
+    (finding,) = lint([tmp_path], select=["RL402"]).findings
+    assert 'app.members("teamId") -> "Team"' in finding.message
+    assert 'CREATE INDEX CONCURRENTLY "members_teamId_idx" ON app.members ("teamId");' in finding.message
+
+
+def test_rl402_rejects_unknown_dialect(tmp_path):
+    write(tmp_path, {"schema.sql": "CREATE TABLE a (id int);\n"})
+    config = Config(rule_options={"RL402": {"dialect": "postgress"}})
+    with pytest.raises(ConfigError, match=r"\[rules.RL402\]: dialect"):
+        lint([tmp_path], config=config, select=["RL402"])
+
+
+def test_rl402_message_quotes_reserved_words(tmp_path):
+    write(tmp_path, {"schema.sql": 'CREATE TABLE "user" (id int PRIMARY KEY);\n'
+                                   'CREATE TABLE "order" (id int PRIMARY KEY, "user" int REFERENCES "user");\n'})
+    (finding,) = lint([tmp_path], select=["RL402"]).findings
+    assert 'CREATE INDEX CONCURRENTLY order_user_idx ON "order" ("user");' in finding.message
