@@ -7,13 +7,17 @@ subclass whose `code` matches, import it below, and add fixtures under
 
 from __future__ import annotations
 
-from readylint.checks import parse_error
+from readylint.checks import parse_error, secrets
 from readylint.checks.base import Check
 
 CHECKS: dict[str, type[Check]] = {
     check.code: check
     for check in (
         parse_error.ParseError,
+        secrets.ProviderToken,
+        secrets.PrivateKey,
+        secrets.PasswordInUrl,
+        secrets.GenericSecret,
     )
 }
 

@@ -13,7 +13,7 @@ import ast
 from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
-from readylint.catalog import RuleSpec
+from readylint.catalog import Catalog, RuleSpec
 from readylint.diagnostics import Finding, Fix, Severity
 from readylint.sources import FileKind, SourceFile
 
@@ -57,6 +57,11 @@ class Check:
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         self.rule = rule
         self.options = options
+
+    def prepare(self, catalog: Catalog, options: dict[str, dict[str, Any]]) -> None:
+        """Called once per worker after construction, with every rule and every
+        rule's options: for checks that share one analysis across several
+        rules (the secrets scanner serves RL501-RL504)."""
 
     def applies_to(self, file: SourceFile) -> bool:
         """A cheap prefilter (a substring test, a path test) run before `check`."""
