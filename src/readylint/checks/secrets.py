@@ -8,7 +8,7 @@ they look for is in `rules/RL501-provider-token.yaml`, `RL502-private-key`,
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from readylint.catalog import Catalog
 from readylint.checks.base import Check
@@ -16,23 +16,26 @@ from readylint.diagnostics import Finding
 from readylint.secrets import SecretScanner
 from readylint.sources import SourceFile
 
-# Every worker builds its checks once; the four secrets checks of one
-# analyzer share the scanner built for the first of them.
-_shared: tuple[Catalog, dict[str, Any], SecretScanner] | None = None
+if TYPE_CHECKING:
+    from readylint.engine import Selection
+
+# Every worker builds its checks once; the secrets checks of one analyzer
+# share the scanner built for the first of them (and so one scan per file).
+_shared: tuple[Catalog, "Selection", SecretScanner] | None = None
 
 
-def shared_scanner(catalog: Catalog, options: dict[str, dict[str, Any]]) -> SecretScanner:
+def shared_scanner(catalog: Catalog, selection: "Selection") -> SecretScanner:
     global _shared
-    if _shared is None or _shared[0] is not catalog or _shared[1] is not options:
-        _shared = (catalog, options, SecretScanner.from_catalog(catalog, options))
+    if _shared is None or _shared[0] is not catalog or _shared[1] is not selection:
+        _shared = (catalog, selection, SecretScanner.from_catalog(catalog, selection.rules, selection.options))
     return _shared[2]
 
 
 class SecretCheck(Check):
     scanner: SecretScanner
 
-    def prepare(self, catalog: Catalog, options: dict[str, dict[str, Any]]) -> None:
-        self.scanner = shared_scanner(catalog, options)
+    def prepare(self, catalog: Catalog, selection: "Selection") -> None:
+        self.scanner = shared_scanner(catalog, selection)
 
     def check(self, file: SourceFile) -> Iterable[Finding]:
         for hit in self.scanner.scan(file):

@@ -7,7 +7,8 @@ appear run, on those lines only. What each rule looks for is data in its
 catalog (`rules/RL501-provider-token.yaml` … `RL504-generic-secret.yaml`); how
 a value is judged (entropy, checksums, JWT claims, placeholders) lives here.
 
-    scanner.py      SecretScanner: catalogs -> probes, the per-file pass, dedup
+    scanner.py      SecretScanner: catalogs -> probes, the per-file pass, ranking
+    base.py         Hit (a found secret), the Probe and Family interfaces
     providers.py    RL501 known-format tokens (regex, entropy, checksum, JWT claims)
     private_keys.py RL502 PEM / OpenSSH / PGP / PuTTY private key blocks
     urls.py         RL503 connection strings with a literal password
@@ -17,6 +18,7 @@ a value is judged (entropy, checksums, JWT claims, placeholders) lives here.
     jwt.py          JWT payload decoding
 """
 
-from readylint.secrets.scanner import Hit, SecretScanner
+from readylint.secrets.base import Hit
+from readylint.secrets.scanner import SecretScanner
 
 __all__ = ["Hit", "SecretScanner"]

@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from readylint.catalog import RuleSpec
 from readylint.discovery import PathMatcher
 from readylint.secrets.jwt import claims_match, jwt_claims
-from readylint.secrets.scanner import Hit, skip_matcher
+from readylint.secrets.base import Hit, skip_matcher
 from readylint.secrets.values import (
     character_classes, compile_any, has_long_run, is_uuid, is_wordlike, shannon_entropy,
 )
@@ -35,14 +35,15 @@ from readylint.sources import SourceFile
 _QUOTED = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
 _NAME = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
 # Code: `name = "v"`, `name: Type = "v"`, `name="v"` (keyword argument),
-# `"name": "v"` / `name: "v"` (dict and object literals). The value must end
+# `"name": "v"` / `name: "v"` (dict and object literals), `name == "v"` (a
+# hard-coded credential check). The value must end
 # the expression, so `"Bearer " + token` or `"%s" % x` is not a literal secret.
 CODE_RE = re.compile(
     rf"(?P<name>{_NAME}|\"[^\"\n]{{1,80}}\"|'[^'\n]{{1,80}}')"
     r"\s*(?::\s*[\w\[\]., |]{1,60}?\s*(?==)|)"
-    r"(?:(?<![=!<>:+\-*/%&|^])=(?![=>])|:(?!=))\s*"
+    r"(?P<op>(?<![=!<>:+\-*/%&|^])==?(?![=>])|:(?!=))\s*"
     rf"(?:[rRbBuU]{{1,2}})?(?P<value>{_QUOTED}|`[^`\\\n$]*`)"
-    r"(?=\s*(?:[,;)\]}]|#|//|$))",
+    r"(?=\s*(?:[,;:)\]}]|#|//|$))",
     re.MULTILINE,
 )
 JSON_RE = re.compile(rf"(?P<name>\"[^\"\n]{{1,80}}\")\s*:\s*(?P<value>\"(?:[^\"\\\n]|\\.)*\")")
@@ -82,6 +83,13 @@ DOCKERFILE_LINE_RE = re.compile(r"^[ \t]*(?:ENV|ARG)[ \t]", re.MULTILINE)
 # Splits `dbPassword`, `DB_PASSWORD`, `api-key`, `settings.SECRET_KEY` into words.
 WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 AUTH_SCHEME_RE = re.compile(r"(?i)(?:bearer|basic|token)\s+(?=\S+$)")
+# Characters an unquoted .env / shell / YAML value cannot hold without quotes.
+UNQUOTED_CODE_RE = re.compile(r"[()<>|;`\\]")
+HEX_DIGEST_RE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}")
+
+
+def name_words(name: str) -> list[str]:
+    return [w.lower() for w in WORD_RE.findall(name.strip("\"'"))]
 
 
 @dataclass
@@ -90,13 +98,23 @@ class NameRules:
     secret_pairs: frozenset[str]
     ignored_words: frozenset[str]
 
+    password_words: frozenset[str]
+
     def is_secret_name(self, name: str) -> bool:
-        words = [w.lower() for w in WORD_RE.findall(name.strip("\"'"))]
+        words = name_words(name)
         if not words or self.ignored_words.intersection(words):
             return False
         if words[-1] in self.secret_words:
             return True
         return len(words) >= 2 and f"{words[-2]} {words[-1]}" in self.secret_pairs
+
+    def is_password(self, name: str) -> bool:
+        words = name_words(name)
+        return bool(words) and words[-1] in self.password_words
+
+    def is_authorization(self, name: str) -> bool:
+        words = name_words(name)
+        return bool(words) and words[-1] == "authorization"
 
 
 @dataclass
@@ -151,19 +169,25 @@ class AssignmentProbe:
             value_start, value_end = match.span(value_group)
             if text[value_start] in "\"'`":
                 value_start, value_end = value_start + 1, value_end - 1
+            elif UNQUOTED_CODE_RE.search(text, value_start, value_end):
+                continue  # shell or code, not a value: `Token.objects.get(key=`
             value = text[value_start:value_end]
-            scheme = AUTH_SCHEME_RE.match(value)
+            scheme = AUTH_SCHEME_RE.match(value) if self.names.is_authorization(name) else None
             if scheme:
                 value_start += scheme.end()
                 value = value[scheme.end():]
+            if self.names.is_password(name) and HEX_DIGEST_RE.fullmatch(value):
+                continue  # a stored password hash (MD5, SHA-1, SHA-256), not a password
             if not self.values.looks_secret(value, name):
                 continue
             shown = name.strip("\"'")
-            yield Hit(
-                self.code, "generic-secret", value_start, value_end, value,
-                f"`{shown}` is set to a literal secret: move it to the environment or a secret manager "
-                "(and rotate it: it stays in the git history)",
-            )
+            if found.get("op") == "==":
+                message = (f"`{shown}` is checked against a hard-coded secret: compare with a value from the "
+                           "environment or a secret manager (constant-time: hmac.compare_digest)")
+            else:
+                message = (f"`{shown}` is set to a literal secret: move it to the environment or a secret "
+                           "manager (and rotate it: it stays in the git history)")
+            yield Hit(self.code, "generic-secret", value_start, value_end, value, message)
 
 
 class AssignmentFamily:
@@ -171,9 +195,7 @@ class AssignmentFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog)
-        self.quiet_in_tests = bool(options.get("quiet-in-tests", True))
-        self.test_paths = PathMatcher(list(catalog.get("test_paths") or ()))
+        self.skip = skip_matcher(catalog, options)
         self.syntaxes = []
         for entry in catalog.get("syntaxes") or ():
             syntax = str(entry["syntax"])
@@ -184,6 +206,7 @@ class AssignmentFamily:
             secret_words=frozenset(w.lower() for w in catalog.get("secret_words") or ()),
             secret_pairs=frozenset(p.lower() for p in catalog.get("secret_pairs") or ()),
             ignored_words=frozenset(w.lower() for w in catalog.get("ignored_words") or ()),
+            password_words=frozenset(w.lower() for w in catalog.get("password_words") or ()),
         )
         values = ValueRules(
             min_length=int(options.get("min-length", 8)),
@@ -197,8 +220,6 @@ class AssignmentFamily:
 
     def file_state(self, file: SourceFile) -> FileSyntax | None:
         if self.skip.matches(file.path):
-            return None
-        if self.quiet_in_tests and self.test_paths.matches(file.path):
             return None
         for matcher, syntax in self.syntaxes:
             if matcher.matches(file.path):

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.diagnostics import Severity
-from readylint.secrets.scanner import Hit, skip_matcher
+from readylint.secrets.base import Hit, skip_matcher
 from readylint.secrets.values import shannon_entropy
 from readylint.sources import SourceFile
 
@@ -62,7 +62,7 @@ class PrivateKeyFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog)
+        self.skip = skip_matcher(catalog, options)
         self.probes = [
             PrivateKeyBlock(entry, int(catalog.get("min_body_chars", 64)), float(catalog.get("min_entropy", 4.5)))
             for entry in catalog.get("blocks") or ()

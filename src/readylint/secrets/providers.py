@@ -17,7 +17,7 @@ from readylint.catalog import RuleSpec
 from readylint.diagnostics import Severity, mask_secret
 from readylint.secrets.checksums import CHECKSUMS
 from readylint.secrets.jwt import claims_match, jwt_claims
-from readylint.secrets.scanner import Hit, skip_matcher
+from readylint.secrets.base import Hit, skip_matcher
 from readylint.secrets.values import contains_word, shannon_entropy
 from readylint.sources import SourceFile
 
@@ -78,7 +78,7 @@ class ProviderFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog)
+        self.skip = skip_matcher(catalog, options)
         test_severity = Severity.parse(options.get("test-key-severity", "info"))
         placeholders = tuple(w.lower() for w in catalog.get("placeholder_words") or ())
         self.probes = [

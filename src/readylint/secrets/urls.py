@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.diagnostics import mask_secret
-from readylint.secrets.scanner import Hit, skip_matcher
+from readylint.secrets.base import Hit, skip_matcher
 from readylint.secrets.values import compile_any, has_long_run, shannon_entropy
 from readylint.sources import SourceFile
 
@@ -112,7 +112,7 @@ class PasswordUrlFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog)
+        self.skip = skip_matcher(catalog, options)
         judge = PasswordJudge(
             placeholder_passwords=frozenset(str(p).lower() for p in catalog.get("placeholder_passwords") or ()),
             placeholder_re=compile_any(catalog.get("placeholder_patterns") or ()),

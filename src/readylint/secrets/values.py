@@ -30,9 +30,9 @@ def contains_word(value: str, words: Iterable[str]) -> bool:
 
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
-# All letters, perhaps joined by separators: an identifier or a word
+# All letters (any script), perhaps joined by separators: an identifier or a word
 # ("access_token", "Bearer", "client-secret"), not a generated secret.
-WORDLIKE_RE = re.compile(r"[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*")
+WORDLIKE_RE = re.compile(r"[^\W\d_]+(?:[-_.:/ ][^\W\d_]+)*")
 # A run of one character ("xxxxxxxx", "********", "00000000").
 REPEATED_RE = re.compile(r"(.)\1{5,}")
 
