@@ -42,8 +42,12 @@ class SecretScanner:
         # resumes after it, so a match also wakes the probes of every keyword
         # that could hide inside it or start inside it and run past its end.
         keywords = sorted(self.by_keyword)
+        by_prefix: dict[str, set[str]] = {}
+        for keyword in keywords:
+            for end in range(1, len(keyword) + 1):
+                by_prefix.setdefault(keyword[:end], set()).add(keyword)
         self.probes_by_keyword = {
-            keyword: _unique([p for other in keywords if _may_hide(keyword, other) for p in self.by_keyword[other]])
+            keyword: _unique([p for other in sorted(_hidden_by(keyword, by_prefix)) for p in self.by_keyword[other]])
             for keyword in keywords
         }
         self.prefilter = re.compile(trie_regex(keywords)) if keywords else None
@@ -144,11 +148,18 @@ def trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
-def _may_hide(found: str, other: str) -> bool:
-    """Can `other` occur inside or across the end of a match of `found`?"""
-    if other in found:
-        return True
-    return any(other.startswith(found[i:]) for i in range(1, len(found)))
+def _hidden_by(found: str, by_prefix: dict[str, set[str]]) -> set[str]:
+    """Keywords that can occur inside a match of `found` (it contains them),
+    or start inside it and run past its end (their prefix is its suffix)."""
+    hidden = set()
+    for start in range(len(found)):
+        if start:
+            hidden |= by_prefix.get(found[start:], set())
+        for end in range(start + 1, len(found) + 1):
+            piece = found[start:end]
+            if piece in by_prefix.get(piece, ()):  # a keyword is its own longest prefix
+                hidden.add(piece)
+    return hidden
 
 
 def _unique(probes: list[Probe]) -> list[Probe]:
