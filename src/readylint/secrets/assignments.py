@@ -14,7 +14,7 @@ enough, no spaces, random enough, several character classes, and not a
 placeholder, a reference (`${…}`, `{{ … }}`, `%(…)s`), a path, a UUID, an
 identifier, or a public JWT (a Supabase `anon` key). Files under test
 directories are skipped by default (`quiet-in-tests`): their credentials are
-fixtures.
+fixtures. So are minified bundles, by name (`*.min.js`) or by shape.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from readylint.catalog import RuleSpec
 from readylint.discovery import PathMatcher
 from readylint.secrets.jwt import claims_match, jwt_claims
-from readylint.secrets.base import Hit, skip_matcher
+from readylint.secrets.base import Hit, looks_minified, skip_matcher
 from readylint.secrets.values import (
     character_classes, compile_any, has_long_run, is_uuid, is_wordlike, shannon_entropy,
 )
@@ -222,6 +222,9 @@ class AssignmentFamily:
         if self.skip.matches(file.path):
             return None
         for matcher, syntax in self.syntaxes:
-            if matcher.matches(file.path):
-                return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile")
+            if not matcher.matches(file.path):
+                continue
+            if syntax == "code" and looks_minified(file):
+                return None  # a bundle (`main.3f2a1b.js`): short names, long random strings
+            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile")
         return None

@@ -48,3 +48,13 @@ def skip_matcher(catalog: dict[str, Any], options: dict[str, Any]) -> PathMatche
     if options.get("quiet-in-tests"):
         patterns += list(catalog.get("test_paths") or [])
     return PathMatcher(patterns)
+
+
+# A minified bundle: long (> 4 KB) with lines far longer than anyone writes.
+MINIFIED_MIN_SIZE = 4096
+MINIFIED_MEAN_LINE = 400
+
+
+def looks_minified(file: SourceFile) -> bool:
+    text = file.text
+    return len(text) > MINIFIED_MIN_SIZE and len(text) / (text.count("\n") + 1) > MINIFIED_MEAN_LINE
