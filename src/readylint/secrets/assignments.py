@@ -35,13 +35,13 @@ from readylint.sources import SourceFile
 _QUOTED = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
 _NAME = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
 # Code: `name = "v"`, `name: Type = "v"`, `name="v"` (keyword argument),
-# `"name": "v"` / `name: "v"` (dict and object literals), `name == "v"` (a
-# hard-coded credential check). The value must end
+# `"name": "v"` / `name: "v"` (dict and object literals), `name == "v"` and
+# `name === "v"` (a hard-coded credential check). The value must end
 # the expression, so `"Bearer " + token` or `"%s" % x` is not a literal secret.
 CODE_RE = re.compile(
     rf"(?P<name>{_NAME}|\"[^\"\n]{{1,80}}\"|'[^'\n]{{1,80}}')"
     r"\s*(?::\s*[\w\[\]., |]{1,60}?\s*(?==)|)"
-    r"(?P<op>(?<![=!<>:+\-*/%&|^])==?(?![=>])|:(?!=))\s*"
+    r"(?P<op>(?<![=!<>:+\-*/%&|^])(?:===|==|=)(?![=>])|:(?!=))\s*"
     rf"(?:[rRbBuU]{{1,2}})?(?P<value>{_QUOTED}|`[^`\\\n$]*`)"
     r"(?=\s*(?:[,;:)\]}]|#|//|$))",
     re.MULTILINE,
@@ -181,7 +181,7 @@ class AssignmentProbe:
             if not self.values.looks_secret(value, name):
                 continue
             shown = name.strip("\"'")
-            if found.get("op") == "==":
+            if found.get("op") in ("==", "==="):
                 message = (f"`{shown}` is checked against a hard-coded secret: compare with a value from the "
                            "environment or a secret manager (constant-time: hmac.compare_digest)")
             else:
