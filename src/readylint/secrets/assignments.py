@@ -25,8 +25,8 @@ from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.discovery import PathMatcher
-from readylint.secrets.jwt import claims_match, jwt_claims
 from readylint.secrets.base import Hit, looks_minified, skip_matcher
+from readylint.secrets.jwt import claims_match, jwt_claims
 from readylint.secrets.values import (
     character_classes, compile_any, has_long_run, is_uuid, is_wordlike, shannon_entropy,
 )
@@ -46,7 +46,7 @@ CODE_RE = re.compile(
     r"(?=\s*(?:[,;:)\]}]|#|//|$))",
     re.MULTILINE,
 )
-JSON_RE = re.compile(rf"(?P<name>\"[^\"\n]{{1,80}}\")\s*:\s*(?P<value>\"(?:[^\"\\\n]|\\.)*\")")
+JSON_RE = re.compile(r"(?P<name>\"[^\"\n]{1,80}\")\s*:\s*(?P<value>\"(?:[^\"\\\n]|\\.)*\")")
 # `NAME=value` at the start of a line (.env, shell; `export` allowed).
 ENV_RE = re.compile(
     rf"^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][\w.-]*)[ \t]*=[ \t]*(?P<value>{_QUOTED}|[^\s#'\"]+)",
@@ -97,7 +97,6 @@ class NameRules:
     secret_words: frozenset[str]
     secret_pairs: frozenset[str]
     ignored_words: frozenset[str]
-
     password_words: frozenset[str]
 
     def is_secret_name(self, name: str) -> bool:
