@@ -20,7 +20,7 @@ from fake_secrets import (
 )
 from readylint.catalog import Catalog, CatalogError
 from readylint.config import Config
-from readylint.diagnostics import Severity
+from readylint.diagnostics import Severity, mask_secret
 from readylint.engine import RunOptions, run
 from readylint.report import FORMATS, render
 from readylint.secrets import SecretScanner
@@ -250,3 +250,15 @@ def test_overlapping_keywords_wake_every_probe_they_could_hide(catalog):
     text = 'DB_PASSWORD = "Hx7fakeDbPw!92q"\nDSN = "host=db.acme.io user=app password=Kq8fakeDsnPw3x"\n'
     hits = scanner.scan(SourceFile("settings.py", text))
     assert [(h.code, h.secret) for h in hits] == [("RL504", "Hx7fakeDbPw!92q"), ("RL503", "Kq8fakeDsnPw3x")]
+
+
+def test_text_caret_underlines_the_mask_not_the_old_width(tmp_path, catalog):
+    write(tmp_path, {"settings.py": 'X = 1; KEY = "sk_live_51Hq8fakeZr2Lw9xQm4Tn7Vb3Kd6Yp1Sg"\n'})
+    result = lint([tmp_path], config=Config())
+    stream = io.StringIO()
+    render("text", result, catalog, stream, color=False)
+    source, caret = [line for line in stream.getvalue().splitlines() if line.lstrip().startswith(("1 |", "|"))][:2]
+    masked = mask_secret("sk_live_51Hq8fakeZr2Lw9xQm4Tn7Vb3Kd6Yp1Sg")
+    assert masked in source
+    assert caret.index("^") == source.index(masked)
+    assert caret.count("^") == len(masked)
