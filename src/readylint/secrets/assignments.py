@@ -122,12 +122,15 @@ class ValueRules:
     max_length: int
     entropy_floor: float
     placeholder_re: re.Pattern[str] | None
+    hash_re: re.Pattern[str] | None
     public_jwts: list[dict[str, Any]]
 
     def looks_secret(self, value: str, name: str) -> bool:
         if not self.min_length <= len(value) <= self.max_length or any(c.isspace() for c in value):
             return False
         if value.lower() == name.lower().strip("\"'") or self.placeholder_re and self.placeholder_re.search(value):
+            return False
+        if self.hash_re and self.hash_re.search(value):
             return False
         if is_wordlike(value) or is_uuid(value) or has_long_run(value) or character_classes(value) < 2:
             return False
@@ -212,6 +215,7 @@ class AssignmentFamily:
             max_length=int(catalog.get("max_length", 400)),
             entropy_floor=float(options.get("entropy-floor", 3.0)),
             placeholder_re=compile_any(catalog.get("placeholders") or ()),
+            hash_re=compile_any(catalog.get("hash_formats") or ()),
             public_jwts=list(catalog.get("public_jwt_claims") or ()),
         )
         keywords = sorted({str(k).lower() for k in catalog.get("keywords") or ()})
