@@ -92,17 +92,18 @@ class SecretScanner:
             return []
         text = file.text
         lowered = ascii_lower(text)
-        lines: dict[int, tuple[int, set[int]]] = {}  # line start -> (line end, probe ids seen)
         hits: list[Hit] = []
+        # Matches come in order: track the line the last one was on, and the
+        # probes already run on it (each probe runs once per line).
+        line_start = line_end = -1
+        seen: set[int] = set()
         for match in self.prefilter.finditer(lowered):
-            probes = self.probes_by_keyword[match.group()]
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            entry = lines.get(line_start)
-            if entry is None:
+            if match.start() > line_end:
+                line_start = text.rfind("\n", 0, match.start()) + 1
                 line_end = text.find("\n", match.end())
-                entry = lines[line_start] = (len(text) if line_end == -1 else line_end, set())
-            line_end, seen = entry
-            for probe in probes:
+                line_end = len(text) if line_end == -1 else line_end
+                seen = set()
+            for probe in self.probes_by_keyword[match.group()]:
                 if id(probe) in seen:
                     continue
                 seen.add(id(probe))
