@@ -146,6 +146,8 @@ class FileAnalyzer:
             if code in CHECKS
         ]
         self.project_checks = [c for c in self.checks if isinstance(c, ProjectCheck)]
+        for check in self.checks:
+            check.prepare(catalog, selection)
 
     def analyse(self, candidate: Candidate, *, facts_only: bool = False) -> FileResult:
         result = FileResult(candidate.path, facts_only=facts_only)

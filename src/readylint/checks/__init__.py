@@ -11,6 +11,7 @@ from readylint.checks import (
     migration_without_down,
     outbound_call_without_timeout,
     parse_error,
+    secrets,
     unindexed_foreign_key,
 )
 from readylint.checks.base import Check
@@ -22,6 +23,10 @@ CHECKS: dict[str, type[Check]] = {
         outbound_call_without_timeout.OutboundCallWithoutTimeout,
         migration_without_down.MigrationWithoutDown,
         unindexed_foreign_key.UnindexedForeignKey,
+        secrets.ProviderToken,
+        secrets.PrivateKey,
+        secrets.PasswordInUrl,
+        secrets.GenericSecret,
     )
 }
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Any, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
-from readylint.catalog import RuleSpec
+from readylint.catalog import Catalog, RuleSpec
 from readylint.diagnostics import Finding, Fix, Severity
 from readylint.sources import FileKind, SourceFile
+
+if TYPE_CHECKING:
+    from readylint.engine import Selection
 
 
 def new_finding(
@@ -57,6 +60,12 @@ class Check:
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         self.rule = rule
         self.options = options
+
+    def prepare(self, catalog: Catalog, selection: "Selection") -> None:
+        """Called once per worker after construction, with every rule and the
+        run's selection (which rules run, each rule's options): for checks
+        that share one analysis across several rules (the secrets scanner
+        serves RL501-RL504)."""
 
     def applies_to(self, file: SourceFile) -> bool:
         """A cheap prefilter (a substring test, a path test) run before `check`."""

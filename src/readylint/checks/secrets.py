@@ -1,0 +1,65 @@
+"""RL501-RL504: committed secrets.
+
+The four rules share one scanner (`readylint.secrets`) and one scan per
+file; each check here only reports its own rule's share of the hits. What
+they look for is in `rules/RL501-provider-token.yaml`, `RL502-private-key`,
+`RL503-password-in-url` and `RL504-generic-secret`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from readylint.catalog import Catalog
+from readylint.checks.base import Check
+from readylint.diagnostics import Finding
+from readylint.secrets import SecretScanner
+from readylint.sources import SourceFile
+
+if TYPE_CHECKING:
+    from readylint.engine import Selection
+
+# Every worker builds its checks once; the secrets checks of one analyzer
+# share the scanner built for the first of them (and so one scan per file).
+_shared: tuple[Catalog, "Selection", SecretScanner] | None = None
+
+
+def shared_scanner(catalog: Catalog, selection: "Selection") -> SecretScanner:
+    global _shared
+    if _shared is None or _shared[0] is not catalog or _shared[1] is not selection:
+        _shared = (catalog, selection, SecretScanner.from_catalog(catalog, selection.rules, selection.options))
+    return _shared[2]
+
+
+class SecretCheck(Check):
+    scanner: SecretScanner
+
+    def prepare(self, catalog: Catalog, selection: "Selection") -> None:
+        self.scanner = shared_scanner(catalog, selection)
+
+    def check(self, file: SourceFile) -> Iterable[Finding]:
+        for hit in self.scanner.scan(file):
+            if hit.code != self.code:
+                continue
+            line, column = file.position(hit.start)
+            end_line, end_column = file.position(hit.end)
+            yield self.finding(
+                file, line, column, hit.message,
+                end_line=end_line, end_column=end_column, severity=hit.severity, secret=hit.secret,
+            )
+
+
+class ProviderToken(SecretCheck):
+    code = "RL501"
+
+
+class PrivateKey(SecretCheck):
+    code = "RL502"
+
+
+class PasswordInUrl(SecretCheck):
+    code = "RL503"
+
+
+class GenericSecret(SecretCheck):
+    code = "RL504"

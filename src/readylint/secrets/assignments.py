@@ -1,0 +1,233 @@
+"""RL504: a secret-looking name bound to a literal that looks like a real secret.
+
+    DB_PASSWORD = "hX9!vq2Lr7"           (Python, JS/TS)
+    "client_secret": "hX9!vq2Lr7…"       (JSON, Python and JS dicts)
+    api_key: hX9!vq2Lr7…                 (YAML)
+    DB_PASSWORD=hX9!vq2Lr7               (.env, shell, Dockerfile ENV/ARG)
+    password = hX9!vq2Lr7                (TOML, INI, Terraform, .properties)
+
+The name decides whether a value *should* be secret: its last word (or last
+two) must be a secret word (`password`, `token`, `api key`, `secret key`, …)
+and no word may mark it as something else (`password_hash`, `csrf_token`,
+`eos_token`, `public_key`). The value decides whether it *is* one: long
+enough, no spaces, random enough, several character classes, and not a
+placeholder, a reference (`${…}`, `{{ … }}`, `%(…)s`), a path, a UUID, an
+identifier, or a public JWT (a Supabase `anon` key). Files under test
+directories are skipped by default (`quiet-in-tests`): their credentials are
+fixtures. So are minified bundles, by name (`*.min.js`) or by shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from readylint.catalog import RuleSpec
+from readylint.discovery import PathMatcher
+from readylint.secrets.base import Hit, looks_minified, skip_matcher
+from readylint.secrets.jwt import claims_match, jwt_claims
+from readylint.secrets.values import (
+    character_classes, compile_any, has_long_run, is_uuid, is_wordlike, shannon_entropy,
+)
+from readylint.sources import SourceFile
+
+_QUOTED = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
+_NAME = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
+# Code: `name = "v"`, `name: Type = "v"`, `name="v"` (keyword argument),
+# `"name": "v"` / `name: "v"` (dict and object literals), `name == "v"` and
+# `name === "v"` (a hard-coded credential check). The value must end
+# the expression, so `"Bearer " + token` or `"%s" % x` is not a literal secret.
+CODE_RE = re.compile(
+    rf"(?P<name>{_NAME}|\"[^\"\n]{{1,80}}\"|'[^'\n]{{1,80}}')"
+    r"\s*(?::\s*[\w\[\]., |]{1,60}?\s*(?==)|)"
+    r"(?P<op>(?<![=!<>:+\-*/%&|^])(?:===|==|=)(?![=>])|:(?!=))\s*"
+    rf"(?:[rRbBuU]{{1,2}})?(?P<value>{_QUOTED}|`[^`\\\n$]*`)"
+    r"(?=\s*(?:[,;:)\]}]|#|//|$))",
+    re.MULTILINE,
+)
+JSON_RE = re.compile(r"(?P<name>\"[^\"\n]{1,80}\")\s*:\s*(?P<value>\"(?:[^\"\\\n]|\\.)*\")")
+# `NAME=value` at the start of a line (.env, shell; `export` allowed).
+ENV_RE = re.compile(
+    rf"^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][\w.-]*)[ \t]*=[ \t]*(?P<value>{_QUOTED}|[^\s#'\"]+)",
+    re.MULTILINE,
+)
+YAML_RE = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?(?P<name>[A-Za-z_][\w.-]*|\"[^\"\n]+\"|'[^'\n]+')[ \t]*:[ \t]+"
+    rf"(?P<value>{_QUOTED}|[^\s#'\"&*!|>{{\[%@`][^\s#]*)[ \t]*(?:#.*)?$"
+    r"|^[ \t]*-[ \t]+[\"']?(?P<lname>[A-Za-z_][\w.-]*)=(?P<lvalue>[^\s\"']+)",
+    re.MULTILINE,
+)
+INI_RE = re.compile(
+    r"^[ \t]*(?P<name>[A-Za-z_\"'][\w.\-\"']*)[ \t]*[=:][ \t]*"
+    rf"(?P<value>{_QUOTED}|[^\s#;'\"{{\[<$][^\s#;]*)[ \t]*(?:[#;].*)?$",
+    re.MULTILINE,
+)
+DOCKERFILE_RE = re.compile(
+    rf"(?:^[ \t]*(?:ENV|ARG)[ \t]+|(?<=[ \t]))(?P<name>[A-Za-z_]\w*)=(?P<value>{_QUOTED}|[^\s\"']+)"
+    r"|^[ \t]*ENV[ \t]+(?P<sname>[A-Za-z_]\w*)[ \t]+(?P<svalue>[^\s=\"']\S*)[ \t]*$",
+    re.MULTILINE,
+)
+SYNTAXES: dict[str, re.Pattern[str]] = {
+    "code": CODE_RE,
+    "json": JSON_RE,
+    "env": ENV_RE,
+    "yaml": YAML_RE,
+    "ini": INI_RE,
+    "dockerfile": DOCKERFILE_RE,
+}
+# Alternatives inside one syntax's regex name their groups apart.
+NAME_VALUE_GROUPS = (("name", "value"), ("lname", "lvalue"), ("sname", "svalue"))
+DOCKERFILE_LINE_RE = re.compile(r"^[ \t]*(?:ENV|ARG)[ \t]", re.MULTILINE)
+
+# Splits `dbPassword`, `DB_PASSWORD`, `api-key`, `settings.SECRET_KEY` into words.
+WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+AUTH_SCHEME_RE = re.compile(r"(?i)(?:bearer|basic|token)\s+(?=\S+$)")
+# Characters an unquoted .env / shell / YAML value cannot hold without quotes.
+UNQUOTED_CODE_RE = re.compile(r"[()<>|;`\\]")
+HEX_DIGEST_RE = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}")
+
+
+def name_words(name: str) -> list[str]:
+    return [w.lower() for w in WORD_RE.findall(name.strip("\"'"))]
+
+
+@dataclass
+class NameRules:
+    secret_words: frozenset[str]
+    secret_pairs: frozenset[str]
+    ignored_words: frozenset[str]
+    password_words: frozenset[str]
+
+    def is_secret_name(self, name: str) -> bool:
+        words = name_words(name)
+        if not words or self.ignored_words.intersection(words):
+            return False
+        if words[-1] in self.secret_words:
+            return True
+        return len(words) >= 2 and f"{words[-2]} {words[-1]}" in self.secret_pairs
+
+    def is_password(self, name: str) -> bool:
+        words = name_words(name)
+        return bool(words) and words[-1] in self.password_words
+
+    def is_authorization(self, name: str) -> bool:
+        words = name_words(name)
+        return bool(words) and words[-1] == "authorization"
+
+
+@dataclass
+class ValueRules:
+    min_length: int
+    max_length: int
+    entropy_floor: float
+    placeholder_re: re.Pattern[str] | None
+    hash_re: re.Pattern[str] | None
+    public_jwts: list[dict[str, Any]]
+
+    def looks_secret(self, value: str, name: str) -> bool:
+        if not self.min_length <= len(value) <= self.max_length or any(c.isspace() for c in value):
+            return False
+        if value.lower() == name.lower().strip("\"'") or self.placeholder_re and self.placeholder_re.search(value):
+            return False
+        if self.hash_re and self.hash_re.search(value):
+            return False
+        if is_wordlike(value) or is_uuid(value) or has_long_run(value) or character_classes(value) < 2:
+            return False
+        if "://" in value or value.startswith(("/", "./", "../", "~/")) or re.fullmatch(r"[\d.:_\-]+", value):
+            return False
+        if value.startswith("eyJ"):
+            claims = jwt_claims(value)
+            if claims is not None and any(claims_match(claims, public) for public in self.public_jwts):
+                return False
+        return shannon_entropy(value) >= self.entropy_floor
+
+
+@dataclass
+class FileSyntax:
+    pattern: re.Pattern[str]
+    is_dockerfile: bool
+
+
+class AssignmentProbe:
+    code = "RL504"
+
+    def __init__(self, keywords: Iterable[str], names: NameRules, values: ValueRules):
+        self.keywords = tuple(keywords)
+        self.names = names
+        self.values = values
+
+    def scan(self, text: str, start: int, end: int, state: FileSyntax) -> Iterable[Hit]:
+        if state.is_dockerfile and not DOCKERFILE_LINE_RE.match(text, start):
+            return
+        for match in state.pattern.finditer(text, start, end):
+            found = match.groupdict()
+            name_group, value_group = next(
+                (pair for pair in NAME_VALUE_GROUPS if found.get(pair[0]) is not None), NAME_VALUE_GROUPS[0]
+            )
+            name = match.group(name_group)
+            if not self.names.is_secret_name(name):
+                continue
+            value_start, value_end = match.span(value_group)
+            if text[value_start] in "\"'`":
+                value_start, value_end = value_start + 1, value_end - 1
+            elif UNQUOTED_CODE_RE.search(text, value_start, value_end):
+                continue  # shell or code, not a value: `Token.objects.get(key=`
+            value = text[value_start:value_end]
+            scheme = AUTH_SCHEME_RE.match(value) if self.names.is_authorization(name) else None
+            if scheme:
+                value_start += scheme.end()
+                value = value[scheme.end():]
+            if self.names.is_password(name) and HEX_DIGEST_RE.fullmatch(value):
+                continue  # a stored password hash (MD5, SHA-1, SHA-256), not a password
+            if not self.values.looks_secret(value, name):
+                continue
+            shown = name.strip("\"'")
+            if found.get("op") in ("==", "==="):
+                message = (f"`{shown}` is checked against a hard-coded secret: compare with a value from the "
+                           "environment or a secret manager (constant-time: hmac.compare_digest)")
+            else:
+                message = (f"`{shown}` is set to a literal secret: move it to the environment or a secret "
+                           "manager (and rotate it: it stays in the git history)")
+            yield Hit(self.code, "generic-secret", value_start, value_end, value, message)
+
+
+class AssignmentFamily:
+    code = "RL504"
+
+    def __init__(self, rule: RuleSpec, options: dict[str, Any]):
+        catalog = rule.catalog
+        self.skip = skip_matcher(catalog, options)
+        self.syntaxes = []
+        for entry in catalog.get("syntaxes") or ():
+            syntax = str(entry["syntax"])
+            if syntax not in SYNTAXES:
+                raise ValueError(f"RL504: unknown syntax {syntax!r} (known: {', '.join(SYNTAXES)})")
+            self.syntaxes.append((PathMatcher(list(entry["files"])), syntax))
+        names = NameRules(
+            secret_words=frozenset(w.lower() for w in catalog.get("secret_words") or ()),
+            secret_pairs=frozenset(p.lower() for p in catalog.get("secret_pairs") or ()),
+            ignored_words=frozenset(w.lower() for w in catalog.get("ignored_words") or ()),
+            password_words=frozenset(w.lower() for w in catalog.get("password_words") or ()),
+        )
+        values = ValueRules(
+            min_length=int(options.get("min-length", 8)),
+            max_length=int(catalog.get("max_length", 400)),
+            entropy_floor=float(options.get("entropy-floor", 3.0)),
+            placeholder_re=compile_any(catalog.get("placeholders") or ()),
+            hash_re=compile_any(catalog.get("hash_formats") or ()),
+            public_jwts=list(catalog.get("public_jwt_claims") or ()),
+        )
+        keywords = sorted({str(k).lower() for k in catalog.get("keywords") or ()})
+        self.probes = [AssignmentProbe(keywords, names, values)]
+
+    def file_state(self, file: SourceFile) -> FileSyntax | None:
+        if self.skip.matches(file.path):
+            return None
+        for matcher, syntax in self.syntaxes:
+            if not matcher.matches(file.path):
+                continue
+            if syntax == "code" and looks_minified(file):
+                return None  # a bundle (`main.3f2a1b.js`): short names, long random strings
+            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile")
+        return None

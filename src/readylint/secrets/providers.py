@@ -1,0 +1,119 @@
+"""RL501: credentials with a known format, one detector per provider format.
+
+A detector (from `rules/RL501-provider-token.yaml`) is a regex whose named
+group `secret` (or whole match) is the credential, the keywords that gate it,
+and optional judgements that a look-alike fails: a minimum entropy, a
+checksum the format carries, JWT claims the token must (or must not) have,
+and known public values (documentation keys) that are never findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from readylint.catalog import RuleSpec
+from readylint.diagnostics import Severity, mask_secret
+from readylint.secrets.checksums import CHECKSUMS
+from readylint.secrets.jwt import claims_match, jwt_claims
+from readylint.secrets.base import Hit, skip_matcher
+from readylint.secrets.values import contains_word, shannon_entropy
+from readylint.sources import SourceFile
+
+# Token characters: a match must not be part of a longer run of them.
+BOUNDARY_BEFORE = r"(?<![A-Za-z0-9])"
+BOUNDARY_AFTER = r"(?![A-Za-z0-9])"
+
+
+class DetectorError(ValueError):
+    pass
+
+
+@dataclass
+class Detector:
+    code: str
+    id: str
+    description: str
+    pattern: re.Pattern[str]
+    keywords: tuple[str, ...]
+    placeholder_words: tuple[str, ...]
+    entropy: float | None = None
+    checksum: Callable[[str], bool] | None = None
+    severity: Severity | None = None
+    jwt_claims: dict[str, Any] | None = None
+    jwt_ignore: list[dict[str, Any]] = field(default_factory=list)
+    allow: frozenset[str] = frozenset()
+
+    def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
+        for match in self.pattern.finditer(text, start, end):
+            group = "secret" if "secret" in self.pattern.groupindex else 0
+            secret = match.group(group)
+            if self.accepts(secret):
+                yield Hit(
+                    self.code, self.id, match.start(group), match.end(group), secret,
+                    f"{self.description} `{mask_secret(secret)}` is committed: revoke it, then read it "
+                    "from the environment or a secret manager",
+                    self.severity,
+                )
+
+    def accepts(self, secret: str) -> bool:
+        if secret in self.allow or contains_word(secret, self.placeholder_words):
+            return False
+        if self.entropy is not None and shannon_entropy(secret) < self.entropy:
+            return False
+        if self.checksum is not None and not self.checksum(secret):
+            return False
+        if self.jwt_claims is not None:
+            claims = jwt_claims(secret)
+            if claims is None or not claims_match(claims, self.jwt_claims):
+                return False
+            if any(claims_match(claims, ignored) for ignored in self.jwt_ignore):
+                return False
+        return True
+
+
+class ProviderFamily:
+    code = "RL501"
+
+    def __init__(self, rule: RuleSpec, options: dict[str, Any]):
+        catalog = rule.catalog
+        self.skip = skip_matcher(catalog, options)
+        test_severity = Severity.parse(options.get("test-key-severity", "info"))
+        placeholders = tuple(w.lower() for w in catalog.get("placeholder_words") or ())
+        self.probes = [
+            build_detector(self.code, entry, placeholders, test_severity)
+            for entry in catalog.get("detectors") or ()
+        ]
+
+    def file_state(self, file: SourceFile) -> Any:
+        return None if self.skip.matches(file.path) else True
+
+
+def build_detector(code: str, entry: Any, placeholders: tuple[str, ...], test_severity: Severity) -> Detector:
+    if not isinstance(entry, dict) or not {"id", "description", "pattern", "keywords"} <= set(entry):
+        raise DetectorError(f"a detector needs id, description, pattern and keywords: {entry!r}")
+    try:
+        pattern = re.compile(BOUNDARY_BEFORE + "(?:" + entry["pattern"] + ")" + BOUNDARY_AFTER)
+    except re.error as exc:
+        raise DetectorError(f"detector {entry['id']}: bad pattern: {exc}") from None
+    checksum = entry.get("checksum")
+    if checksum is not None and checksum not in CHECKSUMS:
+        raise DetectorError(f"detector {entry['id']}: unknown checksum {checksum!r} (known: {', '.join(CHECKSUMS)})")
+    severity = Severity.parse(entry["severity"]) if "severity" in entry else None
+    if entry.get("test_key"):
+        severity = test_severity
+    return Detector(
+        code=code,
+        id=str(entry["id"]),
+        description=str(entry["description"]),
+        pattern=pattern,
+        keywords=tuple(str(k).lower() for k in entry["keywords"]),
+        placeholder_words=placeholders,
+        entropy=entry.get("entropy"),
+        checksum=CHECKSUMS[checksum] if checksum else None,
+        severity=severity,
+        jwt_claims=entry.get("jwt_claims"),
+        jwt_ignore=list(entry.get("jwt_ignore") or ()),
+        allow=frozenset(entry.get("allow") or ()),
+    )

@@ -1,0 +1,264 @@
+"""The secrets scanner (RL501-RL504): judgements, one scan per file, selection, severities, masking."""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, lint
+from fake_secrets import (
+    ANON_JWT,
+    DEMO_SERVICE_ROLE_JWT,
+    FAKES,
+    SERVICE_ROLE_JWT,
+    fake_key_body,
+    github_style,
+)
+from readylint.catalog import Catalog, CatalogError
+from readylint.config import Config
+from readylint.diagnostics import Severity, mask_secret
+from readylint.engine import RunOptions, run
+from readylint.report import FORMATS, render
+from readylint.secrets import SecretScanner
+from readylint.secrets.checksums import github_crc32
+from readylint.secrets.jwt import jwt_claims
+from readylint.secrets.scanner import ascii_lower, trie_regex
+from readylint.secrets.values import shannon_entropy
+from readylint.sources import SourceFile
+
+SECRET_CODES = ["RL501", "RL502", "RL503", "RL504"]
+
+
+def write(directory: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return directory
+
+
+def findings(directory: Path, **options) -> list[tuple[str, int, str]]:
+    result = lint([directory], config=Config(), **options)
+    assert not result.internal_errors, result.internal_errors
+    return [(f.path, f.line, f.code) for f in result.findings]
+
+
+# ------------------------------------------------------------- judgements
+
+
+def test_github_checksum_accepts_issued_shape_and_rejects_any_edit():
+    token = github_style("ghp_")
+    assert github_crc32(token)
+    assert github_crc32(github_style("npm_"))
+    last = token[-1]
+    assert not github_crc32(token[:-1] + ("0" if last != "0" else "1"))
+    assert not github_crc32(token[:10] + ("x" if token[10] != "x" else "y") + token[11:])
+    assert not github_crc32("ghp_short")
+
+
+def test_jwt_claims_decode_payload_and_refuse_non_jwts():
+    assert jwt_claims(SERVICE_ROLE_JWT)["role"] == "service_role"
+    assert jwt_claims(ANON_JWT)["role"] == "anon"
+    assert jwt_claims("eyJhbGciOi.not-base64!.x") is None
+    assert jwt_claims("a.b") is None
+
+
+def test_entropy_orders_random_above_repetitive():
+    assert shannon_entropy("aaaaaaaa") == 0
+    assert shannon_entropy("Xk29fakeCsrfValue8qLm") > shannon_entropy("passwordpassword")
+
+
+def test_trie_regex_matches_every_keyword_and_prefers_the_longest():
+    words = ["pass", "password", "password=", "pwd", "sk_live_", "sk_test_", "://"]
+    pattern = re.compile(trie_regex(words))
+    for word in words:
+        assert pattern.fullmatch(word), word
+    assert pattern.findall("x password= y sk_live_ pwd a://b") == ["password=", "sk_live_", "pwd", "://"]
+
+
+def test_lowering_keeps_offsets_when_unicode_would_grow():
+    text = "İstanbul token=x"
+    assert len(ascii_lower(text)) == len(text)
+    assert ascii_lower(text).endswith("token=x")
+
+
+def test_every_detector_has_a_fake_that_it_alone_reports(catalog):
+    """One fake per RL501 detector (tests/fake_secrets.py), and no detector without one."""
+    detectors = [d["id"] for d in catalog.by_code["RL501"].catalog["detectors"]]
+    assert len(detectors) >= 40
+    assert sorted(FAKES) == sorted(detectors)
+    scanner = SecretScanner.from_catalog(catalog, SECRET_CODES, {})
+    for detector, fake in FAKES.items():
+        hits = scanner.scan(SourceFile("notes.txt", f"value: {fake}\n"))
+        assert [(h.code, h.detector) for h in hits] == [("RL501", detector)], detector
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"SUPABASE_ANON_KEY={ANON_JWT}",
+        f"SUPABASE_SERVICE_ROLE_KEY={DEMO_SERVICE_ROLE_JWT}",
+        "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+        "sk_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        github_style("ghp_")[:-1] + "Z" if not github_style("ghp_").endswith("Z") else "ghp_",
+    ],
+)
+def test_public_documented_and_invalid_look_alikes_are_silent(catalog, line):
+    scanner = SecretScanner.from_catalog(catalog, SECRET_CODES, {})
+    assert scanner.scan(SourceFile("notes.txt", line + "\n")) == []
+
+
+# ------------------------------------------------------------- one scan, selection
+
+
+def test_one_scan_per_file_serves_all_four_checks(tmp_path, monkeypatch):
+    calls = []
+    original = SecretScanner._scan
+
+    def counting(self, file):
+        calls.append(file.path)
+        return original(self, file)
+
+    monkeypatch.setattr(SecretScanner, "_scan", counting)
+    write(tmp_path, {"a.py": f'KEY = "{FAKES["stripe-live-secret-key"]}"\n', "b.env": "X=1\n"})
+    assert findings(tmp_path) == [("a.py", 1, "RL501")]
+    assert sorted(calls) == ["a.py", "b.env"]
+
+
+def test_a_secret_is_reported_by_the_most_specific_selected_rule(tmp_path):
+    # A hand-made fake (the generated ones run through the alphabet, which RL504 calls a placeholder).
+    write(tmp_path, {"settings.py": 'STRIPE_SECRET_KEY = "sk_live_51Hq8fakeZr2Lw9xQm4Tn7Vb3Kd6Yp1Sg"\n'})
+    assert findings(tmp_path) == [("settings.py", 1, "RL501")]
+    assert findings(tmp_path, select=["RL504"]) == [("settings.py", 1, "RL504")]
+    assert findings(tmp_path, ignore=["RL501"]) == [("settings.py", 1, "RL504")]
+    assert findings(tmp_path, select=["RL502", "RL503"]) == []
+
+
+def test_test_keys_are_info_and_the_option_changes_it(tmp_path):
+    write(tmp_path, {"billing.py": f'KEY = "{FAKES["stripe-test-secret-key"]}"\n'})
+    result = lint([tmp_path], config=Config())
+    assert [(f.code, f.severity) for f in result.findings] == [("RL501", Severity.INFO)]
+    assert result.exit_code == 0
+    config = Config(rule_options={"RL501": {"test-key-severity": "error"}})
+    result = lint([tmp_path], config=config)
+    assert [f.severity for f in result.findings] == [Severity.ERROR]
+
+
+def test_encrypted_private_key_is_a_warning(tmp_path):
+    body = "\n".join(fake_key_body()[:6])
+    write(tmp_path, {"key.pem": f"-----BEGIN ENCRYPTED PRIVATE KEY-----\n{body}\n-----END ENCRYPTED PRIVATE KEY-----\n"})
+    result = lint([tmp_path], config=Config())
+    assert [(f.code, f.severity) for f in result.findings] == [("RL502", Severity.WARNING)]
+    assert "passphrase-encrypted" in result.findings[0].message
+
+
+def test_quiet_in_tests_can_be_turned_off(tmp_path):
+    write(tmp_path, {"tests/test_login.py": 'PASSWORD = "Tq9fakeTestPw!3x"\n'})
+    assert findings(tmp_path) == []
+    config = Config(rule_options={"RL504": {"quiet-in-tests": False}})
+    result = lint([tmp_path], config=config)
+    assert [(f.path, f.code) for f in result.findings] == [("tests/test_login.py", "RL504")]
+
+
+def test_users_extend_the_detector_catalog(tmp_path):
+    extension = tmp_path / "ours.yaml"
+    extension.write_text(textwrap.dedent("""\
+        code: RL501
+        catalog:
+          detectors:
+            - id: acme-internal-token
+              description: ACME internal API token
+              pattern: 'acme_[a-z0-9]{24}'
+              keywords: [acme_]
+              entropy: 3.0
+    """))
+    project = write(tmp_path / "project", {"client.py": 'TOKEN = "acme_0a1b2c3d4e5f6g7h8i9j0k1l"\n'})
+    catalog = Catalog.load(extensions=[extension])
+    result = run(Config(), catalog, RunOptions(paths=[project], jobs=1), cwd=project)
+    assert [(f.code, f.message.split(" `")[0]) for f in result.findings] == [("RL501", "ACME internal API token")]
+
+
+def test_a_broken_detector_is_a_catalog_error_naming_the_file(tmp_path):
+    extension = tmp_path / "ours.yaml"
+    extension.write_text("code: RL501\ncatalog:\n  detectors:\n    - {id: bad, description: d, pattern: '(', keywords: [x]}\n")
+    catalog = Catalog.load(extensions=[extension])
+    project = write(tmp_path / "project", {"a.txt": "x\n"})
+    with pytest.raises(CatalogError, match=r"ours\.yaml.*RL501.*bad pattern"):
+        run(Config(), catalog, RunOptions(paths=[project], jobs=1), cwd=project)
+
+
+def test_binary_and_odd_text_never_crash(tmp_path):
+    (tmp_path / "blob.txt").write_bytes(b"token=\xff\xfe password: \x80\x81 -----BEGIN PRIVATE KEY-----\n")
+    write(tmp_path, {"weird.py": 'password = "unterminated\npassword = ("\n', "İ.env": "İTOKEN=İİİİİİİİ\n"})
+    assert [f for f in findings(tmp_path) if f[2] != "RL001"] == []
+
+
+# ------------------------------------------------------------- never print a secret
+
+
+def secret_fixture_result():
+    cases = [FIXTURES / code for code in SECRET_CODES]
+    result = lint(cases, config=Config(), cwd=FIXTURES)
+    assert len(result.findings) > 80
+    return result
+
+
+KEY_LINE_RE = re.compile(r"[A-Za-z0-9+/=]{16,}")
+
+
+def secret_fragments(result) -> set[str]:
+    """Every secret, and every base64 line of a multi-line secret (a key body)."""
+    fragments = set()
+    for finding in result.findings:
+        assert finding.secret, finding
+        fragments.add(finding.secret)
+        fragments.update(KEY_LINE_RE.findall(finding.secret))
+    return fragments
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_output_format_contains_a_secret(fmt, catalog):
+    result = secret_fixture_result()
+    stream = io.StringIO()
+    render(fmt, result, catalog, stream, color=False)
+    output = stream.getvalue()
+    leaked = [fragment for fragment in secret_fragments(result) if fragment in output]
+    assert not leaked, leaked[:3]
+    # Masked forms are shown (first four characters and the length) in the human formats.
+    if fmt == "text":
+        assert "…[" in output
+
+
+def test_messages_name_the_detector_and_fingerprints_differ_by_secret():
+    result = secret_fixture_result()
+    messages = {f.message.split(" `")[0] for f in result.findings if f.code == "RL501"}
+    assert {"Stripe live secret key", "GitHub personal access token", "AWS access key ID"} <= messages
+    assert any("service_role" in m for m in messages)
+    fingerprints = [f.fingerprint for f in result.findings]
+    assert len(set(fingerprints)) == len(fingerprints)
+
+
+def test_overlapping_keywords_wake_every_probe_they_could_hide(catalog):
+    """`password =` (RL503's keyword) also contains RL504's `password`; both probes run."""
+    scanner = SecretScanner.from_catalog(catalog, SECRET_CODES, {})
+    codes = {probe.code for probe in scanner.probes_by_keyword["password ="]}
+    assert codes == {"RL503", "RL504"}
+    text = 'DB_PASSWORD = "Hx7fakeDbPw!92q"\nDSN = "host=db.acme.io user=app password=Kq8fakeDsnPw3x"\n'
+    hits = scanner.scan(SourceFile("settings.py", text))
+    assert [(h.code, h.secret) for h in hits] == [("RL504", "Hx7fakeDbPw!92q"), ("RL503", "Kq8fakeDsnPw3x")]
+
+
+def test_text_caret_underlines_the_mask_not_the_old_width(tmp_path, catalog):
+    write(tmp_path, {"settings.py": 'X = 1; KEY = "sk_live_51Hq8fakeZr2Lw9xQm4Tn7Vb3Kd6Yp1Sg"\n'})
+    result = lint([tmp_path], config=Config())
+    stream = io.StringIO()
+    render("text", result, catalog, stream, color=False)
+    source, caret = [line for line in stream.getvalue().splitlines() if line.lstrip().startswith(("1 |", "|"))][:2]
+    masked = mask_secret("sk_live_51Hq8fakeZr2Lw9xQm4Tn7Vb3Kd6Yp1Sg")
+    assert masked in source
+    assert caret.index("^") == source.index(masked)
+    assert caret.count("^") == len(masked)
