@@ -7,13 +7,14 @@ subclass whose `code` matches, import it below, and add fixtures under
 
 from __future__ import annotations
 
-from readylint.checks import parse_error
+from readylint.checks import multi_write_without_transaction, parse_error
 from readylint.checks.base import Check
 
 CHECKS: dict[str, type[Check]] = {
     check.code: check
     for check in (
         parse_error.ParseError,
+        multi_write_without_transaction.MultiWriteWithoutTransaction,
     )
 }
 

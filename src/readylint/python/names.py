@@ -72,7 +72,7 @@ class QualifiedNames:
             self.scope_of[child] = scope
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 scope.bind(child.name, LOCAL)
-                # Decorators, defaults and bases are evaluated in this scope.
+                # Decorators, defaults, annotations and bases are evaluated in this scope.
                 pending.extend(child.decorator_list)
                 if isinstance(child, ast.ClassDef):
                     pending.extend(child.bases)
@@ -80,6 +80,9 @@ class QualifiedNames:
                 else:
                     pending.extend(child.args.defaults)
                     pending.extend(d for d in child.args.kw_defaults if d is not None)
+                    pending.extend(a.annotation for a in _all_args(child.args) if a.annotation)
+                    if child.returns:
+                        pending.append(child.returns)
                 self._build(child, scope)
                 continue
             if isinstance(child, ast.Lambda):
