@@ -7,7 +7,7 @@ subclass whose `code` matches, import it below, and add fixtures under
 
 from __future__ import annotations
 
-from readylint.checks import multi_write_without_transaction, parse_error
+from readylint.checks import multi_write_without_transaction, parse_error, query_in_loop
 from readylint.checks.base import Check
 
 CHECKS: dict[str, type[Check]] = {
@@ -15,6 +15,7 @@ CHECKS: dict[str, type[Check]] = {
     for check in (
         parse_error.ParseError,
         multi_write_without_transaction.MultiWriteWithoutTransaction,
+        query_in_loop.QueryInLoop,
     )
 }
 

@@ -50,6 +50,7 @@ ENGINE = "engine"
 CONNECTION = "connection"
 CURSOR = "cursor"
 POOL = "pool"
+QUERY = "query"  # a legacy SQLAlchemy Query: session.query(User), User.query
 
 WRITE = "write"
 READ = "read"
@@ -137,6 +138,14 @@ class DataAccessSpec:
     transaction_methods: frozenset[str] = frozenset()
     commit_methods: frozenset[str] = frozenset()
     rollback_methods: frozenset[str] = frozenset()
+    # Reads (RL202).
+    evaluating_methods: frozenset[str] = frozenset()
+    query_attributes: frozenset[str] = frozenset()
+    session_query_methods: frozenset[str] = frozenset()
+    query_evaluating_methods: frozenset[str] = frozenset()
+    session_read_methods: frozenset[str] = frozenset()
+    fetch_methods: frozenset[str] = frozenset()
+    sql_read_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def from_catalog(cls, catalog: dict[str, Any]) -> "DataAccessSpec":
@@ -178,6 +187,13 @@ class DataAccessSpec:
             transaction_methods=_strings(transactions.get("methods")),
             commit_methods=_strings(transactions.get("commit_methods")),
             rollback_methods=_strings(transactions.get("rollback_methods")),
+            evaluating_methods=_strings(django.get("evaluating_methods")),
+            query_attributes=_strings(sqlalchemy.get("query_attributes")),
+            session_query_methods=_strings(sqlalchemy.get("query_methods")),
+            query_evaluating_methods=_strings(sqlalchemy.get("query_evaluating_methods")),
+            session_read_methods=_strings(sqlalchemy.get("read_methods")),
+            fetch_methods=_strings(dbapi.get("fetch_methods")),
+            sql_read_verbs=frozenset(v.upper() for v in _strings(dbapi.get("sql_read_verbs"))),
         )
 
 
@@ -196,6 +212,16 @@ def sql_is_write(sql: str, write_verbs: frozenset[str]) -> bool:
 
 def _is_none(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def sql_is_read(sql: str, read_verbs: frozenset[str]) -> bool:
+    """Whether SQL text only reads: its first keyword is a read verb."""
+    words = SQL_WORD_RE.findall(SQL_COMMENT_RE.sub("", sql, count=1)[:200])
+    return bool(words) and words[0].upper() in read_verbs and not sql_is_write(sql, WRITE_VERBS_IN_WITH)
+
+
+# Writes a `WITH` query may hide (`WITH x AS (...) DELETE ...`).
+WRITE_VERBS_IN_WITH = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE"})
 
 
 def dotted(node: ast.AST) -> str | None:
@@ -324,17 +350,25 @@ class DataAccess:
         if kind.framework == DJANGO:
             if kind.what in (QUERYSET, ROWS) and method in spec.django_write_methods:
                 return self._access(call, WRITE, DJANGO, True, "", kind.model)
+            if kind.what in (QUERYSET, ROWS) and method in spec.evaluating_methods:
+                return self._access(call, READ, DJANGO, True, "", kind.model)
             if kind.what == INSTANCE and method in spec.instance_write_methods:
                 return self._access(call, WRITE, DJANGO, True, "", kind.model)
             if kind.what in (CURSOR, CONNECTION) and method in spec.execute_methods:
                 return self._execute(call, kind)
             return None
+        if kind.what == QUERY and method in spec.query_evaluating_methods:
+            return self._access(call, READ, SQLALCHEMY, False, "", kind.model)
         if kind.what in (SESSION, CONNECTION, CURSOR) and method in spec.commit_methods and not call.args:
             return self._access(call, COMMIT, kind.framework, kind.autocommit, kind.resource)
         if kind.what == SESSION and method in spec.session_write_methods:
             return self._access(call, WRITE, SQLALCHEMY, False, kind.resource)
+        if kind.what == SESSION and method in spec.session_read_methods:
+            return self._access(call, READ, SQLALCHEMY, False, kind.resource)
         if kind.what in (SESSION, CONNECTION, CURSOR, POOL) and method in spec.execute_methods:
             return self._execute(call, kind)
+        if kind.what in (CONNECTION, POOL) and method in spec.fetch_methods:
+            return self._access(call, READ, kind.framework, kind.autocommit, kind.resource)
         return None
 
     def _access(self, call: ast.Call, action: str, framework: str, autocommit: bool, resource: str,
@@ -348,11 +382,15 @@ class DataAccess:
         if not call.args:
             return None
         statement = call.args[0]
+        sql = self._sql_text(statement)
         if kind.framework == SQLALCHEMY:
             is_write = self._statement_is_write(statement, 0)
+            is_read = not is_write and (sql is None or sql_is_read(sql, self.spec.sql_read_verbs))
         else:
-            sql = self._sql_text(statement)
             is_write = sql is not None and sql_is_write(sql, self.spec.sql_write_verbs)
+            is_read = sql is not None and sql_is_read(sql, self.spec.sql_read_verbs)
+        if is_read and self.spec.sql_read_verbs:
+            return self._access(call, READ, kind.framework, kind.autocommit, kind.resource)
         if not is_write:
             return None
         sql = self._sql_text(statement)
@@ -521,6 +559,9 @@ class DataAccess:
 
     def _kind_of_attribute(self, expr: ast.Attribute, function: Function | None, depth: int) -> Kind | None:
         spec = self.spec
+        if expr.attr in spec.query_attributes and isinstance(expr.value, ast.Name) and expr.value.id[:1].isupper():
+            # Flask-SQLAlchemy's `User.query`.
+            return Kind(QUERY, SQLALCHEMY, model=expr.value.id)
         if expr.attr in spec.managers:
             owner = self.kind_of(expr.value, function, depth + 1)
             if owner and owner.what == MODEL_CLASS:
@@ -607,6 +648,11 @@ class DataAccess:
             if receiver.what == CONNECTION and method == "cursor":
                 return Kind(CURSOR, DJANGO, autocommit=True, resource="django")
             return None
+        if receiver.what == SESSION and method in spec.session_query_methods:
+            model = call.args[0] if call.args else None
+            return Kind(QUERY, SQLALCHEMY, model=label(model) if model is not None else "")
+        if receiver.what == QUERY and method not in spec.query_evaluating_methods:
+            return receiver
         if receiver.what == SESSION_FACTORY and method == "begin":
             return Kind(SESSION, SQLALCHEMY)
         if receiver.what == ENGINE and method in ("connect", "begin"):
