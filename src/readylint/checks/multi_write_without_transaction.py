@@ -19,6 +19,7 @@ every call in their module is inside a transaction (or in such a view).
 from __future__ import annotations
 
 import ast
+import bisect
 import fnmatch
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -26,7 +27,7 @@ from typing import Any, Iterable
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
 from readylint.python.dataaccess import COMMIT, WRITE, Access, DataAccess, DataAccessSpec, Function, dotted
-from readylint.python.localflow import FUNCTIONS, NESTED_SCOPES
+from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames
 from readylint.sources import FileKind, SourceFile
 
@@ -219,8 +220,8 @@ class FileAnalysis:
 
     def __init__(self, check: MultiWriteWithoutTransaction, file: SourceFile, tree: ast.Module):
         self.check = check
-        self.names = QualifiedNames(tree)
-        self.model = DataAccess(tree, self.names, check.spec)
+        self.model = DataAccess.for_file(file, check.spec)
+        self.names = self.model.names
         self.tree = tree
         self.module_functions = {
             node.name: node for node in tree.body if isinstance(node, FUNCTIONS)
@@ -228,23 +229,45 @@ class FileAnalysis:
         self.qualnames: dict[ast.AST, str] = {}
         self._name_functions(tree, "")
         self._helper_writes: dict[ast.AST, tuple | None] = {}
+        self.relevant_lines = self._relevant_lines(tree)
+
+    def _may_write(self, function: Function) -> bool:
+        index = bisect.bisect_left(self.relevant_lines, function.lineno)
+        return index < len(self.relevant_lines) and self.relevant_lines[index] <= (function.end_lineno or 0)
 
     def _name_functions(self, node: ast.AST, prefix: str) -> None:
+        # Functions and classes are statements: expressions need no visit.
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (*FUNCTIONS, ast.ClassDef)):
                 qualname = f"{prefix}{child.name}"
                 if isinstance(child, FUNCTIONS):
                     self.qualnames[child] = qualname
                 self._name_functions(child, qualname + ".")
-            elif not isinstance(child, NESTED_SCOPES):
+            elif isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
                 self._name_functions(child, prefix)
+
+    def _relevant_lines(self, tree: ast.Module) -> list[int]:
+        """Lines of calls that may write or commit, or call a function of
+        this module: functions without any are not walked."""
+        spec = self.check.spec
+        methods = (spec.django_write_methods | spec.related_write_methods | spec.instance_write_methods
+                   | spec.session_write_methods | spec.execute_methods | spec.commit_methods)
+        local_names = {node.name for node in self.qualnames}
+        lines = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if name in methods or name in local_names:
+                    lines.append(node.lineno)
+        return sorted(lines)
 
     def functions(self) -> list[FunctionFacts]:
         results = []
         for function, qualname in self.qualnames.items():
             cls = self.model.class_of.get(function)
             walker = Walker(self, function)
-            paths = walker.paths()
+            paths = walker.paths() if self._may_write(function) else set()
             facts = FunctionFacts(
                 qualname=qualname,
                 line=function.lineno,

@@ -30,11 +30,10 @@ from readylint.python.dataaccess import (
     DJANGO, INSTANCE, QUERY, QUERYSET, READ, ROWS, DataAccess, DataAccessSpec, Function, Kind, label,
 )
 from readylint.python.localflow import FUNCTIONS
-from readylint.python.names import QualifiedNames
 from readylint.sources import FileKind, SourceFile
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-PREFILTER = ("objects", "execute", "query", ".get(", "scalar", "fetch", "_manager")
+PREFILTER = ("objects", "execute", "query", ".get(", "scalar", "fetch", "_manager", "Model")
 # Related-manager methods that lists, dicts or sets also have only count
 # when called like a manager (no positional arguments).
 NO_ARGUMENT_METHODS = frozenset({"all", "count", "exists", "first", "last", "get"})
@@ -109,7 +108,7 @@ class QueryInLoop(ProjectCheck):
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
 
     def applies_to(self, file: SourceFile) -> bool:
-        return any(token in file.text for token in PREFILTER) or "Field(" in file.text
+        return any(token in file.text for token in PREFILTER)
 
     def _skipped(self, path: str) -> bool:
         name = path.rsplit("/", 1)[-1]
@@ -119,11 +118,10 @@ class QueryInLoop(ProjectCheck):
         tree = file.python.tree
         if tree is None or self._skipped(file.path):
             return None
-        names = QualifiedNames(tree)
-        model = DataAccess(tree, names, self.spec)
+        model = DataAccess.for_file(file, self.spec)
         relations, models = self._model_facts(tree, model)
         loops = LoopScanner(self, model).scan(tree)
-        if not loops and not relations:
+        if not loops and not models:
             return None
         return FileFacts(loops, relations, models)
 

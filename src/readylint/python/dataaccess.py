@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator
 
 from readylint.python.localflow import (
@@ -35,6 +37,7 @@ from readylint.python.localflow import (
     own_nodes,
 )
 from readylint.python.names import QualifiedNames
+from readylint.sources import SourceFile
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -256,8 +259,28 @@ def call_label(call: ast.Call) -> str:
     return f"{label(call.func)}()"
 
 
+# One QualifiedNames per file, shared by every rule that builds a DataAccess
+# on it in the same worker (building it is a walk of the whole tree).
+_NAMES: "weakref.WeakKeyDictionary[SourceFile, QualifiedNames]" = weakref.WeakKeyDictionary()
+
+
 class DataAccess:
-    """Classifies the database calls of one module."""
+    """Classifies the database calls of one module.
+
+        data = DataAccess.for_file(file, DataAccessSpec.from_catalog(rule.catalog))
+        for function in data.functions():
+            data.writes_in(function)     # [Access(label="order.save()", line=12, ...)]
+    """
+
+    @classmethod
+    def for_file(cls, file: SourceFile, spec: DataAccessSpec) -> "DataAccess | None":
+        tree = file.python.tree
+        if tree is None:
+            return None
+        names = _NAMES.get(file)
+        if names is None:
+            names = _NAMES[file] = QualifiedNames(tree)
+        return cls(tree, names, spec)
 
     def __init__(self, tree: ast.Module, names: QualifiedNames, spec: DataAccessSpec):
         self.tree = tree
@@ -269,12 +292,17 @@ class DataAccess:
         # A method -> its class (methods directly in a class body only).
         self.class_of: dict[ast.AST, ast.ClassDef] = {}
         self.model_classes: set[str] = set()
-        self.uses_sqlalchemy = any(
-            (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in spec.sqlalchemy_modules)
-            or (isinstance(node, ast.Import) and any(a.name.split(".")[0] in spec.sqlalchemy_modules for a in node.names))
-            for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-        )
         self._index(tree)
+
+    @cached_property
+    def uses_sqlalchemy(self) -> bool:
+        """The module imports SQLAlchemy (or a wrapper), so a `session` parameter is one."""
+        modules = self.spec.sqlalchemy_modules
+        return any(
+            (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in modules)
+            or (isinstance(node, ast.Import) and any(a.name.split(".")[0] in modules for a in node.names))
+            for node in ast.walk(self.tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+        )
 
     def _index(self, tree: ast.Module) -> None:
         classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
