@@ -12,8 +12,9 @@ the largest set of writes one run can make:
   transactions on one path. Commits inside loops are batching, not a split.
 
 The project pass (`check_project`) then drops what is already atomic:
-views, when a settings file turns `ATOMIC_REQUESTS` on, and helpers whose
-every call in their module is inside a transaction (or in such a view).
+views, when a settings file turns `ATOMIC_REQUESTS` on, and functions whose
+every call found in the project (same module, or through imports matched by
+dotted name) is inside a transaction, or in a function that always is.
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ from typing import Any, Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
-from readylint.python.dataaccess import COMMIT, WRITE, Access, DataAccess, DataAccessSpec, Function, dotted
+from readylint.python.dataaccess import (
+    COMMIT, WRITE, Access, DataAccess, DataAccessSpec, Function, dotted, module_name_of,
+)
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames
 from readylint.sources import FileKind, SourceFile
 
-# Files that cannot write through any framework we know skip the walk.
-PREFILTER = ("objects", "save(", "execute", "commit(", ".add(", "create(", "delete(", ".set(", "_manager")
+# Files that can neither write through a framework we know nor call a
+# writing function inside a transaction (or from a view) are not read.
+PREFILTER = ("objects", "save(", "execute", "commit(", ".add(", "create(", "delete(", ".set(", "_manager",
+             "atomic", "transaction", "begin(", "request")
 # Beyond this many distinct write sequences through one function, keep the longest.
 MAX_PATHS = 64
 # How deep writes of same-module helpers are followed.
@@ -89,10 +94,13 @@ class FunctionFacts:
     non_atomic: bool = False  # @transaction.non_atomic_requests
     # In-module calls of other functions: (callee qualname, call inside a transaction scope).
     calls: list[tuple[str, bool]] = field(default_factory=list)
+    # Calls of imported names: (qualified name, call inside a transaction scope).
+    imported_calls: list[tuple[str, bool]] = field(default_factory=list)
 
 
 @dataclass
 class FileFacts:
+    module: str  # `shop.services`, from the path
     functions: list[FunctionFacts]
     atomic_requests: list[bool | None]  # values of ATOMIC_REQUESTS set here (None: not a literal)
 
@@ -141,7 +149,7 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         functions = [] if self._skipped(file.path) else FileAnalysis(self, file, tree).functions()
         if not settings and not functions:
             return None
-        return FileFacts(functions, settings)
+        return FileFacts(module_name_of(file.path).removesuffix(".__init__"), functions, settings)
 
     def _atomic_requests(self, tree: ast.Module) -> list[bool | None]:
         values = []
@@ -161,34 +169,44 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         settings = [value for file_facts in facts.values() for value in file_facts.atomic_requests]
         # Any settings file that may turn it on (a literal True, or a value we cannot read): views are atomic.
         atomic_views = any(value is not False for value in settings)
-        for path in sorted(facts):
-            functions = {f.qualname: f for f in facts[path].functions}
-            callers: dict[str, list[tuple[str, bool]]] = {}
-            for function in functions.values():
-                for callee, scoped in function.calls:
-                    callers.setdefault(callee, []).append((function.qualname, scoped))
-            wrapped_memo: dict[str, bool] = {}
+        Key = tuple[str, str]  # (path, qualname)
+        functions: dict[Key, FunctionFacts] = {
+            (path, f.qualname): f for path, file_facts in facts.items() for f in file_facts.functions
+        }
+        callers: dict[Key, list[tuple[Key, bool]]] = {}
+        by_dotted = _DottedIndex(
+            (f"{facts[path].module}.{qualname}", (path, qualname)) for path, qualname in functions
+        )
+        for (path, qualname), function in functions.items():
+            for callee, scoped in function.calls:
+                callers.setdefault((path, callee), []).append(((path, qualname), scoped))
+            for target, scoped in function.imported_calls:
+                for callee_key in by_dotted.matching(target):
+                    callers.setdefault(callee_key, []).append(((path, qualname), scoped))
+        memo: dict[Key, bool] = {}
 
-            def atomic(name: str, seen: frozenset[str] = frozenset()) -> bool:
-                """Does every run of `name` happen inside a transaction?"""
-                if name in wrapped_memo:
-                    return wrapped_memo[name]
-                function = functions[name]
-                if function.transactional or (atomic_views and function.is_view and not function.non_atomic):
-                    result = True
-                else:
-                    sites = callers.get(name, [])
-                    result = bool(sites) and name not in seen and all(
-                        scoped or atomic(caller, seen | {name}) for caller, scoped in sites
-                    )
-                wrapped_memo[name] = result
-                return result
+        def atomic(key: Key, seen: frozenset[Key] = frozenset()) -> bool:
+            """Does every known run of this function happen inside a transaction?"""
+            if key in memo:
+                return memo[key]
+            function = functions.get(key)
+            if function is None:
+                return False
+            if function.transactional or (atomic_views and function.is_view and not function.non_atomic):
+                result = True
+            else:
+                sites = callers.get(key, [])
+                result = bool(sites) and key not in seen and all(
+                    scoped or atomic(caller, seen | {key}) for caller, scoped in sites
+                )
+            memo[key] = result
+            return result
 
-            for function in functions.values():
-                if function.problem and not atomic(function.qualname):
-                    yield new_finding(self.rule, path, function.line, function.column, function.problem,
-                                      end_column=function.end_column,
-                                      fingerprint_key=f"{function.qualname}")
+        for key in sorted(functions):
+            function = functions[key]
+            if function.problem and not atomic(key):
+                yield new_finding(self.rule, key[0], function.line, function.column, function.problem,
+                                  end_column=function.end_column, fingerprint_key=function.qualname)
 
     # ------------------------------------------------------------ helpers for FileAnalysis
 
@@ -205,6 +223,25 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             return False
         bases = {names.of(base) for base in cls.bases}
         return any(bases & set(b) and function.name in methods for b, methods in self.atomic_callbacks)
+
+
+class _DottedIndex:
+    """Functions by dotted name, found from an import's qualified name: the
+    import may lack a path prefix (`src.`, a project directory on sys.path),
+    so a function matches when either name ends with the other."""
+
+    def __init__(self, entries: Iterable[tuple[str, Any]]):
+        self._by_last: dict[str, list[tuple[str, Any]]] = {}
+        for dotted_name, value in entries:
+            self._by_last.setdefault(dotted_name.rsplit(".", 1)[-1], []).append((dotted_name, value))
+
+    def matching(self, target: str) -> list[Any]:
+        found = []
+        for dotted_name, value in self._by_last.get(target.rsplit(".", 1)[-1], ()):
+            if "." in target and (dotted_name == target or dotted_name.endswith("." + target)
+                                  or target.endswith("." + dotted_name)):
+                found.append(value)
+        return found
 
 
 def label_name(node: ast.AST) -> str:
@@ -229,7 +266,9 @@ class FileAnalysis:
         self.qualnames: dict[ast.AST, str] = {}
         self._name_functions(tree, "")
         self._helper_writes: dict[ast.AST, tuple | None] = {}
-        self.relevant_lines = self._relevant_lines(tree)
+        self.relevant_lines: list[int] = []
+        self.imported_calls: dict[ast.AST, list[tuple[str, bool]]] = {}
+        self._scan_calls(tree)
 
     def _may_write(self, function: Function) -> bool:
         index = bisect.bisect_left(self.relevant_lines, function.lineno)
@@ -246,21 +285,40 @@ class FileAnalysis:
             elif isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
                 self._name_functions(child, prefix)
 
-    def _relevant_lines(self, tree: ast.Module) -> list[int]:
-        """Lines of calls that may write or commit, or call a function of
-        this module: functions without any are not walked."""
+    def _scan_calls(self, tree: ast.Module) -> None:
+        """One walk of the module for two facts: the lines of calls that may
+        write or commit or call a function of this module (functions without
+        any are not walked), and each function's calls of imported names,
+        with whether each is inside a transaction block (for "every caller
+        of this helper wraps it", judged over the project)."""
         spec = self.check.spec
         methods = (spec.django_write_methods | spec.related_write_methods | spec.instance_write_methods
                    | spec.session_write_methods | spec.execute_methods | spec.commit_methods)
         local_names = {node.name for node in self.qualnames}
         lines = []
+        imported: list[tuple[ast.Call, str]] = []
+        scopes: list[tuple[int, int]] = []
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
                 if name in methods or name in local_names:
                     lines.append(node.lineno)
-        return sorted(lines)
+                qualified = self.names.of(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+                if qualified and "." in qualified:
+                    imported.append((node, qualified))
+            elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                self.model.is_transaction_scope(item.context_expr, None) for item in node.items
+            ):
+                scopes.append((node.body[0].lineno, node.end_lineno or node.lineno))
+        self.relevant_lines = sorted(lines)
+        # Innermost function first: a call belongs to the smallest function around it.
+        functions = sorted(self.qualnames, key=lambda f: (f.end_lineno or f.lineno) - f.lineno)
+        for call, qualified in imported:
+            owner = next((f for f in functions if f.lineno < call.lineno <= (f.end_lineno or f.lineno)), None)
+            if owner is not None:
+                scoped = any(start <= call.lineno <= end for start, end in scopes)
+                self.imported_calls.setdefault(owner, []).append((qualified, scoped))
 
     def functions(self) -> list[FunctionFacts]:
         results = []
@@ -280,9 +338,10 @@ class FileAnalysis:
                 non_atomic=any(self.names.of(d.func if isinstance(d, ast.Call) else d)
                                in self.check.non_atomic_decorators for d in function.decorator_list),
                 calls=walker.helper_calls,
+                imported_calls=self.imported_calls.get(function, []),
             )
             facts.problem = self._problem(function, paths)
-            if facts.problem or facts.calls or facts.is_view:
+            if facts.problem or facts.calls or facts.imported_calls or facts.is_view:
                 results.append(facts)
         return results
 

@@ -227,6 +227,15 @@ def sql_is_read(sql: str, read_verbs: frozenset[str]) -> bool:
 WRITE_VERBS_IN_WITH = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE"})
 
 
+def module_name_of(path: str) -> str:
+    """`shop/views.py` -> 'shop.views'; a package's `__init__.py` keeps
+    '.__init__' so that its relative imports resolve against the package.
+    (Paths are relative to the scanned root; a `src/` prefix stays and is
+    matched by suffix where it matters.)"""
+    stem = path[:-4] if path.endswith(".pyi") else path[:-3] if path.endswith(".py") else path
+    return ".".join(part for part in stem.replace("\\", "/").split("/") if part not in ("", "."))
+
+
 def dotted(node: ast.AST) -> str | None:
     """`a.b.c` for a chain of names and attributes, else None."""
     parts = []
@@ -279,7 +288,7 @@ class DataAccess:
             return None
         names = _NAMES.get(file)
         if names is None:
-            names = _NAMES[file] = QualifiedNames(tree)
+            names = _NAMES[file] = QualifiedNames(tree, module_name_of(file.path))
         return cls(tree, names, spec)
 
     def __init__(self, tree: ast.Module, names: QualifiedNames, spec: DataAccessSpec):
