@@ -29,7 +29,7 @@ from readylint.diagnostics import Finding
 from readylint.python.dataaccess import (
     DJANGO, INSTANCE, QUERY, QUERYSET, READ, ROWS, DataAccess, DataAccessSpec, Function, Kind, label,
 )
-from readylint.python.localflow import FUNCTIONS
+from readylint.python.localflow import FUNCTIONS, Assigned
 from readylint.sources import FileKind, SourceFile
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -98,6 +98,7 @@ class QueryInLoop(ProjectCheck):
         django = catalog.get("django") or {}
         self.skip_paths = [str(p) for p in catalog.get("skip_paths") or ()]
         self.small_range = int(catalog.get("small_range", 10))
+        self.command_methods = frozenset(map(str, catalog.get("command_methods") or ()))
         self.evaluating_builtins = frozenset(map(str, django.get("evaluating_builtins") or ()))
         self.related_manager_methods = frozenset(map(str, django.get("related_manager_methods") or ()))
         self.relation_fields = {
@@ -215,6 +216,10 @@ class LoopScanner:
         if isinstance(node, (ast.For, ast.AsyncFor)):
             self._visit_node(node.iter, function, loop, targets)
             self._note_iterated_query(node.iter, function, loop, targets)
+            if self._is_interactive(node):
+                # Prompts the user each round: as slow as the person typing, by design.
+                self._visit(node, function, None, ())
+                return
             inner, inner_targets = self._enter(node, node.iter, node.target, function, loop, targets)
             for statement in node.body:
                 self._visit_node(statement, function, inner, inner_targets)
@@ -285,7 +290,7 @@ class LoopScanner:
     def _is_small(self, iterable: ast.expr, function: Function | None = None) -> bool:
         if isinstance(iterable, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Constant)):
             return True
-        if self._is_constant(iterable, function):
+        if self._is_constant(iterable, function) or self._is_command_line(iterable, function):
             return True
         if isinstance(iterable, ast.Call):
             func = iterable.func
@@ -300,6 +305,33 @@ class LoopScanner:
                     and isinstance(func.value, ast.Dict):
                 return True
         return False
+
+    def _is_interactive(self, loop: ast.For | ast.AsyncFor) -> bool:
+        return any(
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "input"
+            and self.model.names.of(node.func) is None
+            for node in ast.walk(loop)
+        )
+
+    def _is_command_line(self, iterable: ast.expr, function: Function | None) -> bool:
+        """`for slug in options["project_slugs"]` in a management command's
+        `handle(*args, **options)`: values typed on a command line are few."""
+        if function is None or function.name not in self.check.command_methods:
+            return False
+        star = {a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None}
+        node = iterable
+        if isinstance(node, ast.Name) and node.id not in star:
+            # `slugs = options["slugs"]` first.
+            bindings = self.model._locals_of(function).of(node.id) or []
+            values = [b.value for b in bindings if isinstance(b, Assigned)]
+            if not values or len(values) != len(bindings):
+                return False
+            return all(self._is_command_line(value, function) for value in values)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            node = node.func.value
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id in star
 
     def _is_constant(self, iterable: ast.expr, function: Function | None) -> bool:
         """A module-level or imported constant collection: `STATUS_CHOICES`,
