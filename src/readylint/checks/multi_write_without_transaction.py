@@ -5,11 +5,17 @@ Per file (`collect`), each function's statements are walked path by path
 the largest set of writes one run can make:
 
 - autocommit writes (Django, asyncpg) outside any transaction scope: two
-  or more on one path is a finding. A call of a function of the same module
+  or more on one path, to at least two different models or objects and not
+  only deletions, is a finding (staged updates of one row and cleanups a
+  rerun completes are deliberate). A call of a function of the same module
   that makes such writes counts as one write, at the call.
 - implicit-transaction writes (SQLAlchemy session, DB-API connection): a
   finding when a `commit()` on the same object splits writes into two
-  transactions on one path. Commits inside loops are batching, not a split.
+  transactions on one path. Commits inside `for` loops are batching, and a
+  `try: ...commit() except: rollback()` is a transaction of its own.
+
+`while` loops (workers, polling, retries) are not read: each round is its
+own unit of work.
 
 The project pass (`check_project`) then drops what is already atomic:
 views, when a settings file turns `ATOMIC_REQUESTS` on, and functions whose
@@ -43,7 +49,6 @@ MAX_PATHS = 64
 # How deep writes of same-module helpers are followed.
 MAX_HELPER_DEPTH = 3
 DELETES = frozenset({"delete", "adelete"})
-
 
 
 @dataclass(frozen=True)
@@ -259,7 +264,6 @@ class FileAnalysis:
         self.check = check
         self.model = DataAccess.for_file(file, check.spec)
         self.names = self.model.names
-        self.tree = tree
         self.module_functions = {
             node.name: node for node in tree.body if isinstance(node, FUNCTIONS)
         }
@@ -349,13 +353,14 @@ class FileAnalysis:
 
     def _problem(self, function: Function, paths: set[Path]) -> str:
         best: tuple[Write | HelperCall, ...] = ()
-        for events, _ in paths:
+        ordered = sorted(paths, key=_path_order)  # the same answer in every process
+        for events, _ in ordered:
             units = tuple(e for e in events if isinstance(e, HelperCall) or (isinstance(e, Write) and e.autocommit))
             if len(units) > len(best) and _related(units):
                 best = units
         if best:
             return self._autocommit_message(function, best)
-        for events, _ in paths:
+        for events, _ in ordered:
             split = _split_commit(events)
             if split:
                 return self._split_message(function, split)
@@ -424,7 +429,7 @@ class FileAnalysis:
                         found.add(event)
                     elif isinstance(event, HelperCall):
                         found.update(event.writes)
-            writes = tuple(sorted(found, key=lambda w: w.line))
+            writes = tuple(sorted(found, key=lambda w: (w.line, w.label)))
         self._helper_writes[function] = writes
         return writes
 
@@ -609,7 +614,14 @@ def _calls(node: ast.AST, loop: bool) -> list[tuple[ast.Call, bool]]:
     return found
 
 
+def _path_order(path: Path) -> tuple:
+    """Longest first, then by the lines of its events: sets of paths have no
+    stable order across processes (string hashes are seeded per process)."""
+    events, ended = path
+    return (-len(events), tuple(event.line for event in events), ended or "")
+
+
 def _prune(paths: set[Path]) -> set[Path]:
     if len(paths) <= MAX_PATHS:
         return paths
-    return set(sorted(paths, key=lambda p: len(p[0]), reverse=True)[:MAX_PATHS])
+    return set(sorted(paths, key=_path_order)[:MAX_PATHS])
