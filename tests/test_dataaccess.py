@@ -9,7 +9,8 @@ import pytest
 
 from readylint.catalog import Catalog
 from readylint.python.dataaccess import (
-    COMMIT, CONNECTION, CURSOR, INSTANCE, QUERYSET, SESSION, WRITE, DataAccess, DataAccessSpec, sql_is_write,
+    COMMIT, CONNECTION, CURSOR, INSTANCE, QUERYSET, SESSION, WRITE, DataAccess, DataAccessSpec, module_name_of,
+    sql_is_read, sql_is_write,
 )
 from readylint.python.localflow import Assigned, Entered, Iterated, LocalBindings, Parameter, Unpacked
 from readylint.python.names import QualifiedNames
@@ -172,3 +173,39 @@ def test_local_bindings_forms():
     assert isinstance(bindings.of("w")[0], Entered)
     assert bindings.of("n") is None and bindings.of("rest") is None
     assert not bindings.is_local("g")
+
+
+@pytest.mark.parametrize("path, module", [
+    ("shop/views.py", "shop.views"),
+    ("src/shop/__init__.py", "src.shop.__init__"),
+    ("./tools/run.pyi", "tools.run"),
+])
+def test_module_name_of(path, module):
+    assert module_name_of(path) == module
+
+
+def test_relative_imports_resolve_against_the_files_package(spec, tmp_path):
+    from readylint.sources import SourceFile
+
+    file = SourceFile("shop/views.py", "from .models import Order\n\ndef f():\n    Order.objects.filter().delete()\n")
+    data = DataAccess.for_file(file, spec)
+    call = next(n for n in ast.walk(data.tree) if isinstance(n, ast.Call) and n.func.attr == "delete")
+    assert data.names.of(call.func.value.func.value.value) == "shop.models.Order"
+
+
+@pytest.mark.parametrize("sql, is_read", [
+    ("SELECT 1", True),
+    ("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", False),
+    ("UPDATE t SET a = 1", False),
+])
+def test_sql_is_read(sql, is_read):
+    assert sql_is_read(sql, frozenset({"SELECT", "WITH"})) is is_read
+
+
+def test_dotted_index_matches_imports_without_their_path_prefix():
+    from readylint.checks.multi_write_without_transaction import _DottedIndex
+
+    index = _DottedIndex([("src.shop.services.refund", "a"), ("billing.services.refund", "b")])
+    assert index.matching("shop.services.refund") == ["a"]
+    assert index.matching("src.shop.services.refund") == ["a"]
+    assert index.matching("refund") == []
