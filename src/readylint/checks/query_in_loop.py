@@ -27,7 +27,7 @@ from typing import Any, Iterable
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
 from readylint.python.dataaccess import (
-    DJANGO, INSTANCE, QUERY, QUERYSET, READ, ROWS, DataAccess, DataAccessSpec, Function, Kind, label,
+    DJANGO, INSTANCE, QUERY, QUERYSET, READ, RESULTS, ROWS, SQLALCHEMY, DataAccess, DataAccessSpec, Function, Kind, label,
 )
 from readylint.python.localflow import FUNCTIONS, Assigned
 from readylint.sources import FileKind, SourceFile
@@ -58,6 +58,7 @@ class RelationRead:
     variable: str
     model: str
     attribute: str
+    framework: str
 
 
 @dataclass
@@ -101,12 +102,13 @@ class QueryInLoop(ProjectCheck):
         self.command_methods = frozenset(map(str, catalog.get("command_methods") or ()))
         self.evaluating_builtins = frozenset(map(str, django.get("evaluating_builtins") or ()))
         self.related_manager_methods = frozenset(map(str, django.get("related_manager_methods") or ()))
-        self.relation_fields = {
-            str(name): str(entry.get("batch", ""))
-            for entry in django.get("relation_fields") or () if isinstance(entry, dict)
-            for name in entry.get("field") or ()
-        }
+        sqlalchemy = catalog.get("sqlalchemy") or {}
+        self.relation_fields = frozenset(map(str, django.get("relation_fields") or ()))
+        self.relationship_functions = frozenset(map(str, sqlalchemy.get("relationship_functions") or ()))
+        self.eager_lazy = frozenset(map(str, sqlalchemy.get("eager_lazy_values") or ()))
+        self.mapped_markers = frozenset(map(str, sqlalchemy.get("model_markers") or ()))
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
+        self.relation_remedies = {str(k): str(v) for k, v in (catalog.get("relation_remedies") or {}).items()}
 
     def applies_to(self, file: SourceFile) -> bool:
         return any(token in file.text for token in PREFILTER)
@@ -127,24 +129,42 @@ class QueryInLoop(ProjectCheck):
         return FileFacts(loops, relations, models)
 
     def _model_facts(self, tree: ast.Module, model: DataAccess) -> tuple[dict[str, dict[str, str]], list[str]]:
+        """Model classes declared here, and their attributes that load other
+        rows when read: Django foreign keys, SQLAlchemy lazy relationships.
+        (class name -> attribute -> framework)"""
         relations: dict[str, dict[str, str]] = {}
         models = []
         for cls in ast.walk(tree):
-            if not (isinstance(cls, ast.ClassDef) and cls.name in model.model_classes):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            fields = [(target, value) for target, value in _class_fields(cls)]
+            kinds = {label(value.func).rsplit(".", 1)[-1] for _, value in fields}
+            framework = DJANGO if cls.name in model.model_classes else (
+                SQLALCHEMY if kinds & self.mapped_markers else None)
+            if framework is None:
                 continue
             models.append(cls.name)
-            for item in cls.body:
-                if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
-                    target, value = item.targets[0].id, item.value
-                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.value is not None:
-                    target, value = item.target.id, item.value
-                else:
-                    continue
-                if isinstance(value, ast.Call):
-                    batch = self.relation_fields.get(label(value.func).rsplit(".", 1)[-1])
-                    if batch:
-                        relations.setdefault(cls.name, {})[target] = batch
+            for target, value in fields:
+                kind = label(value.func).rsplit(".", 1)[-1]
+                if framework == DJANGO and kind in self.relation_fields:
+                    relations.setdefault(cls.name, {})[target] = DJANGO
+                elif framework == SQLALCHEMY and kind in self.relationship_functions and self._lazy(value):
+                    relations.setdefault(cls.name, {})[target] = SQLALCHEMY
         return relations, models
+
+    def _lazy(self, relationship: ast.Call) -> bool:
+        """`relationship(..., lazy="selectin")` loads with its parent; the default ("select") does not."""
+        for keyword in relationship.keywords:
+            if keyword.arg == "lazy":
+                value = keyword.value
+                if not isinstance(value, ast.Constant):
+                    return False  # decided at run time: cannot tell
+                if isinstance(value.value, bool):
+                    return value.value  # lazy=True is "select", lazy=False is "joined"
+                return value.value not in self.eager_lazy
+            if keyword.arg == "sa_relationship_kwargs":
+                return False  # SQLModel: the loading strategy is inside a dict we do not read
+        return True
 
     # ------------------------------------------------------------ project
 
@@ -161,13 +181,13 @@ class QueryInLoop(ProjectCheck):
             for loop in facts[path].loops:
                 queries = list(loop.queries)
                 for read in loop.relation_reads:
-                    batches = relations.get(read.model, {}).get(read.attribute, [])
+                    frameworks = relations.get(read.model, {}).get(read.attribute, [])
                     # A relation in every model of that name (two apps may reuse a class name).
-                    if batches and len(batches) == declared.get(read.model, 0):
-                        queries.append(Query(
-                            read.line, read.text,
-                            f"add `.{batches[0]}(\"{read.attribute}\")` to the queryset this loop iterates",
-                        ))
+                    if frameworks and len(frameworks) == declared.get(read.model, 0) \
+                            and read.framework in frameworks:
+                        remedy = self.relation_remedies.get(read.framework, "")
+                        queries.append(Query(read.line, read.text,
+                                             remedy.format(model=read.model, attribute=read.attribute)))
                 if not queries:
                     continue
                 queries.sort(key=lambda q: q.line)
@@ -283,9 +303,10 @@ class LoopScanner:
         if not isinstance(target, ast.Name):
             return ()
         kind = self.model.kind_of(iterable, function)
-        if kind is None or kind.what != QUERYSET or kind.framework != DJANGO:
+        if kind is None or not ((kind.what == QUERYSET and kind.framework == DJANGO)
+                                or (kind.what in (QUERY, RESULTS) and kind.framework == SQLALCHEMY)):
             return ()
-        return (LoopTarget(target.id, Kind(INSTANCE, DJANGO, model=kind.model, eager=kind.eager)),)
+        return (LoopTarget(target.id, Kind(INSTANCE, kind.framework, model=kind.model, eager=kind.eager)),)
 
     def _is_small(self, iterable: ast.expr, function: Function | None = None) -> bool:
         if isinstance(iterable, (ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Constant)):
@@ -372,7 +393,7 @@ class LoopScanner:
             return None
         manager = func.value
         owner = next((t for t in reversed(targets) if t.name == manager.value.id), None)
-        if owner is None or manager.attr.startswith("_"):
+        if owner is None or owner.kind.framework != DJANGO or manager.attr.startswith("_"):
             return None
         if func.attr in PREFETCH_SERVED:
             if _eager_covers(owner.kind.eager, manager.attr, "prefetch_related"):
@@ -411,9 +432,25 @@ class LoopScanner:
         owner = next((t for t in reversed(targets) if t.name == node.value.id), None)
         if owner is None or not owner.kind.model:
             return None
-        if _eager_covers(owner.kind.eager, node.attr, "select_related", "prefetch_related"):
+        if _eager_covers(owner.kind.eager, node.attr, "select_related", "prefetch_related", "load"):
             return None
-        return RelationRead(node.lineno, f"{owner.name}.{node.attr}", owner.name, owner.kind.model, node.attr)
+        return RelationRead(node.lineno, f"{owner.name}.{node.attr}", owner.name, owner.kind.model, node.attr,
+                            owner.kind.framework)
+
+
+def _class_fields(cls: ast.ClassDef) -> list[tuple[str, ast.Call]]:
+    """`name = Call(...)` and `name: T = Call(...)` in a class body."""
+    fields = []
+    for item in cls.body:
+        if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+            target, value = item.targets[0].id, item.value
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and item.value is not None:
+            target, value = item.target.id, item.value
+        else:
+            continue
+        if isinstance(value, ast.Call):
+            fields.append((target, value))
+    return fields
 
 
 def _eager_covers(eager: tuple[str, ...], attribute: str, *methods: str) -> bool:

@@ -54,6 +54,7 @@ CONNECTION = "connection"
 CURSOR = "cursor"
 POOL = "pool"
 QUERY = "query"  # a legacy SQLAlchemy Query: session.query(User), User.query
+RESULTS = "results"  # SQLAlchemy ORM instances: query.all(), session.scalars(select(User))
 
 WRITE = "write"
 READ = "read"
@@ -147,6 +148,11 @@ class DataAccessSpec:
     session_query_methods: frozenset[str] = frozenset()
     query_evaluating_methods: frozenset[str] = frozenset()
     session_read_methods: frozenset[str] = frozenset()
+    scalars_methods: frozenset[str] = frozenset()
+    result_methods: frozenset[str] = frozenset()
+    select_functions: frozenset[str] = frozenset()
+    eager_options_methods: frozenset[str] = frozenset()
+    eager_loaders: frozenset[str] = frozenset()
     fetch_methods: frozenset[str] = frozenset()
     sql_read_verbs: frozenset[str] = frozenset()
 
@@ -195,6 +201,11 @@ class DataAccessSpec:
             session_query_methods=_strings(sqlalchemy.get("query_methods")),
             query_evaluating_methods=_strings(sqlalchemy.get("query_evaluating_methods")),
             session_read_methods=_strings(sqlalchemy.get("read_methods")),
+            scalars_methods=_strings(sqlalchemy.get("scalars_methods")),
+            result_methods=_strings(sqlalchemy.get("result_methods")),
+            select_functions=_strings(sqlalchemy.get("select_functions")),
+            eager_options_methods=_strings(sqlalchemy.get("eager_options_methods")),
+            eager_loaders=_strings(sqlalchemy.get("eager_loaders")),
             fetch_methods=_strings(dbapi.get("fetch_methods")),
             sql_read_verbs=frozenset(v.upper() for v in _strings(dbapi.get("sql_read_verbs"))),
         )
@@ -234,6 +245,11 @@ def module_name_of(path: str) -> str:
     matched by suffix where it matters.)"""
     stem = path[:-4] if path.endswith(".pyi") else path[:-3] if path.endswith(".py") else path
     return ".".join(part for part in stem.replace("\\", "/").split("/") if part not in ("", "."))
+
+
+def _entity(node: ast.AST) -> str:
+    """The class name in `select(User)` / `session.query(models.User)`."""
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
 
 
 def dotted(node: ast.AST) -> str | None:
@@ -686,10 +702,27 @@ class DataAccess:
                 return Kind(CURSOR, DJANGO, autocommit=True, resource="django")
             return None
         if receiver.what == SESSION and method in spec.session_query_methods:
-            model = call.args[0] if call.args else None
-            return Kind(QUERY, SQLALCHEMY, model=label(model) if model is not None else "")
-        if receiver.what == QUERY and method not in spec.query_evaluating_methods:
+            model = _entity(call.args[0]) if len(call.args) == 1 else ""
+            return Kind(QUERY, SQLALCHEMY, model=model)
+        if receiver.what == SESSION and method in spec.scalars_methods and call.args:
+            # session.scalars(select(User).options(selectinload(User.teams)))
+            model, eager = self._select_statement(call.args[0])
+            return Kind(RESULTS, SQLALCHEMY, model=model, eager=eager) if model else None
+        if receiver.what == SESSION and method in spec.execute_methods and call.args:
+            model, eager = self._select_statement(call.args[0])
+            return Kind(ROWS, SQLALCHEMY, model=model, eager=eager) if model else None
+        if receiver.what == ROWS and receiver.framework == SQLALCHEMY and method in spec.scalars_methods:
+            return Kind(RESULTS, SQLALCHEMY, model=receiver.model, eager=receiver.eager)
+        if receiver.what == RESULTS and method in spec.result_methods:
             return receiver
+        if receiver.what == QUERY:
+            if method in spec.result_methods:
+                return Kind(RESULTS, SQLALCHEMY, model=receiver.model, eager=receiver.eager)
+            if method in spec.eager_options_methods:
+                return Kind(QUERY, SQLALCHEMY, model=receiver.model,
+                            eager=(*receiver.eager, *self._loader_options(call)))
+            if method not in spec.query_evaluating_methods:
+                return receiver
         if receiver.what == SESSION_FACTORY and method == "begin":
             return Kind(SESSION, SQLALCHEMY)
         if receiver.what == ENGINE and method in ("connect", "begin"):
@@ -699,6 +732,34 @@ class DataAccess:
         if receiver.what == POOL and method == "acquire":
             return Kind(CONNECTION, DBAPI, autocommit=True)
         return None
+
+    def _select_statement(self, node: ast.expr) -> tuple[str, tuple[str, ...]]:
+        """`select(User).where(...).options(selectinload(User.teams))` ->
+        ('User', ('load:teams',)); ('', ()) when not a one-entity select."""
+        eager: list[str] = []
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in self.spec.eager_options_methods:
+                eager.extend(self._loader_options(node))
+            node = node.func.value
+        if not (isinstance(node, ast.Call) and self.names.of(node.func) in self.spec.select_functions
+                and len(node.args) == 1):
+            return "", ()
+        return _entity(node.args[0]), tuple(eager)
+
+    def _loader_options(self, call: ast.Call) -> tuple[str, ...]:
+        """`.options(joinedload(User.teams), selectinload(User.roles))` ->
+        ('load:teams', 'load:roles'); anything else loads what we cannot tell ('load:*')."""
+        found = []
+        for option in call.args:
+            path = option
+            while isinstance(path, ast.Call) and isinstance(path.func, ast.Attribute):
+                path = path.func.value  # selectinload(User.teams).selectinload(Team.members)
+            if (isinstance(path, ast.Call) and path.args and isinstance(path.args[0], ast.Attribute)
+                    and label(path.func).rsplit(".", 1)[-1] in self.spec.eager_loaders):
+                found.append(f"load:{path.args[0].attr}")
+            else:
+                found.append("load:*")
+        return tuple(found)
 
     @staticmethod
     def _eager_names(method: str, call: ast.Call) -> tuple[str, ...]:
