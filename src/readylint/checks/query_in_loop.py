@@ -6,10 +6,12 @@ QuerySet evaluated, `session.get`, `cursor.execute("SELECT ...")`), a
 QuerySet passed to `list()`/`len()`, and, on the loop's own model
 instances, related-manager calls (`order.lines.all()`) the iterated
 queryset does not prefetch. Those are findings already. Attribute reads on
-the loop's instances (`order.customer`) are only candidates: whether
-`customer` is a foreign key is known from the model's declaration, which
+the loop's instances (`order.customer`, `team.members`) are only
+candidates: whether `customer` is a foreign key, or `members` a lazy
+SQLAlchemy relationship, is known from the model's declaration, which
 usually lives in another file, so the project pass (`check_project`) joins
-them with every file's model facts.
+them with every file's model facts (and the eager loads of the iterated
+query: `select_related`, `prefetch_related`, `selectinload`, `joinedload`).
 
 A query belongs to the innermost loop around it. Loops over literal
 collections (and small literal `range`s) are transparent: what they run is
