@@ -209,3 +209,15 @@ def test_dotted_index_matches_imports_without_their_path_prefix():
     assert index.matching("shop.services.refund") == ["a"]
     assert index.matching("src.shop.services.refund") == ["a"]
     assert index.matching("refund") == []
+
+
+def test_writes_in_a_function_include_comprehensions_not_nested_functions(spec):
+    data, function = model("""
+        from shop.models import Order
+        def f(ids):
+            [Order.objects.filter(pk=i).delete() for i in ids]
+            def later():
+                Order.objects.all().delete()
+            return later
+    """, spec)
+    assert [a.label for a in data.writes_in(function)] == ["Order.objects.filter(...).delete()"]

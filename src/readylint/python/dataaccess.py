@@ -34,7 +34,6 @@ from typing import Any, Iterator
 
 from readylint.python.localflow import (
     FUNCTIONS, Assigned, Binding, ClassAttributes, Entered, Iterated, LocalBindings, Parameter, Unpacked,
-    own_nodes,
 )
 from readylint.python.names import QualifiedNames
 from readylint.sources import SourceFile
@@ -352,8 +351,18 @@ class DataAccess:
                 yield node
 
     def calls_in(self, function: ast.AST) -> list[ast.Call]:
-        """The function's own calls in evaluation order (inner calls first)."""
-        calls = [node for node in own_nodes(function) if isinstance(node, ast.Call)]
+        """The calls a run of the function makes itself, comprehensions
+        included (not those of nested functions, lambdas or classes), in
+        evaluation order (inner calls first)."""
+        calls = []
+        pending = list(ast.iter_child_nodes(function))
+        while pending:
+            node = pending.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            pending.extend(ast.iter_child_nodes(node))
         return sorted(calls, key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))
 
     def accesses_in(self, function: Function) -> list[Access]:
