@@ -115,6 +115,10 @@ class QueryInLoop(ProjectCheck):
     def applies_to(self, file: SourceFile) -> bool:
         return any(token in file.text for token in PREFILTER)
 
+    def wants_context(self, path: str) -> bool:
+        # Model declarations, for `order.customer` in a linted view.
+        return path.endswith(".py") and "models" in path
+
     def _skipped(self, path: str) -> bool:
         name = path.rsplit("/", 1)[-1]
         return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(name, p) for p in self.skip_paths)
@@ -345,7 +349,7 @@ class LoopScanner:
         node = iterable
         if isinstance(node, ast.Name) and node.id not in star:
             # `slugs = options["slugs"]` first.
-            bindings = self.model._locals_of(function).of(node.id) or []
+            bindings = self.model.locals_of(function).of(node.id) or []
             values = [b.value for b in bindings if isinstance(b, Assigned)]
             if not values or len(values) != len(bindings):
                 return False
@@ -366,7 +370,7 @@ class LoopScanner:
             root = root.value
         if not isinstance(root, ast.Name):
             return False
-        if function is not None and self.model._locals_of(function).is_local(root.id):
+        if function is not None and self.model.locals_of(function).is_local(root.id):
             return False
         last = iterable.attr if isinstance(iterable, ast.Attribute) else iterable.id
         return last.isupper() or (last[:1].isupper() and not last.isupper() and "_" not in last

@@ -476,7 +476,7 @@ class DataAccess:
         if depth > 4:
             return False
         if isinstance(node, ast.Name):
-            bindings = self._bindings_for(node.id, None, node)
+            bindings = self.bindings_for(node.id, None, node)
             return bool(bindings) and all(
                 isinstance(b, Assigned) and self._statement_is_write(b.value, depth + 1) for b in bindings
             )
@@ -529,7 +529,7 @@ class DataAccess:
         return None
 
     def _kind_of_name(self, name: ast.Name, function: Function | None, depth: int) -> Kind | None:
-        bindings = self._bindings_for(name.id, function, name)
+        bindings = self.bindings_for(name.id, function, name)
         if bindings is None:
             return None
         if bindings == "global":
@@ -549,12 +549,12 @@ class DataAccess:
             return Kind(kind.what, kind.framework, kind.autocommit, name.id)
         return kind
 
-    def _bindings_for(self, name: str, function: Function | None, node: ast.AST):
+    def bindings_for(self, name: str, function: Function | None, node: ast.AST):
         """The bindings of `name` as seen in `function`: a list, None (cannot
         follow), or "global" (not bound in the function or module: an import
         or a builtin)."""
         for scope in (function, self.tree) if function is not None else (self.tree,):
-            bindings = self._locals_of(scope)
+            bindings = self.locals_of(scope)
             if bindings.is_local(name):
                 result = bindings.of(name)
                 if scope is self.tree and result is None:
@@ -562,7 +562,7 @@ class DataAccess:
                 return result
         return "global"
 
-    def _locals_of(self, scope: ast.AST) -> LocalBindings:
+    def locals_of(self, scope: ast.AST) -> LocalBindings:
         if scope not in self._locals:
             self._locals[scope] = LocalBindings(scope)
         return self._locals[scope]
