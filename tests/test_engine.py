@@ -245,6 +245,15 @@ def test_project_rule_reads_context_but_reports_only_given_files(tmp_path, test_
     assert codes(partial) == []
 
 
+def test_context_files_report_nothing_themselves(tmp_path, test_rules):
+    # A file read only for a project rule's facts is not linted: even if it
+    # cannot be decoded, the partial run does not report it.
+    write(tmp_path / "migrations" / "001.sql", "CREATE TABLE a (id int);\n")
+    write(tmp_path / "migrations" / "002.sql", b"CREATE TABLE b (\xff);\x00\n")
+    partial = run_tree(tmp_path, test_rules, paths=[tmp_path / "migrations" / "001.sql"], select=["RL902"])
+    assert codes(partial) == [("migrations/001.sql", 1, "RL902")]
+
+
 def test_project_findings_honour_suppressions(tmp_path, test_rules):
     write(tmp_path / "001.sql", "CREATE TABLE orphans (id int); -- readylint: ignore[RL902]\n")
     assert codes(run_tree(tmp_path, test_rules, select=["RL902"])) == []

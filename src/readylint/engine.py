@@ -349,7 +349,9 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         cache.forget_except({candidate.path for candidate, _ in work})
     cache.save()
 
-    findings = [f for r in results for f in r.findings]
+    # Files read only as context for project checks report nothing themselves
+    # (an unreadable one would otherwise surface as an RL001 nobody asked for).
+    findings = [f for r in results if not r.facts_only for f in r.findings]
     findings += project_findings(analyzer, results, root, reportable)
     findings = apply_per_file_ignores(findings, config.per_file_ignores, catalog)
     findings.sort(key=lambda f: f.sort_key)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from readylint.checks import (
     migration_without_down,
+    multi_write_without_transaction,
     outbound_call_without_timeout,
     parse_error,
+    query_in_loop,
     secrets,
     unindexed_foreign_key,
 )
@@ -21,6 +23,8 @@ CHECKS: dict[str, type[Check]] = {
     for check in (
         parse_error.ParseError,
         outbound_call_without_timeout.OutboundCallWithoutTimeout,
+        multi_write_without_transaction.MultiWriteWithoutTransaction,
+        query_in_loop.QueryInLoop,
         migration_without_down.MigrationWithoutDown,
         unindexed_foreign_key.UnindexedForeignKey,
         secrets.ProviderToken,
