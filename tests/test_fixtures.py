@@ -10,6 +10,7 @@ result of `--fix` and is not itself a case.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -47,20 +48,25 @@ def expected_findings(case: Path) -> set[tuple[str, int, str]]:
     return expected
 
 
-def actual_findings(case: Path) -> set[tuple[str, int, str]]:
-    base = case.parent if case.is_file() else case
-    result = lint([case], cwd=base)
+def actual_findings(case: Path, workspace: Path) -> set[tuple[str, int, str]]:
+    """Lint a copy of the case, alone in a directory: no other fixture, and not
+    the repository around it, can be its context."""
+    if case.is_file():
+        shutil.copy2(case, workspace / case.name)
+    else:
+        shutil.copytree(case, workspace, dirs_exist_ok=True)
+    result = lint([workspace], cwd=workspace)
     assert not result.internal_errors, result.internal_errors
     return {
-        ((result.root / f.path).resolve().relative_to(base.resolve()).as_posix(), f.line, f.code)
+        ((result.root / f.path).resolve().relative_to(workspace.resolve()).as_posix(), f.line, f.code)
         for f in result.findings
     }
 
 
 @pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
-def test_fixture(case: Path) -> None:
+def test_fixture(case: Path, tmp_path: Path) -> None:
     expected = expected_findings(case)
-    actual = actual_findings(case)
+    actual = actual_findings(case, tmp_path)
     missed = sorted(expected - actual)
     unexpected = sorted(actual - expected)
     report = []
