@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -95,8 +96,8 @@ def test_pooled_run_is_cached_too(tmp_path, monkeypatch):
     (cache_file,) = (tmp_path / ".readylint_cache").glob("results-*.pickle")
     cache = ResultCache(cache_file)
     cache.entries = pickle.loads(cache_file.read_bytes())
-    for path, (digest, result) in cache.entries.items():
-        assert result.path == path and digest == content_digest((tmp_path / path).read_bytes())
+    for path, (state, result) in cache.entries.items():
+        assert result.path == path and state.digest == content_digest((tmp_path / path).read_bytes())
     sent: list[int] = []
     original = engine.analyse_files
     monkeypatch.setattr(engine, "analyse_files", lambda analyzer, work, *rest: sent.append(len(work)) or original(analyzer, work, *rest))
@@ -125,3 +126,25 @@ def test_unwritable_cache_dir_does_not_fail_the_run(tree, monkeypatch):
     blocker.write_text("a file where the cache directory would go")
     monkeypatch.setenv("READYLINT_CACHE_DIR", str(blocker / "cache"))
     assert [f.path for f in lint(tree).findings] == ["bad.py"]
+
+
+def test_same_size_and_mtime_edit_is_still_seen_when_inode_changes(tree, analysed):
+    lint(tree)
+    original = tree / "good.py"
+    stat = original.stat()
+    replacement = tree / "good.tmp"
+    replacement.write_text("VALUE = 2\n")  # same size as "VALUE = 1\n"
+    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(replacement, original)  # an editor's atomic save: a new inode
+    analysed.clear()
+    lint(tree)
+    assert analysed == ["good.py"]
+
+
+def test_touched_but_unchanged_file_is_not_reanalysed(tree, analysed):
+    lint(tree)
+    os.utime(tree / "good.py", ns=(1, 1))
+    analysed.clear()
+    lint(tree)
+    lint(tree)
+    assert analysed == []

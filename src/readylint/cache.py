@@ -4,7 +4,8 @@ One cache file per *run key*: the readylint version, the Python version (its
 `ast` differs between releases), the rule catalogs (user extensions included),
 the selected rules and their options, and the size limit. Any change to those
 starts a fresh file. Inside it, each file's result is keyed by its path and a
-hash of its bytes, so an edited file is re-linted and an untouched one is not.
+hash of its bytes, so an edited file is re-linted and an untouched one is not
+(an unchanged size, modification time and inode spare even the re-reading).
 The project pass always re-runs, on cached facts.
 
 The file is written atomically (a temporary file renamed over it), so a
@@ -31,11 +32,35 @@ from readylint import __version__
 
 CACHE_DIR_NAME = ".readylint_cache"
 CACHE_DIR_ENV = "READYLINT_CACHE_DIR"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a cached result was computed from: the file's bytes (digest), and
+    its stat signature, which lets a warm run skip re-reading a file whose
+    size, modification time and inode have not changed."""
+
+    signature: tuple[int, int, int]
+    digest: str
+
+
+def file_state(path: Path, max_file_size: int, previous: FileState | None) -> FileState | None:
+    """The file's state, or None (never cached) when unreadable or too large."""
+    try:
+        stat = path.stat()
+        if stat.st_size > max_file_size:
+            return None
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        if previous is not None and previous.signature == signature:
+            return previous
+        return FileState(signature, content_digest(path.read_bytes()))
+    except OSError:
+        return None
 
 
 def run_key(*parts: Any) -> str:
@@ -49,7 +74,7 @@ def run_key(*parts: Any) -> str:
 @dataclass
 class ResultCache:
     path: Path | None  # None: caching disabled
-    entries: dict[str, tuple[str, Any]] = field(default_factory=dict)  # path -> (digest, result)
+    entries: dict[str, tuple[FileState, Any]] = field(default_factory=dict)  # path -> (state, result)
     dirty: bool = False
 
     @classmethod
@@ -67,16 +92,23 @@ class ResultCache:
             cache.entries = {}
         return cache
 
-    def get(self, path: str, digest: str | None) -> Any:
-        if self.path is None or digest is None:
-            return None
+    def lookup(self, path: str, abs_path: Path, max_file_size: int) -> tuple[Any, FileState | None]:
+        """(the cached result if the file is unchanged, else None; the file's state)."""
+        if self.path is None:
+            return None, None
         entry = self.entries.get(path)
-        return entry[1] if entry and entry[0] == digest else None
+        state = file_state(abs_path, max_file_size, entry[0] if entry else None)
+        if entry is None or state is None or entry[0].digest != state.digest:
+            return None, state
+        if entry[0] != state:  # same bytes, new stat (a checkout): remember it
+            self.entries[path] = (state, entry[1])
+            self.dirty = True
+        return entry[1], state
 
-    def put(self, path: str, digest: str | None, result: Any) -> None:
-        if self.path is None or digest is None:
+    def put(self, path: str, state: FileState | None, result: Any) -> None:
+        if self.path is None or state is None:
             return
-        self.entries[path] = (digest, result)
+        self.entries[path] = (state, result)
         self.dirty = True
 
     def forget_except(self, paths: set[str]) -> None:

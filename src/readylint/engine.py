@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from readylint.baseline import BASELINE_FILENAME, Baseline
-from readylint.cache import ResultCache, content_digest, run_key
+from readylint.cache import FileState, ResultCache, run_key
 from readylint.catalog import Catalog, RuleSpec
 from readylint.checks import CHECKS, ENGINE_CODES
 from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_finding
@@ -399,11 +399,10 @@ def analyse_with_cache(
 ) -> list[FileResult]:
     """Results of unchanged files come from the cache; the rest are analysed."""
     results: list[FileResult | None] = []
-    digests: list[str | None] = []
+    states: list[FileState | None] = []
     pending: list[int] = []
     for index, (candidate, facts_only) in enumerate(work):
-        digest = _file_digest(candidate, analyzer.max_file_size) if cache.path else None
-        cached = cache.get(candidate.path, digest)
+        cached, state = cache.lookup(candidate.path, candidate.abs_path, analyzer.max_file_size)
         # A full result also serves a facts-only request; not the other way round.
         if cached is not None and (facts_only or not cached.facts_only):
             cached = replace(cached, findings=[], problem=None, facts_only=True) if facts_only else cached
@@ -411,23 +410,13 @@ def analyse_with_cache(
         else:
             results.append(None)
             pending.append(index)
-        digests.append(digest)
+        states.append(state)
     fresh = analyse_files(analyzer, [work[i] for i in pending], jobs, on_progress)
     for index, result in zip(pending, fresh):
         results[index] = result
         if not result.internal_errors:  # a crash is retried next run, not remembered
-            cache.put(result.path, digests[index], result)
+            cache.put(result.path, states[index], result)
     return results  # type: ignore[return-value]
-
-
-def _file_digest(candidate: Candidate, max_file_size: int) -> str | None:
-    """A hash of the file's bytes; None (never cached) when unreadable or too large."""
-    try:
-        if candidate.abs_path.stat().st_size > max_file_size:
-            return None
-        return content_digest(candidate.abs_path.read_bytes())
-    except OSError:
-        return None
 
 
 def project_findings(

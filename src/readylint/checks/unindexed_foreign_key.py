@@ -24,12 +24,12 @@ from readylint.migrations.prisma_schema import prisma_tables, provider
 from readylint.migrations.python_migrations import alembic_revision
 from readylint.python.model_declarations import django_tables, sqlalchemy_tables
 from readylint.sources import FileKind, SourceFile
-from readylint.sql.operations import may_change_schema, statement_operations
 from readylint.sql.schema import (
     DEFAULT_SCHEMA, CreateTable, DeclaredForeignKey, DeclaredTable, Operation, SchemaModel, TableName, UncoveredForeignKey,
 )
 from readylint.sql.statements import COMMENT_RE, dialect_named, split_statements
 
+DEFAULT_DIALECT = "postgres"
 SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
 SAFE_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
 MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names
@@ -70,11 +70,14 @@ class UnindexedForeignKey(ProjectCheck):
 
     def __init__(self, rule, options):
         super().__init__(rule, options)
-        self.dialect = options.get("dialect", "postgres")
-        try:
-            dialect_named(self.dialect)
-        except ValueError as exc:
-            raise ConfigError(f"[rules.RL402]: dialect: {exc}") from None
+        self.dialect = options.get("dialect", DEFAULT_DIALECT)
+        # Checked here so a typo is a configuration error; the default needs
+        # no check, and skipping it keeps sqlglot out of runs without SQL.
+        if self.dialect != DEFAULT_DIALECT:
+            try:
+                dialect_named(self.dialect)
+            except ValueError as exc:
+                raise ConfigError(f"[rules.RL402]: dialect: {exc}") from None
         self.self_indexing_dialect = self.dialect in rule.catalog.get("self_indexing_dialects", [])
         self.self_indexing_markers = [re.compile(p) for p in rule.catalog.get("self_indexing_markers", [])]
 
@@ -119,6 +122,8 @@ class UnindexedForeignKey(ProjectCheck):
 
     def _sql(self, file, history, convention, order, parts) -> MigrationFacts:
         statements = [s for text, first_line in parts for s in split_statements(text, self.dialect, first_line)]
+        from readylint.sql.operations import may_change_schema, statement_operations  # imports sqlglot
+
         operations = [op for statement in statements for op in statement_operations(statement, self.dialect)]
         # Markers count in table and index statements only, outside comments:
         # Prisma's generated comments and function bodies quote names in

@@ -14,7 +14,6 @@ import ast
 import dataclasses
 from typing import Iterator
 
-from readylint.sql.operations import statement_operations
 from readylint.sql.schema import (
     DEFAULT_SCHEMA, AddForeignKey, AddIndex, CreateTable, DropColumn, DropConstraint, DropIndex, DropTable,
     Operation, RenameColumn, RenameTable, TableName,
@@ -271,6 +270,8 @@ class _Reader:
         if sql is None:
             return
         for statement in split_statements(sql, self.dialect):
+            from readylint.sql.operations import statement_operations  # imports sqlglot
+
             for operation in statement_operations(statement, self.dialect):
                 # Every statement of the string is reported on the call's line.
                 yield dataclasses.replace(operation, line=call.lineno)

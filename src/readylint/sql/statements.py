@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import Token, TokenType
+if TYPE_CHECKING:  # sqlglot is imported on first use: a run without SQL never pays for it
+    from sqlglot.dialects.dialect import Dialect
+    from sqlglot.tokens import Token
 
 # Statements that only frame a transaction: a rollback made of these alone
 # reverts nothing (sqitch's and Flyway's templates are exactly this).
@@ -43,6 +44,8 @@ class Statement:
 
 @lru_cache(maxsize=None)
 def dialect_named(name: str) -> Dialect:
+    from sqlglot.dialects.dialect import Dialect
+
     return Dialect.get_or_raise(name)
 
 
@@ -51,6 +54,9 @@ def dialect_named(name: str) -> Dialect:
 @lru_cache(maxsize=16)
 def split_statements(text: str, dialect: str = "postgres", first_line: int = 1) -> tuple[Statement, ...]:
     """The statements in `text`, whose first line is line `first_line` of its file."""
+    from sqlglot.errors import SqlglotError
+    from sqlglot.tokens import TokenType
+
     try:
         tokens = dialect_named(dialect).tokenize(text)
     except SqlglotError:
