@@ -257,3 +257,14 @@ def test_context_files_report_nothing_themselves(tmp_path, test_rules):
 def test_project_findings_honour_suppressions(tmp_path, test_rules):
     write(tmp_path / "001.sql", "CREATE TABLE orphans (id int); -- readylint: ignore[RL902]\n")
     assert codes(run_tree(tmp_path, test_rules, select=["RL902"])) == []
+
+
+def test_text_rules_alone_do_not_parse_python(tmp_path, catalog, monkeypatch):
+    write(tmp_path / "broken.py", "def f(:\n")
+    parsed: list[str] = []
+    monkeypatch.setattr("readylint.sources.parse_python", lambda text, path="": parsed.append(path))
+    secrets_only = run_tree(tmp_path, catalog, select=["RL5"])
+    assert parsed == [] and codes(secrets_only) == []
+    monkeypatch.undo()
+    assert codes(run_tree(tmp_path, catalog, select=["RL5", "RL001"])) == [("broken.py", 1, "RL001")]
+    assert codes(run_tree(tmp_path, catalog, select=["RL101"])) == [("broken.py", 1, "RL001")]

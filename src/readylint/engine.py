@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 from readylint.baseline import BASELINE_FILENAME, Baseline
 from readylint.cache import FileState, ResultCache, run_key
 from readylint.catalog import Catalog, RuleSpec
-from readylint.checks import CHECKS, ENGINE_CODES
+from readylint.checks import CHECKS, ENGINE_CODES, PARSE_ERROR
 from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_finding
 from readylint.config import Config, ConfigError, suggest
 from readylint.changes import changed_lines, on_changed_lines
@@ -67,7 +67,12 @@ def select_rules(catalog: Catalog, config: Config, options: RunOptions) -> Selec
     for selector in selectors or ():
         chosen |= {r.code for r in _matching(catalog, selector, source)}
     # Engine rules report files nothing else could check: on unless ignored.
-    chosen |= ENGINE_CODES
+    # RL001 is implied only beside rules that read Python trees, so a run of
+    # text rules alone (`--select RL5`) never parses Python.
+    implied = set(ENGINE_CODES)
+    if not any(CHECKS[code].reads_python_tree for code in chosen - ENGINE_CODES if code in CHECKS):
+        implied.discard(PARSE_ERROR)
+    chosen |= implied
     # Blanket suppressions are allowed; only --strict-suppressions reports them.
     chosen.discard(BLANKET_SUPPRESSION)
     if options.strict_suppressions or config.strict_suppressions:
@@ -146,6 +151,7 @@ class FileAnalyzer:
             if code in CHECKS
         ]
         self.project_checks = [c for c in self.checks if isinstance(c, ProjectCheck)]
+        self.reads_python_trees = any(c.reads_python_tree and FileKind.PYTHON in c.kinds for c in self.checks)
         for check in self.checks:
             check.prepare(catalog, selection)
 
@@ -160,7 +166,7 @@ class FileAnalyzer:
         """Run the checks on text already read (also used by `--fix` on text in memory)."""
         facts_only = result.facts_only
         result.analysed = True
-        if source.kind is FileKind.PYTHON and source.python.newer_syntax:
+        if source.kind is FileKind.PYTHON and self.reads_python_trees and source.python.newer_syntax:
             result.problem = FileProblem(
                 source.path,
                 "valid Python newer than this interpreter can analyse: Python rules skipped "
@@ -234,8 +240,9 @@ class FileAnalyzer:
         return SourceFile(candidate.path, text, kind, candidate.abs_path)
 
     def engine_finding(self, result: FileResult, code: str, line: int, column: int, message: str) -> None:
-        result.problem = FileProblem(result.path, message, finding_code=code)
-        if code in self.selection:
+        reported = code in self.selection
+        result.problem = FileProblem(result.path, message, finding_code=code if reported else None)
+        if reported:
             result.findings.append(new_finding(self.selection.rules[code], result.path, line, column, message))
 
     def blanket_suppressions(self, source: SourceFile, suppressions: Suppressions) -> Iterable[Finding]:

@@ -36,5 +36,8 @@ CHECKS: dict[str, type[Check]] = {
 
 # Engine rules: reported by the engine itself when a file cannot be read,
 # decoded or parsed, or is too large to read. They have docs and a code like
-# every rule, and cannot be turned off by `select` (only by `ignore`).
+# every rule, and are implied by any selection (only `ignore` turns them
+# off) — RL001 when a selected rule reads Python trees, since a syntax error
+# matters to those rules only; selecting it by name always runs it.
 ENGINE_CODES = frozenset({"RL001", "RL002"})
+PARSE_ERROR = parse_error.ParseError.code

@@ -33,6 +33,7 @@ def shared_scanner(catalog: Catalog, selection: "Selection") -> SecretScanner:
 
 class SecretCheck(Check):
     scanner: SecretScanner
+    reads_python_tree = False
 
     def prepare(self, catalog: Catalog, selection: "Selection") -> None:
         self.scanner = shared_scanner(catalog, selection)
