@@ -22,7 +22,7 @@ from readylint.config import ConfigError, load_config
 from readylint.diagnostics import Severity
 from readylint.discovery import PathNotFound
 from readylint.engine import RunOptions, run
-from readylint.report import FORMATS, render
+from readylint.report import FORMATS, plural, render
 
 EXIT_ERROR = 2
 # Runs with fewer files finish before a progress bar would be worth drawing.
@@ -132,10 +132,10 @@ def check(fmt, output, exit_zero, fail_on, strict_suppressions, baseline_path, s
             if diff:
                 for file_fix in fixed:
                     click.echo(file_fix.diff(), nl=False)
-                click.echo(f"{sum(f.applied for f in fixed)} fixes would be applied to {len(fixed)} files", err=True)
+                click.echo(f"{plural(sum(f.applied for f in fixed), 'fix')} would be applied to {plural(len(fixed), 'file')}", err=True)
                 sys.exit(1 if fixed else 0)
             if fixed:
-                click.echo(f"fixed {sum(f.applied for f in fixed)} findings in {len(fixed)} files", err=True)
+                click.echo(f"fixed {plural(sum(f.applied for f in fixed), 'finding')} in {plural(len(fixed), 'file')}", err=True)
                 options.on_progress = None
                 result = run(config, catalog, options)
         if not show_fixed:

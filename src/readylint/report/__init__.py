@@ -78,8 +78,9 @@ def fix_hint(fix: Fix) -> str:
 
 def plural(count: int, noun: str) -> str:
     """`1 error`, `2 errors`; `info` is a mass noun and has no plural."""
-    suffix = "" if count == 1 or noun == "info" else "s"
-    return f"{count} {noun}{suffix}"
+    if count == 1 or noun == "info":
+        return f"{count} {noun}"
+    return f"{count} {noun}{'es' if noun.endswith(('s', 'x', 'sh', 'ch')) else 's'}"
 
 
 @dataclass(frozen=True)
