@@ -10,6 +10,7 @@ from readylint.engine import RunOptions, run
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "fixtures"
+EXAMPLES = REPO_ROOT / "examples"
 SARIF_SCHEMA = REPO_ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 

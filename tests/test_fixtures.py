@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, lint
+from conftest import EXAMPLES, FIXTURES, lint
 
 EXPECT_RE = re.compile(r"(?:#|--|//|/\*|<!--)\s*expect:\s*(RL\d{3}(?:\s*,\s*RL\d{3})*)")
 
@@ -63,7 +63,12 @@ def actual_findings(case: Path, workspace: Path) -> set[tuple[str, int, str]]:
     }
 
 
-@pytest.mark.parametrize("case", fixture_cases(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+@pytest.mark.parametrize(
+    "case",
+    # The README's example projects are annotated the same way.
+    fixture_cases() + sorted(EXAMPLES.iterdir()),
+    ids=lambda p: p.relative_to(p.parents[1]).as_posix(),
+)
 def test_fixture(case: Path, tmp_path: Path) -> None:
     expected = expected_findings(case)
     actual = actual_findings(case, tmp_path)
