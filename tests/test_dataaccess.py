@@ -9,10 +9,11 @@ import pytest
 
 from readylint.catalog import Catalog
 from readylint.python.dataaccess import (
-    COMMIT, CONNECTION, CURSOR, INSTANCE, QUERYSET, SESSION, WRITE, DataAccess, DataAccessSpec, module_name_of,
+    COMMIT, CONNECTION, CURSOR, INSTANCE, QUERYSET, SESSION, WRITE, DataAccess, DataAccessSpec,
     sql_is_read, sql_is_write,
 )
 from readylint.python.localflow import Assigned, Entered, Iterated, LocalBindings, Parameter, Unpacked
+from readylint.python.names import module_name_of
 from readylint.python.names import QualifiedNames
 
 

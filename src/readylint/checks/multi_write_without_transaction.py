@@ -34,10 +34,10 @@ from typing import Any, Iterable
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
 from readylint.python.dataaccess import (
-    COMMIT, WRITE, Access, DataAccess, DataAccessSpec, Function, dotted, module_name_of,
+    COMMIT, WRITE, Access, DataAccess, DataAccessSpec, Function, dotted,
 )
 from readylint.python.localflow import FUNCTIONS
-from readylint.python.names import QualifiedNames
+from readylint.python.names import QualifiedNames, module_name_of
 from readylint.sources import FileKind, SourceFile
 
 # Files that can neither write through a framework we know nor call a

@@ -159,7 +159,7 @@ class ModuleAudit:
         self.check = check
         self.file = file
         tree = file.python.tree
-        self.names = QualifiedNames(tree)
+        self.names = QualifiedNames.for_file(file)
         self.local_clients = self._local_client_classes(tree)
         self.calls: list[ast.Call] = []
         self.method_assignments: list[ast.Attribute] = []  # `x.request = ...`

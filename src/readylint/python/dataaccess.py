@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
@@ -237,15 +236,6 @@ def sql_is_read(sql: str, read_verbs: frozenset[str]) -> bool:
 WRITE_VERBS_IN_WITH = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE"})
 
 
-def module_name_of(path: str) -> str:
-    """`shop/views.py` -> 'shop.views'; a package's `__init__.py` keeps
-    '.__init__' so that its relative imports resolve against the package.
-    (Paths are relative to the scanned root; a `src/` prefix stays and is
-    matched by suffix where it matters.)"""
-    stem = path[:-4] if path.endswith(".pyi") else path[:-3] if path.endswith(".py") else path
-    return ".".join(part for part in stem.replace("\\", "/").split("/") if part not in ("", "."))
-
-
 def _entity(node: ast.AST) -> str:
     """The class name in `select(User)` / `session.query(models.User)`."""
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
@@ -283,9 +273,6 @@ def call_label(call: ast.Call) -> str:
     return f"{label(call.func)}()"
 
 
-# One QualifiedNames per file, shared by every rule that builds a DataAccess
-# on it in the same worker (building it is a walk of the whole tree).
-_NAMES: "weakref.WeakKeyDictionary[SourceFile, QualifiedNames]" = weakref.WeakKeyDictionary()
 
 
 class DataAccess:
@@ -298,13 +285,10 @@ class DataAccess:
 
     @classmethod
     def for_file(cls, file: SourceFile, spec: DataAccessSpec) -> "DataAccess | None":
-        tree = file.python.tree
-        if tree is None:
-            return None
-        names = _NAMES.get(file)
+        names = QualifiedNames.for_file(file)
         if names is None:
-            names = _NAMES[file] = QualifiedNames(tree, module_name_of(file.path))
-        return cls(tree, names, spec)
+            return None
+        return cls(file.python.tree, names, spec)
 
     def __init__(self, tree: ast.Module, names: QualifiedNames, spec: DataAccessSpec):
         self.tree = tree

@@ -14,7 +14,12 @@ functions, as the interpreter does.
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from readylint.sources import SourceFile
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -54,8 +59,33 @@ class Scope:
             self.bindings[name] = LOCAL
 
 
+def module_name_of(path: str) -> str:
+    """`shop/views.py` -> 'shop.views'; a package's `__init__.py` keeps
+    '.__init__' so that its relative imports resolve against the package.
+    (Paths are relative to the scanned root; a `src/` prefix stays and is
+    matched by suffix where it matters.)"""
+    stem = path[:-4] if path.endswith(".pyi") else path[:-3] if path.endswith(".py") else path
+    return ".".join(part for part in stem.replace("\\", "/").split("/") if part not in ("", "."))
+
+
+# One QualifiedNames per file, shared by every check that asks (building it
+# walks the whole tree); dropped with the file.
+_BY_FILE: "weakref.WeakKeyDictionary[SourceFile, QualifiedNames]" = weakref.WeakKeyDictionary()
+
+
 class QualifiedNames:
     """Resolve names and attribute chains of one module to qualified names."""
+
+    @classmethod
+    def for_file(cls, file: SourceFile) -> "QualifiedNames | None":
+        """The file's shared instance; None when the file has no `ast` tree."""
+        tree = file.python.tree
+        if tree is None:
+            return None
+        names = _BY_FILE.get(file)
+        if names is None:
+            names = _BY_FILE[file] = cls(tree, module_name_of(file.path))
+        return names
 
     def __init__(self, tree: ast.Module, module_name: str = ""):
         self.module_name = module_name
