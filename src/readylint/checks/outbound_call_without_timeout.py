@@ -146,7 +146,8 @@ class OutboundCallWithoutTimeout(Check):
         self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
 
     def applies_to(self, file: SourceFile) -> bool:
-        return file.python.tree is not None and bool(self.prefilter.search(file.text))
+        # The text test first: a file that imports no HTTP client is never parsed for RL101.
+        return bool(self.prefilter.search(file.text)) and file.python.tree is not None
 
     def check(self, file: SourceFile) -> Iterable[Finding]:
         return ModuleAudit(self, file).findings()
