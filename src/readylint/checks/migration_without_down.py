@@ -18,6 +18,7 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
 from readylint.migrations import conventions as conv
 from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
+from readylint.python.names import QualifiedNames
 from readylint.sources import FileKind, SourceFile
 from readylint.sql.statements import changes_only_data, has_effect
 
@@ -148,7 +149,7 @@ class MigrationWithoutDown(ProjectCheck):
         return [
             Step(migration.convention, migration.history, migration.version, True, op.line, MISSING,
                  f"Django {op.operation}", op.missing, column=file.char_column(op.line, op.column))
-            for op in django_irreversible_operations(tree)
+            for op in django_irreversible_operations(tree, QualifiedNames.for_file(file))
         ]
 
     # ------------------------------------------------------------ project

@@ -116,9 +116,8 @@ REVERSIBLE_BY = {
 }
 
 
-def django_irreversible_operations(tree: ast.Module) -> list[IrreversibleOperation]:
+def django_irreversible_operations(tree: ast.Module, names: QualifiedNames) -> list[IrreversibleOperation]:
     """RunPython / RunSQL operations of a Django `Migration` without their reverse."""
-    names = QualifiedNames(tree)
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
