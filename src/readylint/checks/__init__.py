@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from readylint.checks import (
     migration_without_down,
+    multi_write_without_transaction,
     outbound_call_without_timeout,
     parse_error,
+    query_in_loop,
     unindexed_foreign_key,
 )
 from readylint.checks.base import Check
@@ -22,6 +24,8 @@ CHECKS: dict[str, type[Check]] = {
         outbound_call_without_timeout.OutboundCallWithoutTimeout,
         migration_without_down.MigrationWithoutDown,
         unindexed_foreign_key.UnindexedForeignKey,
+        multi_write_without_transaction.MultiWriteWithoutTransaction,
+        query_in_loop.QueryInLoop,
     )
 }
 
