@@ -145,6 +145,8 @@ class FileAnalyzer:
             for code, rule in selection.rules.items()
             if code in CHECKS
         ]
+        for check in self.checks:
+            check.read_catalogs({code: catalog.by_code[code].catalog for code in check.reads_catalogs})
         self.project_checks = [c for c in self.checks if isinstance(c, ProjectCheck)]
 
     def analyse(self, candidate: Candidate, *, facts_only: bool = False) -> FileResult:

@@ -14,6 +14,8 @@ from readylint.checks import (
     parse_error,
     query_in_loop,
     unindexed_foreign_key,
+    webhook_without_idempotency,
+    webhook_without_signature_check,
 )
 from readylint.checks.base import Check
 
@@ -26,6 +28,8 @@ CHECKS: dict[str, type[Check]] = {
         unindexed_foreign_key.UnindexedForeignKey,
         multi_write_without_transaction.MultiWriteWithoutTransaction,
         query_in_loop.QueryInLoop,
+        webhook_without_idempotency.WebhookWithoutIdempotency,
+        webhook_without_signature_check.WebhookWithoutSignatureCheck,
     )
 }
 

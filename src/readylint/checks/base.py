@@ -53,10 +53,16 @@ class Check:
 
     code: ClassVar[str]
     kinds: ClassVar[frozenset[FileKind]] = frozenset(FileKind)
+    # Other rules whose catalog data this rule uses (RL301 reads what RL101
+    # calls outbound and what RL201 calls a write), as extended by the user.
+    reads_catalogs: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         self.rule = rule
         self.options = options
+
+    def read_catalogs(self, catalogs: dict[str, dict[str, Any]]) -> None:
+        """Receives the effective catalog of each rule in `reads_catalogs`."""
 
     def applies_to(self, file: SourceFile) -> bool:
         """A cheap prefilter (a substring test, a path test) run before `check`."""
