@@ -30,7 +30,7 @@ import ast
 import fnmatch
 import re
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Iterator
 
@@ -609,7 +609,10 @@ class WebhookModule:
         with `repeatable`, also writes that repeating does not change."""
         found: list[Effect] = []
         for function in handler.reached:
-            found.extend(self._own_effects(function, self.data.class_of.get(function) or handler.cls, repeatable))
+            for effect in self._own_effects(function, self.data.class_of.get(function) or handler.cls, repeatable):
+                if function is not handler.function:
+                    effect = replace(effect, label=f"{effect.label} in {function.name}()")
+                found.append(effect)
         return sorted(set(found), key=lambda e: (e.line, e.label))
 
     def _own_effects(self, function: Function, cls: ast.ClassDef | None, repeatable: bool) -> Iterator[Effect]:
