@@ -160,6 +160,30 @@ def test_effects_through_same_module_functions_and_tasks(rules):
     assert len(module.effects(handlers["stripe_webhook"], repeatable=True)) == 5
 
 
+def test_dispatch_by_event_type_reaches_every_candidate(rules):
+    module, handlers = analyse(rules, """
+        from django.core.mail import send_mail
+
+        def on_paid(obj):
+            send_mail("paid", "", "f", ["t"])
+
+        HANDLERS = {"invoice.paid": on_paid}
+
+        def stripe_webhook(request):
+            event = parse(request)
+            HANDLERS[event.type](event.data.object)
+
+        class StripeWebhookView(View):
+            def post(self, request):
+                getattr(self, event.type.replace(".", "_"))(request)
+
+            def invoice_paid(self, request):
+                send_mail("paid", "", "f", ["t"])
+    """)
+    assert [e.label for e in module.effects(handlers["stripe_webhook"])] == ["send_mail() in on_paid()"]
+    assert [e.label for e in module.effects(handlers["StripeWebhookView.post"])] == ["send_mail() in invoice_paid()"]
+
+
 @pytest.mark.parametrize("code, how", [
     ("if Event.objects.filter(id=event.id).exists():\n    return", "a lookup of the event id with an early return"),
     ("_, created = Event.objects.get_or_create(event_id=event.id)\nif not created:\n    return",

@@ -184,6 +184,7 @@ class EffectSpec:
     email_calls: frozenset[str]
     mailers: frozenset[str]  # EmailMessage, smtplib.SMTP: objects whose methods send
     mail_methods: frozenset[str]
+    email_methods: frozenset[str]  # `notifier.send_email(...)`, whatever the receiver
     enqueue_methods: frozenset[str]
     enqueue_calls: frozenset[str]
     # Writes that leave the same state when repeated (`update(status="paid")`, `delete()`).
@@ -209,6 +210,7 @@ class EffectSpec:
             email_calls=frozenset(_strings(email.get("calls"))),
             mailers=frozenset(_strings(email.get("objects"))),
             mail_methods=frozenset(_strings(email.get("methods"))),
+            email_methods=frozenset(_strings(email.get("any_receiver_methods"))),
             enqueue_methods=frozenset(_strings(tasks.get("methods"))),
             enqueue_calls=frozenset(_strings(tasks.get("calls"))),
             repeatable_writes=frozenset(_strings(effects.get("repeatable_writes"))),
@@ -423,11 +425,48 @@ class WebhookModule:
         index = 0
         while index < len(reached):
             for call in self._calls(reached[index]):
-                callee = self._callee(call, cls)
-                if callee is not None and callee not in reached:
-                    reached.append(callee)
+                for callee in self._callees(call, cls):
+                    if callee not in reached:
+                        reached.append(callee)
             index += 1
         return reached
+
+    def _callees(self, call: ast.Call, cls: ast.ClassDef | None) -> list[Function]:
+        """What a call may run in this module: its callee, or for a dispatch by
+        event type every candidate: `getattr(self, event.type)(...)` (the
+        class's methods), `HANDLERS[event.type](...)` (the functions of a
+        module-level dict)."""
+        callee = self._callee(call, cls)
+        if callee is not None:
+            return [callee]
+        func = call.func
+        if (
+            cls is not None and isinstance(func, ast.Call) and isinstance(func.func, ast.Name)
+            and func.func.id == "getattr" and func.args and isinstance(func.args[0], ast.Name)
+            and func.args[0].id == "self"
+        ):
+            return [item for item in cls.body if isinstance(item, FUNCTIONS) and not item.name.startswith("__")]
+        target = func.func if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) else func
+        if isinstance(target, ast.Attribute) and target.attr == "get":
+            target = target.value  # HANDLERS.get(event.type)(...)
+        if isinstance(target, ast.Subscript):
+            target = target.value
+        if isinstance(target, ast.Name) and target.id in self.dispatch_tables:
+            return self.dispatch_tables[target.id]
+        return []
+
+    @cached_property
+    def dispatch_tables(self) -> dict[str, list[Function]]:
+        """Module-level dicts whose values are functions of this module."""
+        tables: dict[str, list[Function]] = {}
+        for node in self.tree.body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                functions = [self.module_functions[v.id] for v in node.value.values
+                             if isinstance(v, ast.Name) and v.id in self.module_functions]
+                if functions:
+                    tables.update({t.id: functions for t in targets if isinstance(t, ast.Name)})
+        return tables
 
     def _callee(self, call: ast.Call, cls: ast.ClassDef | None) -> Function | None:
         """The function of this module (or method of `cls`) a call runs, or the
@@ -629,7 +668,7 @@ class WebhookModule:
                 method in spec.client_methods and self._made_by(call.func.value, spec.client_factories)
             ) or (qualified.split(".")[0] in spec.sdk_modules and method in spec.sdk_methods):
                 yield Effect(OUTBOUND_CALL, label, call.lineno)
-            elif qualified in spec.email_calls or (
+            elif qualified in spec.email_calls or method in spec.email_methods or (
                 method in spec.mail_methods and self._made_by(call.func.value, spec.mailers)
             ):
                 yield Effect(EMAIL, label, call.lineno)
