@@ -96,6 +96,7 @@ class WebhookSpec:
     not_handler_base: re.Pattern[str]
     capability_annotations: frozenset[str]
     skip_paths: tuple[str, ...]
+    prefilter_words: tuple[str, ...]
     strong_name: re.Pattern[str]
     weak_name: re.Pattern[str]
     not_webhook: re.Pattern[str]
@@ -137,6 +138,7 @@ class WebhookSpec:
             not_handler_base=_regex(handlers.get("not_handler_base")),
             capability_annotations=frozenset(_strings(verification.get("capability_annotations"))),
             skip_paths=_strings(handlers.get("skip_paths")),
+            prefilter_words=_strings(handlers.get("prefilter_words")),
             strong_name=_regex(handlers.get("strong_name")),
             weak_name=_regex(handlers.get("weak_name")),
             not_webhook=_regex(handlers.get("not_webhook")),
@@ -164,11 +166,12 @@ class WebhookSpec:
         return frozenset(form for p in self.providers for form in p.header_forms())
 
     @cached_property
-    def prefilter(self) -> re.Pattern[str]:
-        words = [re.sub(r"^\(\?i\)", "", self.strong_name.pattern)]
-        words += [re.escape(m) for p in self.providers for m in p.markers]
-        words += [re.escape(c.rsplit(".", 1)[-1]) for c in self.provider_verify_calls]
-        return re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE)
+    def prefilter(self) -> tuple[str, ...]:
+        """Lowercase words one of which a file with a handler contains."""
+        words = {w.lower() for w in self.prefilter_words}
+        words |= {m for p in self.providers for m in p.markers}
+        words |= {c.rsplit(".", 1)[-1].lower() for c in self.provider_verify_calls}
+        return tuple(sorted(words))
 
 
 @dataclass(frozen=True)
@@ -301,8 +304,6 @@ class WebhookModule:
         self.tree: ast.Module = file.python.tree
         self.spec = spec
         self.effect_spec = effects
-        self.data = DataAccess.for_file(file, effects.data_access if effects else DataAccessSpec())
-        self.names: QualifiedNames = self.data.names
         self.module_functions: dict[str, Function] = {
             node.name: node for node in self.tree.body if isinstance(node, FUNCTIONS)
         }
@@ -310,22 +311,36 @@ class WebhookModule:
             ast.unparse(node).lower() for node in self.tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
         )
 
+    @cached_property
+    def data(self) -> DataAccess:
+        """The data-access model (and the file's qualified names), built only
+        for a module that has a handler candidate."""
+        return DataAccess.for_file(self.file, self.effect_spec.data_access if self.effect_spec else DataAccessSpec())
+
+    @cached_property
+    def names(self) -> QualifiedNames:
+        return self.data.names
+
     # ------------------------------------------------------------ discovery
 
     def handlers(self) -> list[Handler]:
+        return list(self._handlers)
+
+    @cached_property
+    def _handlers(self) -> tuple[Handler, ...]:
         found: dict[Function, Handler] = {}
         registered = self._registered_in_module()
-        for node in ast.walk(self.tree):
+        for node in _definitions(self.tree):
             if isinstance(node, ast.ClassDef):
                 for handler in self._class_handlers(node):
                     found.setdefault(handler.function, handler)
-            elif isinstance(node, FUNCTIONS) and node not in self.data.class_of:
+            else:
                 handler = self._function_handler(node, registered.get(node.name))
                 if handler:
                     found.setdefault(node, handler)
         for handler in found.values():
             handler.reached = self._reached(handler.function, handler.cls)
-        return sorted(found.values(), key=lambda h: h.function.lineno)
+        return tuple(sorted(found.values(), key=lambda h: h.function.lineno))
 
     def _is_webhook_name(self, text: str, node: ast.AST, *, name: bool = False) -> bool:
         """`text` (a path, or with `name` a function or class name) says webhook;
@@ -404,7 +419,8 @@ class WebhookModule:
         """Functions registered by a call in this module: `add_url_rule("/hook",
         view_func=handle)`, `Route("/hook", handle)`, `path("hook/", handle)`."""
         found: dict[str, str] = {}
-        for node in ast.walk(self.tree):
+        statements = [n for n in self.tree.body if not isinstance(n, (*FUNCTIONS, ast.ClassDef))]
+        for node in (n for statement in statements for n in ast.walk(statement)):
             if not isinstance(node, ast.Call):
                 continue
             callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
@@ -507,7 +523,13 @@ class WebhookModule:
     def _calls_provider_verification(self, function: Function) -> bool:
         """Calls a provider's own verification (`stripe.Webhook.construct_event`;
         not a bare `hmac.new`, which senders call too)."""
+        if not self._mentions_provider_verification:
+            return False
         return any(self.names.of(c.func) in self.spec.provider_verify_calls for c in self._calls(function))
+
+    @cached_property
+    def _mentions_provider_verification(self) -> bool:
+        return any(name.rsplit(".", 1)[-1] in self.file.text for name in self.spec.provider_verify_calls)
 
     def verifies(self, handler: Handler) -> bool:
         """The handler, a function it calls, its decorators or its class check a
@@ -874,7 +896,8 @@ class WebhookRules:
         name = file.path.rsplit("/", 1)[-1]
         if any(fnmatch.fnmatchcase(file.path, p) or fnmatch.fnmatchcase(name, p) for p in self.handlers.skip_paths):
             return False
-        return bool(self.handlers.prefilter.search(file.text))
+        text = file.text.lower()
+        return any(word in text for word in self.handlers.prefilter)
 
     def module(self, file: SourceFile) -> WebhookModule | None:
         """The file's analysis, built once for both rules."""
@@ -893,3 +916,22 @@ def _literal_sql(node: ast.expr) -> str | None:
     if isinstance(node, ast.Call) and node.args:
         node = node.args[0]
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _definitions(tree: ast.Module) -> Iterator[ast.ClassDef | Function]:
+    """Classes, and functions that are not methods, through statements only
+    (a Flask app factory's nested routes included): cheaper than `ast.walk`."""
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ClassDef):
+            yield node
+            pending.extend(item for item in node.body if not isinstance(item, FUNCTIONS))
+            pending.extend(s for item in node.body if isinstance(item, FUNCTIONS) for s in item.body)
+            continue
+        if isinstance(node, FUNCTIONS):
+            yield node
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            pending.extend(getattr(node, name, None) or ())
+        for case in getattr(node, "cases", None) or ():
+            pending.extend(case.body)
