@@ -6,10 +6,16 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import lint
+
 from readylint.catalog import Catalog
-from readylint.python.webhooks import DATABASE_WRITE, EMAIL, OUTBOUND_CALL, TASK, WebhookRules
+from readylint.python.webhooks import (
+    DATABASE_WRITE,
+    EMAIL,
+    OUTBOUND_CALL,
+    TASK,
+    WebhookRules,
+)
 from readylint.sources import SourceFile
 
 
@@ -194,6 +200,8 @@ def test_dispatch_by_event_type_reaches_every_candidate(rules):
     ("cache.add(f'evt:{event.id}', 1)", "a cache add()"),
     ("r.set(event.id, 1, nx=True)", "a set-if-absent"),
     ("if not event_id:\n    return", None),
+    ("if Delivery.objects.filter(pk=request.headers['X-GitHub-Delivery']).exists():\n    return",
+     "a lookup of the event id with an early return"),
     ("apply_async(task_id=event.id)", None),
 ])
 def test_deduplication(rules, code, how):

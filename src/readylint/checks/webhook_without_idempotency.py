@@ -9,7 +9,7 @@ RL302's catalog. `readylint.python.webhooks` finds handlers, their effects
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from readylint.checks.base import Check
 from readylint.diagnostics import Finding

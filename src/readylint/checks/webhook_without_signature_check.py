@@ -10,7 +10,7 @@ check in itself, its decorators, its class or the same-module functions it calls
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from readylint.checks.base import Check
 from readylint.diagnostics import Finding

@@ -30,11 +30,18 @@ import ast
 import fnmatch
 import re
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
-from readylint.python.dataaccess import Access, DataAccess, DataAccessSpec, call_label, module_name_of
+from readylint.python.dataaccess import (
+    Access,
+    DataAccess,
+    DataAccessSpec,
+    call_label,
+    module_name_of,
+)
 from readylint.python.localflow import FUNCTIONS, own_nodes
 from readylint.python.names import QualifiedNames
 from readylint.python.objects import ObjectFlow
@@ -44,8 +51,8 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 # An update that adds to what is there: repeating it adds again.
 ACCUMULATES_RE = re.compile(r"\bF\(|\+=|-=")
-REPEATABLE_SQL_RE = re.compile(r"\s*(?:UPDATE|DELETE)\b", re.I)
-ACCUMULATES_SQL_RE = re.compile(r"(\w+)\s*=\s*\1\s*[-+]", re.I)
+REPEATABLE_SQL_RE = re.compile(r"\s*(?:UPDATE|DELETE)\b", re.IGNORECASE)
+ACCUMULATES_SQL_RE = re.compile(r"(\w+)\s*=\s*\1\s*[-+]", re.IGNORECASE)
 
 DATABASE_WRITE = "database write"
 OUTBOUND_CALL = "outbound call"
@@ -111,7 +118,7 @@ class WebhookSpec:
     generic_verify_with: str
 
     @classmethod
-    def from_catalog(cls, catalog: dict[str, Any]) -> "WebhookSpec":
+    def from_catalog(cls, catalog: dict[str, Any]) -> WebhookSpec:
         handlers = catalog.get("handlers") or {}
         verification = catalog.get("verification") or {}
         providers = tuple(
@@ -158,6 +165,11 @@ class WebhookSpec:
         return self.generic_verify_calls | {c for p in self.providers for c in p.verify_calls}
 
     @cached_property
+    def id_header_forms(self) -> frozenset[str]:
+        """Providers' delivery-id headers as written in code, lowercased."""
+        return frozenset(form for p in self.providers for header in p.id_headers for form in _header_forms(header))
+
+    @cached_property
     def provider_verify_calls(self) -> frozenset[str]:
         return frozenset(c for p in self.providers for c in p.verify_calls)
 
@@ -194,7 +206,7 @@ class EffectSpec:
     repeatable_writes: frozenset[str]
 
     @classmethod
-    def from_catalogs(cls, own: dict[str, Any], outbound: dict[str, Any], data_access: dict[str, Any]) -> "EffectSpec":
+    def from_catalogs(cls, own: dict[str, Any], outbound: dict[str, Any], data_access: dict[str, Any]) -> EffectSpec:
         effects = own.get("effects") or {}
         clients = [c for c in outbound.get("clients") or () if isinstance(c, dict)]
         sdk = effects.get("sdk_writes") or {}
@@ -237,7 +249,7 @@ class DedupSpec:
     set_if_absent_keywords: frozenset[str]  # redis.set(key, 1, nx=True)
 
     @classmethod
-    def from_catalog(cls, catalog: dict[str, Any]) -> "DedupSpec":
+    def from_catalog(cls, catalog: dict[str, Any]) -> DedupSpec:
         dedup = catalog.get("deduplication") or {}
         return cls(
             event_id=_regex(dedup.get("event_id")),
@@ -754,7 +766,7 @@ class WebhookModule:
                 if (
                     isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr in spec.created_methods and ignored is None
-                    and spec.event_id.search(ast.unparse(node))
+                    and self._names_event_id(ast.unparse(node), spec)
                 ):
                     ignored = node
         return Deduplication(None, ignored)
@@ -767,7 +779,7 @@ class WebhookModule:
             method = func.attr if isinstance(func, ast.Attribute) else ""
             if qualified in dispatchers:
                 return f"hands the event to {qualified}"
-            if method in spec.created_methods and spec.event_id.search(ast.unparse(node)):
+            if method in spec.created_methods and self._names_event_id(ast.unparse(node), spec):
                 return "get_or_create on the event id" if self._created_flag_used(node, function) else None
             if method in spec.conflict_methods or any(
                 k.arg in spec.conflict_keywords and not (isinstance(k.value, ast.Constant) and not k.value.value)
@@ -796,9 +808,15 @@ class WebhookModule:
             looks_up = any(isinstance(n, ast.Call) or (
                 isinstance(n, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in n.ops)
             ) for n in ast.walk(node.test))
-            if looks_up and spec.event_id.search(test):
+            if looks_up and self._names_event_id(test, spec):
                 return "a lookup of the event id with an early return"
         return None
+
+    def _names_event_id(self, text: str, spec: DedupSpec) -> bool:
+        """Source text that names an event or delivery id (`event.id`,
+        `request.headers["X-GitHub-Delivery"]`)."""
+        lowered = text.lower()
+        return bool(spec.event_id.search(text)) or any(header in lowered for header in self.spec.id_header_forms)
 
     def _created_flag_used(self, call: ast.Call, function: Function) -> bool:
         """`obj, created = X.get_or_create(...)` and `created` is tested."""
@@ -869,7 +887,7 @@ def _exits(body: list[ast.stmt]) -> bool:
 
 
 # One analysis per file and catalogs, shared by RL301 and RL302 in a worker.
-_MODULES: "weakref.WeakKeyDictionary[SourceFile, tuple[WebhookRules, WebhookModule]]" = weakref.WeakKeyDictionary()
+_MODULES: weakref.WeakKeyDictionary[SourceFile, tuple[WebhookRules, WebhookModule]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -883,7 +901,7 @@ class WebhookRules:
     dedup: DedupSpec
 
     @classmethod
-    def from_catalogs(cls, catalogs: dict[str, dict[str, Any]]) -> "WebhookRules":
+    def from_catalogs(cls, catalogs: dict[str, dict[str, Any]]) -> WebhookRules:
         return cls(
             handlers=WebhookSpec.from_catalog(catalogs["RL302"]),
             effects=EffectSpec.from_catalogs(catalogs["RL301"], catalogs["RL101"], catalogs["RL201"]),
