@@ -354,6 +354,48 @@ class WebhookModule:
             handler.reached = self._reached(handler.function, handler.cls)
         return tuple(sorted(found.values(), key=lambda h: h.function.lineno))
 
+    def routes_to_other_modules(self) -> list[tuple[str, str]]:
+        """Django `path("webhooks/stripe/", views.receive)` (or `re_path`, `url`,
+        `View.as_view()`) to a view of another module: (qualified view, path)."""
+        found = []
+        for call in self._module_level_calls():
+            callee = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
+            if callee not in self.spec.route_registrations or len(call.args) < 2:
+                continue
+            path = call.args[0]
+            if not (isinstance(path, ast.Constant) and isinstance(path.value, str)):
+                continue
+            if self.spec.not_webhook.search(path.value) or not self._is_webhook_name(path.value, call):
+                continue
+            view = call.args[1]
+            if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
+                view = view.func.value
+            qualified = self.names.of(view) if isinstance(view, (ast.Name, ast.Attribute)) else None
+            if qualified and not (isinstance(view, ast.Name) and view.id in self.module_functions):
+                found.append((qualified, path.value))
+        return found
+
+    def unrouted_views(self) -> list[tuple[str, Handler]]:
+        """Views of this module not found as handlers, by qualified name: a
+        function taking `request`, a class's POST methods. A route in another
+        module may make them handlers."""
+        known = {h.function for h in self.handlers()}
+        views: list[tuple[str, Handler]] = []
+        for node in self.tree.body:
+            if isinstance(node, FUNCTIONS) and node not in known and node.args.args and (
+                node.args.args[0].arg in self.spec.request_parameters
+            ):
+                views.append((f"{self.names_module}.{node.name}", Handler(node, node.name, "")))
+            elif isinstance(node, ast.ClassDef):
+                views.extend(
+                    (f"{self.names_module}.{node.name}", Handler(item, f"{node.name}.{item.name}", "", node))
+                    for item in node.body
+                    if isinstance(item, FUNCTIONS) and item.name in self.spec.view_methods and item not in known
+                )
+        for _, handler in views:
+            handler.reached = self._reached(handler.function, handler.cls)
+        return views
+
     def _is_webhook_name(self, text: str, node: ast.AST, *, name: bool = False) -> bool:
         """`text` (a path, or with `name` a function or class name) says webhook;
         weak words (callback, events, notify) only with a provider named in
@@ -431,10 +473,7 @@ class WebhookModule:
         """Functions registered by a call in this module: `add_url_rule("/hook",
         view_func=handle)`, `Route("/hook", handle)`, `path("hook/", handle)`."""
         found: dict[str, str] = {}
-        statements = [n for n in self.tree.body if not isinstance(n, (*FUNCTIONS, ast.ClassDef))]
-        for node in (n for statement in statements for n in ast.walk(statement)):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in self._module_level_calls():
             callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
             if callee not in self.spec.route_registrations or not node.args:
                 continue
@@ -446,6 +485,14 @@ class WebhookModule:
                 if isinstance(view, ast.Name) and view.id in self.module_functions:
                     found[view.id] = first.value
         return found
+
+    def _module_level_calls(self) -> Iterator[ast.Call]:
+        """Calls outside functions and classes (`urlpatterns = [path(...)]`)."""
+        statements = [n for n in self.tree.body if not isinstance(n, (*FUNCTIONS, ast.ClassDef))]
+        for statement in statements:
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call):
+                    yield node
 
     def _reached(self, function: Function, cls: ast.ClassDef | None) -> list[Function]:
         """The function and the functions of this module it calls, transitively."""
