@@ -104,6 +104,7 @@ class WebhookSpec:
     capability_annotations: frozenset[str]
     skip_paths: tuple[str, ...]
     prefilter_words: tuple[str, ...]
+    routed_frameworks: re.Pattern[str]
     strong_name: re.Pattern[str]
     weak_name: re.Pattern[str]
     not_webhook: re.Pattern[str]
@@ -146,6 +147,7 @@ class WebhookSpec:
             capability_annotations=frozenset(_strings(verification.get("capability_annotations"))),
             skip_paths=_strings(handlers.get("skip_paths")),
             prefilter_words=_strings(handlers.get("prefilter_words")),
+            routed_frameworks=_regex(handlers.get("routed_frameworks")),
             strong_name=_regex(handlers.get("strong_name")),
             weak_name=_regex(handlers.get("weak_name")),
             not_webhook=_regex(handlers.get("not_webhook")),
@@ -379,6 +381,8 @@ class WebhookModule:
         """Views of this module not found as handlers, by qualified name: a
         function taking `request`, a class's POST methods. A route in another
         module may make them handlers."""
+        if not self.spec.routed_frameworks.search(self.imports_text):
+            return []  # only Django routes views from another module's urls.py
         known = {h.function for h in self.handlers()}
         views: list[tuple[str, Handler]] = []
         for node in self.tree.body:
