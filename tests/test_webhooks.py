@@ -226,3 +226,37 @@ def test_extending_rl302_teaches_both_rules_a_route_decorator(tmp_path):
     """))
     findings = {(f.code, f.line) for f in lint([tmp_path], cwd=tmp_path).findings}
     assert findings == {("RL301", 5), ("RL302", 5)}
+
+
+def test_urls_routes_to_views_of_other_modules(rules):
+    module, _ = analyse(rules, """
+        from django.urls import path, re_path
+        from payments import views
+        from payments.views import GitHubReceiver
+
+        urlpatterns = [
+            path("webhooks/stripe/", views.receive),
+            re_path(r"^hooks/github/$", GitHubReceiver.as_view()),
+            path("orders/", views.orders),
+            path("oauth/github/callback/", views.github_callback),
+        ]
+    """, path="payments/urls.py")
+    assert module.routes_to_other_modules() == [
+        ("payments.views.receive", "webhooks/stripe/"),
+        ("payments.views.GitHubReceiver", r"^hooks/github/$"),
+    ]
+
+
+def test_unrouted_views_are_judged_only_in_django_modules(rules):
+    django, _ = analyse(rules, """
+        from django.http import HttpResponse
+        import stripe
+
+        def receive(request): ...
+
+        class Receiver(View):
+            def post(self, request): ...
+    """)
+    assert [q for q, _ in django.unrouted_views()] == ["app.views.receive", "app.views.Receiver"]
+    fastapi, _ = analyse(rules, "import stripe\nfrom fastapi import Request\n\ndef receive(request): ...\n")
+    assert fastapi.unrouted_views() == []
