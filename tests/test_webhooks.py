@@ -260,3 +260,20 @@ def test_unrouted_views_are_judged_only_in_django_modules(rules):
     assert [q for q, _ in django.unrouted_views()] == ["app.views.receive", "app.views.Receiver"]
     fastapi, _ = analyse(rules, "import stripe\nfrom fastapi import Request\n\ndef receive(request): ...\n")
     assert fastapi.unrouted_views() == []
+
+
+def test_an_in_house_http_client_added_to_rl101_is_a_side_effect_for_rl301(tmp_path):
+    (tmp_path / "ourco.yaml").write_text(
+        "code: RL101\ncatalog:\n  calls:\n    - names: [ourco.http.post]\n      timeout: {keywords: [timeout]}\n"
+    )
+    (tmp_path / "readylint.yaml").write_text("extend-rules: [ourco.yaml]\n")
+    (tmp_path / "views.py").write_text(textwrap.dedent("""
+        import stripe
+        from ourco import http
+
+        def stripe_webhook(request):
+            event = stripe.Webhook.construct_event(request.body, request.headers["Stripe-Signature"], "whsec")
+            http.post("https://ledger.internal", json=event, timeout=5)
+    """))
+    findings = {(f.code, f.line) for f in lint([tmp_path], cwd=tmp_path).findings}
+    assert findings == {("RL301", 5)}
