@@ -15,6 +15,8 @@ from readylint.checks import (
     query_in_loop,
     secrets,
     unindexed_foreign_key,
+    webhook_without_idempotency,
+    webhook_without_signature_check,
 )
 from readylint.checks.base import Check
 
@@ -25,6 +27,8 @@ CHECKS: dict[str, type[Check]] = {
         outbound_call_without_timeout.OutboundCallWithoutTimeout,
         multi_write_without_transaction.MultiWriteWithoutTransaction,
         query_in_loop.QueryInLoop,
+        webhook_without_idempotency.WebhookWithoutIdempotency,
+        webhook_without_signature_check.WebhookWithoutSignatureCheck,
         migration_without_down.MigrationWithoutDown,
         unindexed_foreign_key.UnindexedForeignKey,
         secrets.ProviderToken,

@@ -68,7 +68,8 @@ class Check:
         """Called once per worker after construction, with every rule and the
         run's selection (which rules run, each rule's options): for checks
         that share one analysis across several rules (the secrets scanner
-        serves RL501-RL504)."""
+        serves RL501-RL504; RL301/RL302 read what RL101 calls outbound and
+        RL201 a write, as the user extended those catalogs)."""
 
     def applies_to(self, file: SourceFile) -> bool:
         """A cheap prefilter (a substring test, a path test) run before `check`."""
