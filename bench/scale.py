@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import bench_environment
+
 DEFAULT_SOURCE = Path(os.__file__).parent
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
@@ -66,13 +68,6 @@ def tree_rss_kb(pid: int) -> int:
         except (OSError, ValueError):
             continue
     return total
-
-
-def bench_environment() -> dict[str, str]:
-    """The environment users have: bytecode caching on (some sandboxes turn it
-    off, which makes every start-up recompile readylint), no colour."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "NO_COLOR": "1"}
 
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:

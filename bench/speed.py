@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import bench_environment
+
 DEFAULT_CORPUS = Path(os.__file__).parent  # the CPython standard library
 
 
@@ -49,13 +51,6 @@ def python_lines(corpus: Path) -> int:
 def installed(tool: str) -> str | None:
     """A peer's executable, looked up beside this interpreter first (a venv's bin/)."""
     return shutil.which(tool, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-
-
-def bench_environment() -> dict[str, str]:
-    """The environment users have: bytecode caching on (some sandboxes turn it
-    off, which makes every start-up recompile readylint), no colour."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "NO_COLOR": "1"}
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int]:
