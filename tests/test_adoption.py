@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from readylint.baseline import Baseline, BaselineError
+from readylint.baseline import Baseline
 from readylint.changes import _unquote, parse_diff
 from readylint.cli import main
 
