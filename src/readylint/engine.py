@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Sequence
 from readylint.baseline import BASELINE_FILENAME, Baseline
 from readylint.cache import FileState, ResultCache, run_key
 from readylint.catalog import Catalog, RuleSpec
-from readylint.checks import CHECKS, ENGINE_CODES, PARSE_ERROR
+from readylint.checks import CHECKS, ENGINE_CODES, FILE_TOO_LARGE, PARSE_ERROR
 from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_finding
 from readylint.config import Config, ConfigError, suggest
 from readylint.changes import changed_lines, on_changed_lines
@@ -215,19 +215,19 @@ class FileAnalyzer:
             reason = exc.strerror or str(exc)
             if isinstance(exc, FileNotFoundError):
                 reason += " (deleted during the run?)"
-            self.engine_finding(result, "RL001", 1, 1, f"cannot read file: {reason}")
+            self.engine_finding(result, PARSE_ERROR, 1, 1, f"cannot read file: {reason}")
             return None
         if looks_binary(data):
             if kind is FileKind.TEXT:
                 result.problem = FileProblem(candidate.path, "binary file", kind=ProblemKind.SKIPPED)
             else:
                 self.engine_finding(
-                    result, "RL001", 1, 1, f"binary content (NUL bytes) in a {kind.value} file; not checked"
+                    result, PARSE_ERROR, 1, 1, f"binary content (NUL bytes) in a {kind.value} file; not checked"
                 )
             return None
         if size > self.max_file_size:
             self.engine_finding(
-                result, "RL002", 1, 1,
+                result, FILE_TOO_LARGE, 1, 1,
                 f"file is {_human_size(size)}, over max-file-size ({_human_size(self.max_file_size)}): "
                 "not checked; exclude it in the configuration or raise max-file-size",
             )
@@ -235,7 +235,7 @@ class FileAnalyzer:
         try:
             text = decode(data, kind)
         except DecodeError as exc:
-            self.engine_finding(result, "RL001", exc.line, exc.column, f"cannot decode file: {exc.reason}")
+            self.engine_finding(result, PARSE_ERROR, exc.line, exc.column, f"cannot decode file: {exc.reason}")
             return None
         return SourceFile(candidate.path, text, kind, candidate.abs_path)
 
