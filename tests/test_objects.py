@@ -7,13 +7,14 @@ import textwrap
 
 from readylint.python.names import QualifiedNames
 from readylint.python.objects import ObjectFlow
+from readylint.python.tree import TreeIndex
 
 
 def receivers(source: str) -> dict[int, list[int] | None]:
     """Line of each `.get(...)` call -> lines of the Session() calls its receiver comes from."""
     tree = ast.parse(textwrap.dedent(source))
     names = QualifiedNames(tree)
-    flow = ObjectFlow(tree, names, lambda call: names.of(call.func) == "requests.Session")
+    flow = ObjectFlow(TreeIndex(tree), names, lambda call: names.of(call.func) == "requests.Session")
     found = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from readylint.python.tree import TreeIndex
+
 BINARY_SNIFF_BYTES = 8192
 NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
@@ -137,10 +139,34 @@ class SourceFile:
             return byte_offset + 1
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
 
+    def segment(self, node: ast.AST) -> str:
+        """The source text of an `ast` node, as `ast.get_source_segment` gives
+        it, from the lines already split (that function splits the whole file
+        on every call); "" for a node without positions."""
+        line, end_line = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        column, end_column = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if line is None or end_line is None or column is None or end_column is None:
+            return ""
+        lines = self.lines[line - 1:end_line]
+        if len(lines) != end_line - line + 1:
+            return ""
+        if line == end_line:
+            return lines[0].encode()[column:end_column].decode(errors="replace")
+        first = lines[0].encode()[column:].decode(errors="replace")
+        last = lines[-1].encode()[:end_column].decode(errors="replace")
+        return "\n".join([first, *lines[1:-1], last])
+
     @cached_property
     def python(self) -> PythonParse:
         """The file's one `ast` tree, parsed on first use and shared by all checks."""
         return parse_python(self.text, self.path)
+
+    @cached_property
+    def tree_index(self) -> TreeIndex | None:
+        """Every node of `python.tree` in pre-order, indexed once and shared by
+        all checks (`walk`, `scope`, `of_type`); None without a tree."""
+        tree = self.python.tree
+        return TreeIndex(tree) if tree is not None else None
 
     @cached_property
     def statement_starts(self) -> dict[int, int]:
@@ -151,16 +177,16 @@ class SourceFile:
         finding reported on one of its continuation lines."""
         if self.kind is FileKind.SQL:
             return _sql_statement_starts(self.text)
-        tree = self.python.tree if self.kind is FileKind.PYTHON else None
+        index = self.tree_index if self.kind is FileKind.PYTHON else None
         starts: dict[int, int] = {}
-        if tree is None:
+        if index is None:
             return starts
-        for node in ast.walk(tree):
-            if isinstance(node, ast.stmt) and node.end_lineno and node.end_lineno > node.lineno:
+        for node in index.of_type(ast.stmt):
+            if node.end_lineno and node.end_lineno > node.lineno:
                 body_start = _first_body_line(node)
                 last = node.end_lineno if body_start is None else body_start - 1
                 for number in range(node.lineno + 1, last + 1):
-                    # ast.walk is breadth-first: inner statements come later and win.
+                    # Pre-order: inner statements come later and win.
                     starts[number] = node.lineno
         return starts
 

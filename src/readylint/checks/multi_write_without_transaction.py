@@ -37,6 +37,7 @@ from readylint.python.dataaccess import (
     COMMIT, WRITE, Access, DataAccess, DataAccessSpec, Function, dotted,
 )
 from readylint.python.localflow import FUNCTIONS
+from readylint.python.tree import COMPREHENSIONS, DEFERRED_CODE, TreeIndex
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.sources import FileKind, SourceFile
 
@@ -152,15 +153,15 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         tree = file.python.tree
         if tree is None:
             return None
-        settings = self._atomic_requests(tree) if self.setting in file.text else []
+        settings = self._atomic_requests(file.tree_index) if self.setting in file.text else []
         functions = [] if self._skipped(file.path) else FileAnalysis(self, file, tree).functions()
         if not settings and not functions:
             return None
         return FileFacts(module_name_of(file.path).removesuffix(".__init__"), functions, settings)
 
-    def _atomic_requests(self, tree: ast.Module) -> list[bool | None]:
+    def _atomic_requests(self, index: TreeIndex) -> list[bool | None]:
         values = []
-        for node in ast.walk(tree):
+        for node in index.nodes:
             if isinstance(node, ast.Dict):
                 values += [v for k, v in zip(node.keys, node.values) if _is_string(k, self.setting)]
             elif isinstance(node, ast.Assign):
@@ -274,7 +275,7 @@ class FileAnalysis:
         self._helper_writes: dict[ast.AST, tuple | None] = {}
         self.relevant_lines: list[int] = []
         self.imported_calls: dict[ast.AST, list[tuple[str, bool]]] = {}
-        self._scan_calls(tree)
+        self._scan_calls()
 
     def _may_write(self, function: Function) -> bool:
         index = bisect.bisect_left(self.relevant_lines, function.lineno)
@@ -291,7 +292,7 @@ class FileAnalysis:
             elif isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
                 self._name_functions(child, prefix)
 
-    def _scan_calls(self, tree: ast.Module) -> None:
+    def _scan_calls(self) -> None:
         """One walk of the module for two facts: the lines of calls that may
         write or commit or call a function of this module (functions without
         any are not walked), and each function's calls of imported names,
@@ -304,7 +305,7 @@ class FileAnalysis:
         lines = []
         imported: list[tuple[ast.Call, str]] = []
         scopes: list[tuple[int, int]] = []
-        for node in ast.walk(tree):
+        for node in self.model.index.nodes:
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
@@ -561,14 +562,14 @@ class Walker:
     def _rolls_back(self, node: ast.Try) -> bool:
         return any(
             isinstance(call.func, ast.Attribute) and call.func.attr in self.model.spec.rollback_methods
-            for handler in node.handlers for call, _ in _calls(handler, False)
+            for handler in node.handlers for call, _ in _calls(self.model.index, handler, False)
         )
 
     def events(self, node: ast.AST | None, scoped: bool, loop: bool) -> tuple[Event, ...]:
         if node is None:
             return ()
         found = []
-        for call, in_loop in _calls(node, loop):
+        for call, in_loop in _calls(self.model.index, node, loop):
             event = self.event(call, scoped, in_loop)
             if event is not None:
                 found.append(event)
@@ -598,20 +599,15 @@ class Walker:
         return HelperCall(call.lineno, label_name(call.func), writes, loop)
 
 
-def _calls(node: ast.AST, loop: bool) -> list[tuple[ast.Call, bool]]:
+def _calls(index: TreeIndex, node: ast.AST, loop: bool) -> list[tuple[ast.Call, bool]]:
     """Calls under `node` in evaluation order (inner first), with whether
     each runs in a loop (inside a comprehension); not in nested functions."""
-    found: list[tuple[ast.Call, bool]] = []
-    pending = [(node, loop)]
-    while pending:
-        current, in_loop = pending.pop()
-        if isinstance(current, ast.Call):
-            found.append((current, in_loop))
-        for child in ast.iter_child_nodes(current):
-            if isinstance(child, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
-                continue
-            comprehension = isinstance(child, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
-            pending.append((child, in_loop or comprehension))
+    nodes = [node, *index.scope(node, DEFERRED_CODE)]
+    in_comprehension: set[ast.AST] = set()
+    if not loop:
+        for comprehension in (n for n in nodes if isinstance(n, COMPREHENSIONS)):
+            in_comprehension.update(index.walk(comprehension))
+    found = [(n, loop or n in in_comprehension) for n in nodes if isinstance(n, ast.Call)]
     found.sort(key=lambda item: (item[0].end_lineno or 0, item[0].end_col_offset or 0))
     return found
 

@@ -159,19 +159,16 @@ class ModuleAudit:
     def __init__(self, check: OutboundCallWithoutTimeout, file: SourceFile):
         self.check = check
         self.file = file
-        tree = file.python.tree
+        self.index = file.tree_index
         self.names = QualifiedNames.for_file(file)
-        self.local_clients = self._local_client_classes(tree)
-        self.calls: list[ast.Call] = []
-        self.method_assignments: list[ast.Attribute] = []  # `x.request = ...`
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, ast.Assign):
-                self.method_assignments += [
-                    t for t in node.targets
-                    if isinstance(t, ast.Attribute) and t.attr in check.client_methods
-                ]
+        self.local_clients = self._local_client_classes(file.python.tree)
+        self.calls: list[ast.Call] = self.index.of_type(ast.Call)
+        self.method_assignments: list[ast.Attribute] = [  # `x.request = ...`
+            target
+            for node in self.index.of_type(ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Attribute) and target.attr in check.client_methods
+        ]
 
     @cached_property
     def sets_socket_default(self) -> bool:
@@ -195,7 +192,7 @@ class ModuleAudit:
     def flow(self) -> ObjectFlow:
         # Built only for files that create a client: most files that import
         # requests call its functions and never make a Session.
-        return ObjectFlow(self.file.python.tree, self.names, lambda call: self.client_of(call) is not None)
+        return ObjectFlow(self.file.tree_index, self.names, lambda call: self.client_of(call) is not None)
 
     # ------------------------------------------------------------ what is what
 
@@ -216,12 +213,13 @@ class ModuleAudit:
         for node in tree.body:
             if not isinstance(node, ast.ClassDef) or self._declared(node.name):
                 continue
-            if _mentions_timeout(node) or _calls_method(node, self.check.mount_methods):
+            specs = [spec for base in node.bases if (spec := self.check.clients.get(self.names.of(base) or ""))]
+            if not specs:
                 continue
-            for base in node.bases:
-                spec = self.check.clients.get(self.names.of(base) or "")
-                if spec is not None:
-                    found[node.name] = spec
+            subtree = self.index.walk(node)
+            if _mentions_timeout(subtree) or _calls_method(subtree, self.check.mount_methods):
+                continue
+            found[node.name] = specs[-1]
         return found
 
     def _declared(self, dotted: str) -> bool:
@@ -397,9 +395,9 @@ class ModuleAudit:
         return self.check.finding_at(self.file, call, message, fix=fix)
 
 
-def _mentions_timeout(node: ast.AST) -> bool:
+def _mentions_timeout(nodes: Iterable[ast.AST]) -> bool:
     """Does this code handle a timeout at all: a name, attribute, argument or string with it?"""
-    for child in ast.walk(node):
+    for child in nodes:
         text = (getattr(child, "id", None) or getattr(child, "attr", None) or getattr(child, "arg", None)
                 or (child.value if isinstance(child, ast.Constant) and isinstance(child.value, str) else ""))
         if "timeout" in str(text).lower():
@@ -411,10 +409,10 @@ def _remedy(slot: ArgumentSlot) -> str:
     return f"pass `{slot.keywords[0]}=<seconds>`" if slot.keywords else f"pass a timeout as {slot.label}"
 
 
-def _calls_method(node: ast.AST, methods: frozenset[str]) -> bool:
+def _calls_method(nodes: Iterable[ast.AST], methods: frozenset[str]) -> bool:
     return any(
         isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr in methods
-        for child in ast.walk(node)
+        for child in nodes
     )
 
 

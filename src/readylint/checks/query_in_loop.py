@@ -128,21 +128,19 @@ class QueryInLoop(ProjectCheck):
         if tree is None or self._skipped(file.path):
             return None
         model = DataAccess.for_file(file, self.spec)
-        relations, models = self._model_facts(tree, model)
+        relations, models = self._model_facts(model)
         loops = LoopScanner(self, model).scan(tree)
         if not loops and not models:
             return None
         return FileFacts(loops, relations, models)
 
-    def _model_facts(self, tree: ast.Module, model: DataAccess) -> tuple[dict[str, dict[str, str]], list[str]]:
+    def _model_facts(self, model: DataAccess) -> tuple[dict[str, dict[str, str]], list[str]]:
         """Model classes declared here, and their attributes that load other
         rows when read: Django foreign keys, SQLAlchemy lazy relationships.
         (class name -> attribute -> framework)"""
         relations: dict[str, dict[str, str]] = {}
         models = []
-        for cls in ast.walk(tree):
-            if not isinstance(cls, ast.ClassDef):
-                continue
+        for cls in model.index.of_type(ast.ClassDef):
             fields = [(target, value) for target, value in _class_fields(cls)]
             kinds = {label(value.func).rsplit(".", 1)[-1] for _, value in fields}
             framework = DJANGO if cls.name in model.model_classes else (
@@ -337,7 +335,7 @@ class LoopScanner:
         return any(
             isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "input"
             and self.model.names.of(node.func) is None
-            for node in ast.walk(loop)
+            for node in self.model.index.walk(loop)
         )
 
     def _is_command_line(self, iterable: ast.expr, function: Function | None) -> bool:

@@ -35,6 +35,7 @@ from readylint.python.localflow import (
     FUNCTIONS, Assigned, Binding, ClassAttributes, Entered, Iterated, LocalBindings, Parameter, Unpacked,
 )
 from readylint.python.names import QualifiedNames
+from readylint.python.tree import DEFERRED_CODE, TreeIndex
 from readylint.sources import SourceFile
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -288,12 +289,16 @@ class DataAccess:
         names = QualifiedNames.for_file(file)
         if names is None:
             return None
-        return cls(file.python.tree, names, spec)
+        return cls(file.python.tree, names, spec, file.tree_index)
 
-    def __init__(self, tree: ast.Module, names: QualifiedNames, spec: DataAccessSpec):
+    def __init__(
+        self, tree: ast.Module, names: QualifiedNames, spec: DataAccessSpec, index: TreeIndex | None = None
+    ):
         self.tree = tree
         self.names = names
         self.spec = spec
+        self.index = index if index is not None else TreeIndex(tree)
+        self._calls: dict[ast.AST, list[ast.Call]] = {}
         self._locals: dict[ast.AST, LocalBindings] = {}
         self._class_attributes: dict[ast.ClassDef, ClassAttributes] = {}
         self._kinds: dict[tuple[int, int], Kind | None] = {}
@@ -309,11 +314,11 @@ class DataAccess:
         return any(
             (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in modules)
             or (isinstance(node, ast.Import) and any(a.name.split(".")[0] in modules for a in node.names))
-            for node in ast.walk(self.tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+            for node in self.index.of_type(ast.Import, ast.ImportFrom)
         )
 
     def _index(self, tree: ast.Module) -> None:
-        classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+        classes = self.index.of_type(ast.ClassDef)
         for cls in classes:
             for item in cls.body:
                 if isinstance(item, FUNCTIONS):
@@ -330,24 +335,19 @@ class DataAccess:
     # ------------------------------------------------------------ functions
 
     def functions(self) -> Iterator[Function]:
-        for node in ast.walk(self.tree):
-            if isinstance(node, FUNCTIONS):
-                yield node
+        yield from self.index.of_type(*FUNCTIONS)
 
     def calls_in(self, function: ast.AST) -> list[ast.Call]:
         """The calls a run of the function makes itself, comprehensions
         included (not those of nested functions, lambdas or classes), in
         evaluation order (inner calls first)."""
-        calls = []
-        pending = list(ast.iter_child_nodes(function))
-        while pending:
-            node = pending.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                continue
-            if isinstance(node, ast.Call):
-                calls.append(node)
-            pending.extend(ast.iter_child_nodes(node))
-        return sorted(calls, key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))
+        calls = self._calls.get(function)
+        if calls is None:
+            calls = self._calls[function] = sorted(
+                (node for node in self.index.scope(function, DEFERRED_CODE) if isinstance(node, ast.Call)),
+                key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0),
+            )
+        return calls
 
     def accesses_in(self, function: Function) -> list[Access]:
         return [a for a in (self.access(c, function) for c in self.calls_in(function)) if a]
@@ -548,7 +548,7 @@ class DataAccess:
 
     def locals_of(self, scope: ast.AST) -> LocalBindings:
         if scope not in self._locals:
-            self._locals[scope] = LocalBindings(scope)
+            self._locals[scope] = LocalBindings(scope, self.index)
         return self._locals[scope]
 
     def _kind_of_binding(self, binding: Binding, function: Function | None, depth: int) -> Kind | None:
@@ -621,7 +621,7 @@ class DataAccess:
             if positional and positional[0].arg == expr.value.id:
                 cls = self.class_of[function]
                 if cls not in self._class_attributes:
-                    self._class_attributes[cls] = ClassAttributes(cls)
+                    self._class_attributes[cls] = ClassAttributes(cls, self.index)
                 bindings = self._class_attributes[cls].of(expr.attr)
                 if bindings:
                     kinds = {self._kind_of_binding(b, None, depth + 1) for b in bindings}

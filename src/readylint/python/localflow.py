@@ -22,9 +22,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from readylint.python.tree import TreeIndex
+
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-                 ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 @dataclass(frozen=True)
@@ -58,23 +58,17 @@ class Parameter:
 Binding = Assigned | Unpacked | Iterated | Entered | Parameter
 
 
-def own_nodes(node: ast.AST):
-    """Every node under `node` that belongs to its own scope (no nested defs,
-    lambdas, classes or comprehensions; their headers' defaults and
-    decorators are evaluated here but bind nothing we follow)."""
-    pending = list(ast.iter_child_nodes(node))
-    while pending:
-        child = pending.pop()
-        yield child
-        if not isinstance(child, NESTED_SCOPES):
-            pending.extend(ast.iter_child_nodes(child))
-
-
 class LocalBindings:
     """The bindings of each local name in one function."""
 
-    def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Module):
+    def __init__(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Module, index: TreeIndex | None = None
+    ):
+        """`index`: the file's shared index (`SourceFile.tree_index`); without
+        one, the function is indexed on its own. Nested scopes' nodes (their
+        defaults and decorators included) bind nothing we follow."""
         self._bindings: dict[str, list[Binding] | None] = {}
+        index = index if index is not None else TreeIndex(function)
         if isinstance(function, FUNCTIONS):
             args = function.args
             for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
@@ -82,7 +76,7 @@ class LocalBindings:
             for arg in (args.vararg, args.kwarg):
                 if arg is not None:
                     self._opaque(arg.arg)
-        for node in own_nodes(function):
+        for node in index.scope(function):
             self._record(node)
 
     def of(self, name: str) -> list[Binding] | None:
@@ -171,8 +165,9 @@ class LocalBindings:
 class ClassAttributes:
     """`self.<attr>` bindings over every method of one class."""
 
-    def __init__(self, cls: ast.ClassDef):
+    def __init__(self, cls: ast.ClassDef, index: TreeIndex | None = None):
         self._bindings: dict[str, list[Binding] | None] = {}
+        index = index if index is not None else TreeIndex(cls)
         for method in cls.body:
             if not isinstance(method, FUNCTIONS):
                 continue
@@ -180,7 +175,7 @@ class ClassAttributes:
             if not positional:
                 continue
             self_name = positional[0].arg
-            for node in own_nodes(method):
+            for node in index.scope(method):
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         self._bind(target, self_name, Assigned(node.value))

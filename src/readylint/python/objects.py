@@ -24,6 +24,7 @@ import ast
 from typing import Callable
 
 from readylint.python.names import QualifiedNames
+from readylint.python.tree import TreeIndex
 
 # A binding we cannot follow: its value is not a creating call.
 UNKNOWN = None
@@ -31,7 +32,7 @@ Creates = Callable[[ast.Call], bool]
 
 
 class ObjectFlow:
-    def __init__(self, tree: ast.Module, names: QualifiedNames, creates: Creates):
+    def __init__(self, index: TreeIndex, names: QualifiedNames, creates: Creates):
         self.names = names
         self.creates = creates
         # (scope node, name) or (class node, attribute) -> each binding's creating call, or UNKNOWN.
@@ -39,7 +40,7 @@ class ObjectFlow:
         self._attributes: dict[tuple[ast.ClassDef, str], list[ast.Call | None]] = {}
         # A method's node -> (its class, the name of its `self` parameter).
         self._methods: dict[ast.AST, tuple[ast.ClassDef, str]] = {}
-        self._collect(tree)
+        self._collect(index)
 
     # -------------------------------------------------------------- queries
 
@@ -77,11 +78,11 @@ class ObjectFlow:
 
     # -------------------------------------------------------------- building
 
-    def _collect(self, tree: ast.Module) -> None:
-        # One breadth-first walk: an assignment is visited before its targets,
-        # so a target's creating call is known when the target is bound.
+    def _collect(self, index: TreeIndex) -> None:
+        # In pre-order an assignment comes before its targets, so a target's
+        # creating call is known when the target is bound.
         created: dict[int, ast.Call] = {}  # id(Name or Attribute target) -> creating call
-        for node in ast.walk(tree):
+        for node in index.nodes:
             if isinstance(node, ast.Assign):
                 value = self._creating(node.value)
                 if value is not None:

@@ -41,9 +41,10 @@ from readylint.python.dataaccess import (
     DataAccessSpec,
     call_label,
 )
-from readylint.python.localflow import FUNCTIONS, own_nodes
+from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.python.objects import ObjectFlow
+from readylint.python.tree import TreeIndex
 from readylint.sources import SourceFile
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -315,6 +316,7 @@ class WebhookModule:
     def __init__(self, file: SourceFile, spec: WebhookSpec, effects: EffectSpec | None = None):
         self.file = file
         self.tree: ast.Module = file.python.tree
+        self.index: TreeIndex = file.tree_index
         self.spec = spec
         self.effect_spec = effects
         self.module_functions: dict[str, Function] = {
@@ -493,7 +495,7 @@ class WebhookModule:
         """Calls outside functions and classes (`urlpatterns = [path(...)]`)."""
         statements = [n for n in self.tree.body if not isinstance(n, (*FUNCTIONS, ast.ClassDef))]
         for statement in statements:
-            for node in ast.walk(statement):
+            for node in self.index.walk(statement):
                 if isinstance(node, ast.Call):
                     yield node
 
@@ -655,7 +657,7 @@ class WebhookModule:
         )
 
     def _function_verifies(self, function: Function) -> bool:
-        for node in own_nodes(function):
+        for node in self.index.scope(function):
             if isinstance(node, ast.Call):
                 qualified = self.names.of(node.func)
                 if qualified in self.spec.verify_calls:
@@ -696,7 +698,7 @@ class WebhookModule:
     def _reads_body(self, function: Function) -> bool:
         params = [a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]]
         requests = {p for p in params if p in self.spec.request_parameters} | {"request"}
-        for node in own_nodes(function):
+        for node in self.index.scope(function):
             if isinstance(node, ast.Attribute) and node.attr in self.spec.body_attributes:
                 value = node.value
                 if isinstance(value, ast.Attribute) and value.attr == "_request":
@@ -768,7 +770,7 @@ class WebhookModule:
         (`Order(...).save()`, `INSERT`)."""
         if access.method in self.effect_spec.repeatable_writes:
             if ACCUMULATES_RE.search(ast.unparse(access.call)) or any(
-                isinstance(n, ast.AugAssign) for n in own_nodes(function)
+                isinstance(n, ast.AugAssign) for n in self.index.scope(function)
             ):
                 return False
             receiver = access.call.func.value if isinstance(access.call.func, ast.Attribute) else None
@@ -776,12 +778,11 @@ class WebhookModule:
         sql = _literal_sql(access.call.args[0]) if access.call.args else None
         return bool(sql) and REPEATABLE_SQL_RE.match(sql) is not None and not ACCUMULATES_SQL_RE.search(sql)
 
-    @staticmethod
-    def _constructed_here(receiver: ast.expr | None, function: Function) -> bool:
+    def _constructed_here(self, receiver: ast.expr | None, function: Function) -> bool:
         """`order = Order(...)` in the function: `order.save()` inserts a row."""
         if not isinstance(receiver, ast.Name):
             return isinstance(receiver, ast.Call)
-        for node in own_nodes(function):
+        for node in self.index.scope(function):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and any(
                 isinstance(t, ast.Name) and t.id == receiver.id for t in node.targets
             ):
@@ -796,7 +797,7 @@ class WebhookModule:
         flow = self._flows.get(factories)
         if flow is None:
             flow = self._flows[factories] = ObjectFlow(
-                self.tree, self.names, lambda call: self.names.of(call.func) in factories
+                self.index, self.names, lambda call: self.names.of(call.func) in factories
             )
         return bool(flow.origins(receiver))
 
@@ -809,7 +810,7 @@ class WebhookModule:
     def deduplication(self, handler: Handler, spec: DedupSpec, dispatchers: frozenset[str]) -> Deduplication:
         ignored: ast.Call | None = None
         for function in handler.reached:
-            for node in own_nodes(function):
+            for node in self.index.scope(function):
                 how = self._deduplicates(node, function, spec, dispatchers)
                 if how:
                     return Deduplication(how)
@@ -857,7 +858,7 @@ class WebhookModule:
                 return "an early return"
             looks_up = any(isinstance(n, ast.Call) or (
                 isinstance(n, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in n.ops)
-            ) for n in ast.walk(node.test))
+            ) for n in self.index.walk(node.test))
             if looks_up and self._names_event_id(test, spec):
                 return "a lookup of the event id with an early return"
         return None
@@ -870,16 +871,16 @@ class WebhookModule:
 
     def _created_flag_used(self, call: ast.Call, function: Function) -> bool:
         """`obj, created = X.get_or_create(...)` and `created` is tested."""
-        for node in own_nodes(function):
+        for node in self.index.scope(function):
             if isinstance(node, ast.Assign) and node.value is call:
                 target = node.targets[0]
                 if isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[1], ast.Name):
                     flag = target.elts[1].id
                     return any(
                         isinstance(n, (ast.If, ast.IfExp, ast.While, ast.Assert, ast.BoolOp))
-                        and any(isinstance(m, ast.Name) and m.id == flag for m in ast.walk(
+                        and any(isinstance(m, ast.Name) and m.id == flag for m in self.index.walk(
                             n.test if hasattr(n, "test") else n))
-                        for n in own_nodes(function)
+                        for n in self.index.scope(function)
                     )
         return False
 
@@ -889,7 +890,7 @@ class WebhookModule:
         package = self.names_module.split(".")[0]
         payload: set[str] = set()
         for node in sorted(
-            (n for n in own_nodes(handler.function) if isinstance(n, (ast.Assign, ast.Call))),
+            (n for n in self.index.scope(handler.function) if isinstance(n, (ast.Assign, ast.Call))),
             key=lambda n: (n.lineno, n.col_offset),
         ):
             if isinstance(node, ast.Assign):
@@ -905,7 +906,7 @@ class WebhookModule:
         return None
 
     def _mentions_body(self, expr: ast.expr, payload: set[str], handler: Handler) -> bool:
-        for node in ast.walk(expr):
+        for node in self.index.walk(expr):
             if isinstance(node, ast.Name) and node.id in payload:
                 return True
             if isinstance(node, ast.Attribute) and node.attr in self.spec.body_attributes:
@@ -922,7 +923,7 @@ class WebhookModule:
         return self.data.calls_in(function)
 
     def _source(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.file.text, node) or ""
+        return self.file.segment(node)
 
 
 def _exits(body: list[ast.stmt]) -> bool:

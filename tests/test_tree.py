@@ -1,0 +1,103 @@
+"""TreeIndex: one pre-order pass that answers every rule's subtree questions."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from readylint.python.tree import DEFERRED_CODE, TreeIndex
+from readylint.sources import SourceFile
+
+SOURCE = textwrap.dedent(
+    """
+    import requests
+
+    class Client:
+        def fetch(self, url, retries=len("ab")):
+            data = [requests.get(u) for u in [url]]
+            callback = lambda: requests.post(url)
+
+            def nested():
+                return requests.delete(url)
+
+            return data, callback, nested
+
+    def top():
+        return Client().fetch("x")
+    """
+)
+
+
+@pytest.fixture()
+def tree() -> ast.Module:
+    return ast.parse(SOURCE)
+
+
+def calls(nodes) -> list[str]:
+    return sorted(ast.unparse(n.func) for n in nodes if isinstance(n, ast.Call))
+
+
+def test_walk_is_ast_walk_in_pre_order(tree):
+    index = TreeIndex(tree)
+    fetch = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "fetch")
+    walked = index.walk(fetch)
+    assert walked[0] is fetch
+    assert {id(n) for n in walked} == {id(n) for n in ast.walk(fetch)}
+    assert len(walked) == len(list(ast.walk(fetch)))
+    # Pre-order: every node comes after its parent, siblings in source order.
+    position = {id(n): i for i, n in enumerate(walked)}
+    for parent in walked:
+        children = list(ast.iter_child_nodes(parent))
+        assert all(position[id(child)] > position[id(parent)] for child in children)
+    statements = [n for n in walked if isinstance(n, ast.stmt)]
+    assert [s.lineno for s in statements if s in fetch.body] == sorted(s.lineno for s in fetch.body)
+    assert index.descendants(fetch) == walked[1:]
+    assert len(index.nodes) == len(list(ast.walk(tree)))
+
+
+def test_scope_stops_at_nested_scopes(tree):
+    index = TreeIndex(tree)
+    fetch = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "fetch")
+    own = index.scope(fetch)
+    # The comprehension, the lambda and the nested def are listed, not entered.
+    assert calls(own) == ["len"]
+    assert any(isinstance(n, ast.Lambda) for n in own)
+    assert any(isinstance(n, ast.FunctionDef) and n.name == "nested" for n in own)
+    # Comprehensions run with the function: only deferred code is skipped.
+    assert calls(index.scope(fetch, DEFERRED_CODE)) == ["len", "requests.get"]
+    assert fetch not in own
+
+
+def test_of_type_concrete_abstract_and_several(tree):
+    index = TreeIndex(tree)
+    assert [f.name for f in index.of_type(ast.FunctionDef)] == ["fetch", "nested", "top"]
+    assert [c.name for c in index.of_type(ast.ClassDef)] == ["Client"]
+    assert len(index.of_type(ast.stmt)) == len([n for n in ast.walk(tree) if isinstance(n, ast.stmt)])
+    assert [type(n).__name__ for n in index.of_type(ast.Import, ast.ClassDef)] == ["Import", "ClassDef"]
+
+
+def test_deep_trees_do_not_recurse():
+    # `1 + 1 + ...` parses into a left-leaning chain deeper than Python's recursion limit.
+    terms = 1500
+    tree = ast.parse("x = " + " + ".join(["1"] * terms))
+    index = TreeIndex(tree)
+    assert len(index.nodes) == len(list(ast.walk(tree)))
+    assert len(index.walk(tree.body[0].value)) == 3 * terms - 2  # constants, BinOps, their `+` operators
+
+
+def test_index_of_a_subtree_only_knows_that_subtree(tree):
+    function = tree.body[-1]
+    index = TreeIndex(function)
+    assert function in index and tree not in index
+    assert index.walk(function)[0] is function
+
+
+def test_source_file_segment_matches_ast(tree):
+    text = "x = 1\nvalue = call(\n    'é',  # accent\n    two)\n"
+    file = SourceFile("a.py", text)
+    for node in ast.walk(file.python.tree):
+        if hasattr(node, "lineno"):
+            assert file.segment(node) == ast.get_source_segment(text, node)
+    assert file.segment(file.python.tree) == ""  # a module has no position
