@@ -10,9 +10,11 @@ Suppressions and per-file ignores apply to both.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -31,6 +33,13 @@ from readylint.suppress import Suppressions, parse_suppressions
 
 # Below this many files, worker start-up costs more than it saves.
 POOL_MIN_FILES = 48
+# Parsing allocates thousands of `ast` nodes per hundred lines; at Python's
+# default (a young-generation collection every 700 allocations) the
+# collector re-scans live trees that hold no reference cycles over and
+# over. Collecting less often while analysing saves ~2.5% of all
+# instructions of a cold run (callgrind, healthchecks); memory stays
+# bounded by one file's tree per process.
+ANALYSIS_GC_THRESHOLDS = (100_000, 50, 100)
 BLANKET_SUPPRESSION = "RL003"
 
 
@@ -278,6 +287,19 @@ _worker_analyzer: FileAnalyzer | None = None
 def _init_worker(catalog: Catalog, selection: Selection, max_file_size: int) -> None:
     global _worker_analyzer
     _worker_analyzer = FileAnalyzer(catalog, selection, max_file_size)
+    gc.freeze()  # start-up objects (catalogs, compiled patterns) live as long as the worker
+    gc.set_threshold(*ANALYSIS_GC_THRESHOLDS)
+
+
+@contextmanager
+def _collector_tuned_for_analysis():
+    """ANALYSIS_GC_THRESHOLDS in this process while files are analysed, then back."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*ANALYSIS_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _analyse_batch(batch: list[tuple[Candidate, bool]]) -> list[FileResult]:
@@ -294,10 +316,11 @@ def analyse_files(
     total = len(work)
     if jobs <= 1 or total < POOL_MIN_FILES:
         results = []
-        for index, (candidate, facts_only) in enumerate(work, start=1):
-            results.append(analyzer.analyse(candidate, facts_only=facts_only))
-            if on_progress:
-                on_progress(index, total)
+        with _collector_tuned_for_analysis():
+            for index, (candidate, facts_only) in enumerate(work, start=1):
+                results.append(analyzer.analyse(candidate, facts_only=facts_only))
+                if on_progress:
+                    on_progress(index, total)
         return results
     # Batches amortise the round-trip per task; several per worker keep the
     # cores busy when some files are much slower than others. Striding mixes

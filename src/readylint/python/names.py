@@ -18,10 +18,11 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from readylint.python.tree import COMPREHENSIONS, NESTED_SCOPES, TreeIndex
+
 if TYPE_CHECKING:
     from readylint.sources import SourceFile
 
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 # A binding that is not an import: a local variable, parameter, def or class.
@@ -84,11 +85,13 @@ class QualifiedNames:
             return None
         names = _BY_FILE.get(file)
         if names is None:
-            names = _BY_FILE[file] = cls(tree, module_name_of(file.path))
+            names = _BY_FILE[file] = cls(tree, module_name_of(file.path), file.tree_index)
         return names
 
-    def __init__(self, tree: ast.Module, module_name: str = ""):
+    def __init__(self, tree: ast.Module, module_name: str = "", index: TreeIndex | None = None):
+        """`index`: the file's shared `TreeIndex` (`SourceFile.tree_index`), or None to index `tree` here."""
         self.module_name = module_name
+        self.index = index if index is not None else TreeIndex(tree)
         self.scope_of: dict[ast.AST, Scope] = {}
         self.scopes: dict[ast.AST, Scope] = {}
         self._build(tree, None)
@@ -105,44 +108,45 @@ class QualifiedNames:
             body = self._comprehension_body(node, scope)
         else:
             body = node.body if isinstance(node.body, list) else [node.body]
-        pending: list[ast.AST] = list(body)
-        while pending:
-            child = pending.pop()
+        for part in body:
+            self._visit(part, scope)
+
+    def _visit(self, root: ast.AST, scope: Scope) -> None:
+        """`root` and every node under it that runs in `scope`; the nested
+        scopes met on the way are built in turn."""
+        nodes = [root] if isinstance(root, NESTED_SCOPES) else [root, *self.index.scope(root)]
+        walrus_targets = set()
+        for child in nodes:
             self.scope_of[child] = scope
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 scope.bind(child.name, LOCAL)
                 # Decorators, defaults, annotations and bases are evaluated in this scope.
-                pending.extend(child.decorator_list)
+                header: list[ast.AST] = list(child.decorator_list)
                 if isinstance(child, ast.ClassDef):
-                    pending.extend(child.bases)
-                    pending.extend(child.keywords)
+                    header += [*child.bases, *child.keywords]
                 else:
-                    pending.extend(child.args.defaults)
-                    pending.extend(d for d in child.args.kw_defaults if d is not None)
-                    pending.extend(a.annotation for a in _all_args(child.args) if a.annotation)
+                    header += [*child.args.defaults, *(d for d in child.args.kw_defaults if d is not None)]
+                    header += [a.annotation for a in _all_args(child.args) if a.annotation]
                     if child.returns:
-                        pending.append(child.returns)
+                        header.append(child.returns)
+                for part in header:
+                    self._visit(part, scope)
                 self._build(child, scope)
-                continue
-            if isinstance(child, ast.Lambda):
-                pending.extend(child.args.defaults)
-                pending.extend(d for d in child.args.kw_defaults if d is not None)
+            elif isinstance(child, ast.Lambda):
+                for part in [*child.args.defaults, *(d for d in child.args.kw_defaults if d is not None)]:
+                    self._visit(part, scope)
                 self._build(child, scope)
-                continue
-            if isinstance(child, COMPREHENSIONS):
+            elif isinstance(child, COMPREHENSIONS):
                 # The first iterable is evaluated in the enclosing scope; the
                 # rest, targets included, in the comprehension's own scope.
-                pending.append(child.generators[0].iter)
+                self._visit(child.generators[0].iter, scope)
                 self._build(child, scope)
-                continue
-            if isinstance(child, ast.NamedExpr) and scope.is_comprehension:
+            elif isinstance(child, ast.NamedExpr) and scope.is_comprehension:
                 # `:=` in a comprehension binds in the enclosing function.
                 self._binding_scope(scope).bind(child.target.id, LOCAL)
-                self.scope_of[child.target] = scope
-                pending.append(child.value)
-                continue
-            self._record_binding(child, scope)
-            pending.extend(ast.iter_child_nodes(child))
+                walrus_targets.add(child.target)
+            elif child not in walrus_targets:
+                self._record_binding(child, scope)
 
     @staticmethod
     def _comprehension_body(node: ast.AST, scope: Scope) -> list[ast.AST]:
