@@ -101,3 +101,19 @@ def test_source_file_segment_matches_ast(tree):
         if hasattr(node, "lineno"):
             assert file.segment(node) == ast.get_source_segment(text, node)
     assert file.segment(file.python.tree) == ""  # a module has no position
+
+
+def test_children_are_iter_child_nodes(tree):
+    index = TreeIndex(tree)
+    for node in ast.walk(tree):
+        assert index.children(node) == list(ast.iter_child_nodes(node))
+
+
+def test_contains_finds_types_in_a_subtree_only(tree):
+    index = TreeIndex(tree)
+    fetch, top = tree.body[1].body[0], tree.body[2]
+    assert index.contains(fetch, (ast.Lambda,))
+    assert not index.contains(top, (ast.Lambda,))
+    assert index.contains(top, (ast.Return, ast.Lambda))
+    assert index.contains(top, (ast.FunctionDef,))  # the node itself counts
+    assert not index.contains(tree.body[0], (ast.FunctionDef,))

@@ -32,9 +32,10 @@ from readylint.python.dataaccess import (
     DJANGO, INSTANCE, QUERY, QUERYSET, READ, RESULTS, ROWS, SQLALCHEMY, DataAccess, DataAccessSpec, Function, Kind, label,
 )
 from readylint.python.localflow import FUNCTIONS, Assigned
+from readylint.python.tree import COMPREHENSIONS
 from readylint.sources import FileKind, SourceFile
 
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+LOOPS = (ast.For, ast.AsyncFor, *COMPREHENSIONS)
 PREFILTER = ("objects", "execute", "query", ".get(", "scalar", "fetch", "_manager", "Model")
 # Related-manager methods that lists, dicts or sets also have only count
 # when called like a manager (no positional arguments).
@@ -220,11 +221,13 @@ class LoopScanner:
 
     def _visit(self, node: ast.AST, function: Function | None, loop: LoopFacts | None,
                targets: tuple[LoopTarget, ...]) -> None:
-        for child in ast.iter_child_nodes(node):
+        for child in self.model.index.children(node):
             self._visit_node(child, function, loop, targets)
 
     def _visit_node(self, node: ast.AST, function: Function | None, loop: LoopFacts | None,
                     targets: tuple[LoopTarget, ...]) -> None:
+        if loop is None and not self.model.index.contains(node, LOOPS):
+            return  # outside loops only loops matter: most of a module is skipped here
         if isinstance(node, FUNCTIONS):
             for decorator in node.decorator_list:
                 self._visit_node(decorator, function, loop, targets)

@@ -20,6 +20,7 @@ siblings come in source order.
 from __future__ import annotations
 
 import ast
+import bisect
 from typing import TypeVar
 
 # Nodes that open a scope of their own: a function's body does not run
@@ -41,6 +42,7 @@ class TreeIndex:
         self._ends: list[int] = []
         self._position: dict[ast.AST, int] = {}
         self._by_type: dict[type, list[ast.AST]] | None = None
+        self._positions_of: dict[tuple[type, ...], list[int]] = {}
         self._add(root)
 
     def _add(self, root: ast.AST) -> None:
@@ -84,6 +86,27 @@ class TreeIndex:
         """Every node under `node`, not `node` itself."""
         start = self._position[node]
         return self.nodes[start + 1:self._ends[start]]
+
+    def children(self, node: ast.AST) -> list[ast.AST]:
+        """`node`'s direct children, in source order (like `ast.iter_child_nodes`)."""
+        nodes, ends = self.nodes, self._ends
+        start = self._position[node]
+        index, end = start + 1, ends[start]
+        found = []
+        while index < end:
+            found.append(nodes[index])
+            index = ends[index]
+        return found
+
+    def contains(self, node: ast.AST, types: tuple[type, ...]) -> bool:
+        """Is there a node of these types in `node`'s subtree (`node` included)?
+        A binary search: lets a visitor skip subtrees with nothing for it."""
+        positions = self._positions_of.get(types)
+        if positions is None:
+            positions = self._positions_of[types] = [self._position[n] for n in self.of_type(*types)]
+        start = self._position[node]
+        found = bisect.bisect_left(positions, start)
+        return found < len(positions) and positions[found] < self._ends[start]
 
     def scope(self, node: ast.AST, boundaries: tuple[type, ...] = NESTED_SCOPES) -> list[ast.AST]:
         """Every node under `node` except what lies inside a nested boundary:
