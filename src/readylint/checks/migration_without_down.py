@@ -18,7 +18,6 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
 from readylint.migrations import conventions as conv
 from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
-from readylint.python.names import QualifiedNames
 from readylint.sources import FileKind, SourceFile
 from readylint.sql.statements import changes_only_data, has_effect
 
@@ -143,13 +142,10 @@ class MigrationWithoutDown(ProjectCheck):
                      revision.upgrade_changes_only_data)]
 
     def _django_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
-        tree = file.python.tree
-        if tree is None:
-            return []
         return [
             Step(migration.convention, migration.history, migration.version, True, op.line, MISSING,
                  f"Django {op.operation}", op.missing, column=file.char_column(op.line, op.column))
-            for op in django_irreversible_operations(tree, QualifiedNames.for_file(file))
+            for op in django_irreversible_operations(file)
         ]
 
     # ------------------------------------------------------------ project

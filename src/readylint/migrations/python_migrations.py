@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass
 
 from readylint.python.names import QualifiedNames
+from readylint.sources import SourceFile
 from readylint.sql.statements import changes_only_data
 
 
@@ -116,12 +117,15 @@ REVERSIBLE_BY = {
 }
 
 
-def django_irreversible_operations(tree: ast.Module, names: QualifiedNames) -> list[IrreversibleOperation]:
+def django_irreversible_operations(file: SourceFile) -> list[IrreversibleOperation]:
     """RunPython / RunSQL operations of a Django `Migration` without their reverse."""
+    # Most migrations only alter the schema: a substring test (aliases keep
+    # the class name) spares them the name resolution.
+    if file.tree_index is None or not any(name.rsplit(".", 1)[1] in file.text for name in REVERSIBLE_BY):
+        return []
+    names = QualifiedNames.for_file(file)
     found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in file.tree_index.of_type(ast.Call):
         qualified = names.of(node.func)
         if qualified not in REVERSIBLE_BY:
             continue
