@@ -25,6 +25,12 @@ from dataclasses import dataclass
 from readylint.python.tree import TreeIndex
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# The node types `LocalBindings._record` reads: a set test skips the rest.
+BINDING_NODES = frozenset({
+    ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.withitem, ast.AugAssign, ast.Delete,
+    ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+    ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping,
+})
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,8 @@ class LocalBindings:
                 if arg is not None:
                     self._opaque(arg.arg)
         for node in index.scope(function):
-            self._record(node)
+            if node.__class__ in BINDING_NODES:
+                self._record(node)
 
     def of(self, name: str) -> list[Binding] | None:
         """Every binding of `name` here, or None when one cannot be followed

@@ -27,6 +27,12 @@ FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 # A binding that is not an import: a local variable, parameter, def or class.
 LOCAL = ""
+# The node types that open a scope or may bind a name (`_record_binding`).
+SCOPES_AND_BINDINGS = frozenset({
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, *COMPREHENSIONS, ast.NamedExpr,
+    ast.Import, ast.ImportFrom, ast.Name, ast.Global, ast.Nonlocal, ast.ExceptHandler,
+    ast.MatchAs, ast.MatchStar, ast.MatchMapping,
+})
 
 
 @dataclass
@@ -118,6 +124,8 @@ class QualifiedNames:
         walrus_targets = set()
         for child in nodes:
             self.scope_of[child] = scope
+            if child.__class__ not in SCOPES_AND_BINDINGS:
+                continue  # most nodes: a type test spares the isinstance chain below
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 scope.bind(child.name, LOCAL)
                 # Decorators, defaults, annotations and bases are evaluated in this scope.
