@@ -14,7 +14,11 @@ of one list:
 
 Pre-order means a node comes before everything under it and after its
 enclosing nodes (`ast.walk`, breadth-first, gives the same guarantee), and
-siblings come in source order.
+siblings come in source order. Unlike `ast.walk`, the index leaves out the
+expression contexts and operators (`Load`, `Store`, `Add`, `In`, ...): the
+parser shares one instance of each across the whole tree, so they have no
+place of their own, and they are a third of all nodes. Read them through
+their parent (`name.ctx`, `compare.ops`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,14 @@ DEFERRED_CODE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef
 NESTED_SCOPES = (*DEFERRED_CODE, *COMPREHENSIONS)
 
 Node = TypeVar("Node", bound=ast.AST)
+
+# Fields that never hold a node of their own: the shared context and
+# operator singletons, and names, flags and numbers (skipped for speed).
+NOT_CHILDREN = frozenset({
+    "ctx", "op", "ops",
+    "id", "attr", "name", "arg", "module", "level", "kind", "conversion", "simple", "is_async", "type_comment",
+})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 class TreeIndex:
@@ -61,8 +73,11 @@ class TreeIndex:
             position[node] = start
             nodes.append(node)
             ends.append(start + 1)
+            fields = _CHILD_FIELDS.get(node.__class__)
+            if fields is None:
+                fields = _CHILD_FIELDS[node.__class__] = tuple(f for f in node._fields if f not in NOT_CHILDREN)
             children: list[ast.AST] = []
-            for name in node._fields:
+            for name in fields:
                 value = getattr(node, name, None)
                 if value.__class__ is list:
                     children += [item for item in value if isinstance(item, ast.AST)]
@@ -78,7 +93,8 @@ class TreeIndex:
         return node in self._position
 
     def walk(self, node: ast.AST) -> list[ast.AST]:
-        """`node` and every node under it (like `ast.walk`, in pre-order)."""
+        """`node` and every node under it (like `ast.walk`, in pre-order,
+        without contexts and operators)."""
         start = self._position[node]
         return self.nodes[start:self._ends[start]]
 
@@ -88,7 +104,8 @@ class TreeIndex:
         return self.nodes[start + 1:self._ends[start]]
 
     def children(self, node: ast.AST) -> list[ast.AST]:
-        """`node`'s direct children, in source order (like `ast.iter_child_nodes`)."""
+        """`node`'s direct children, in source order (like `ast.iter_child_nodes`,
+        without contexts and operators)."""
         nodes, ends = self.nodes, self._ends
         start = self._position[node]
         index, end = start + 1, ends[start]
