@@ -273,13 +273,17 @@ class FileAnalysis:
         self.qualnames: dict[ast.AST, str] = {}
         self._name_functions(tree, "")
         self._helper_writes: dict[ast.AST, tuple | None] = {}
-        self.relevant_lines: list[int] = []
+        self.write_lines: list[int] = []  # calls that may write or commit
+        self.helper_lines: list[int] = []  # calls of a function of this module
         self.imported_calls: dict[ast.AST, list[tuple[str, bool]]] = {}
         self._scan_calls()
 
     def _may_write(self, function: Function) -> bool:
-        index = bisect.bisect_left(self.relevant_lines, function.lineno)
-        return index < len(self.relevant_lines) and self.relevant_lines[index] <= (function.end_lineno or 0)
+        """Whether walking the function's paths can find anything: several
+        writes take two calls that may write or commit, or a call of a helper
+        of this module (whose calls the walk also records)."""
+        start, end = function.lineno, function.end_lineno or 0
+        return _count_between(self.helper_lines, start, end) > 0 or _count_between(self.write_lines, start, end) > 1
 
     def _name_functions(self, node: ast.AST, prefix: str) -> None:
         # Functions and classes are statements: expressions need no visit.
@@ -294,23 +298,24 @@ class FileAnalysis:
 
     def _scan_calls(self) -> None:
         """One walk of the module for two facts: the lines of calls that may
-        write or commit or call a function of this module (functions without
-        any are not walked), and each function's calls of imported names,
+        write or commit or call a function of this module (`_may_write`), and
+        each function's calls of imported names,
         with whether each is inside a transaction block (for "every caller
         of this helper wraps it", judged over the project)."""
         spec = self.check.spec
         methods = (spec.django_write_methods | spec.related_write_methods | spec.instance_write_methods
                    | spec.session_write_methods | spec.execute_methods | spec.commit_methods)
         local_names = {node.name for node in self.qualnames}
-        lines = []
         imported: list[tuple[ast.Call, str]] = []
         scopes: list[tuple[int, int]] = []
         for node in self.model.index.nodes:
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-                if name in methods or name in local_names:
-                    lines.append(node.lineno)
+                if name in methods:
+                    self.write_lines.append(node.lineno)
+                if name in local_names:
+                    self.helper_lines.append(node.lineno)
                 qualified = self.names.of(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
                 if qualified and "." in qualified:
                     imported.append((node, qualified))
@@ -318,11 +323,16 @@ class FileAnalysis:
                 self.model.is_transaction_scope(item.context_expr, None) for item in node.items
             ):
                 scopes.append((node.body[0].lineno, node.end_lineno or node.lineno))
-        self.relevant_lines = sorted(lines)
-        # Innermost function first: a call belongs to the smallest function around it.
-        functions = sorted(self.qualnames, key=lambda f: (f.end_lineno or f.lineno) - f.lineno)
+        self.write_lines.sort()
+        self.helper_lines.sort()
+        # A call belongs to the smallest function around its line: outermost
+        # functions claim their lines first, inner ones then take theirs.
+        owner_of_line: dict[int, ast.AST] = {}
+        for function in sorted(self.qualnames, key=lambda f: (f.end_lineno or f.lineno) - f.lineno, reverse=True):
+            for line in range(function.lineno + 1, (function.end_lineno or function.lineno) + 1):
+                owner_of_line[line] = function
         for call, qualified in imported:
-            owner = next((f for f in functions if f.lineno < call.lineno <= (f.end_lineno or f.lineno)), None)
+            owner = owner_of_line.get(call.lineno)
             if owner is not None:
                 scoped = any(start <= call.lineno <= end for start, end in scopes)
                 self.imported_calls.setdefault(owner, []).append((qualified, scoped))
@@ -435,6 +445,11 @@ class FileAnalysis:
             writes = tuple(sorted(found, key=lambda w: (w.line, w.label)))
         self._helper_writes[function] = writes
         return writes
+
+
+def _count_between(lines: list[int], start: int, end: int) -> int:
+    """How many of the sorted `lines` lie in [start, end]."""
+    return bisect.bisect_right(lines, end) - bisect.bisect_left(lines, start)
 
 
 def _related(units: tuple[Write | HelperCall, ...]) -> bool:
