@@ -83,6 +83,9 @@ def main() -> None:
     parser.add_argument("corpus", nargs="*", type=Path, default=[DEFAULT_CORPUS])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", help="passed to readylint --jobs (default: all CPUs)")
+    parser.add_argument("--skip", action="append", default=[], metavar="SCENARIO",
+                        help="leave out scenarios starting with this (e.g. 'detect-secrets', which takes "
+                             "over 15 minutes on the standard library); repeatable")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}")
     for corpus in args.corpus:
@@ -91,7 +94,10 @@ def main() -> None:
         print(f"\ncorpus: {corpus} ({lines:,} lines of Python)")
         with tempfile.TemporaryDirectory() as cache_dir:
             env = {**bench_environment(), "READYLINT_CACHE_DIR": cache_dir}
-            commands = scenarios(corpus, args.jobs)
+            commands = {
+                name: command for name, command in scenarios(corpus, args.jobs).items()
+                if not any(name.startswith(skipped) for skipped in args.skip)
+            }
             # Prime the cache so "warm" means warm from the first round.
             subprocess.run(commands["readylint warm"], env=env, stdout=subprocess.DEVNULL, check=False)
             timings: dict[str, list[tuple[float, int]]] = {name: [] for name, cmd in commands.items() if cmd}
