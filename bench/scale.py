@@ -1,11 +1,11 @@
 """How readylint grows with repository size: time and peak memory on three sizes.
 
-    python bench/scale.py [--source DIR] [--sizes 250000,500000,1000000] [--jobs N]
+    python bench/scale.py [--source DIR] [--sizes 250000,500000,1000000] [--jobs N] [--runs 3]
 
 Builds corpora of the requested sizes (in lines of Python) by copying the
 source tree (default: the CPython standard library) as many times as needed
 into a temporary directory, then runs a cold, uncached `readylint check` on
-each. Peak memory is the largest total resident size of readylint and its
+each, several times (the median time is reported). Peak memory is the largest total resident size of readylint and its
 worker processes together, sampled every 20 ms from /proc (Linux), since a
 process pool's memory is the sum of its processes, not the largest one.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,7 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--sizes", default="250000,500000,1000000")
     parser.add_argument("--jobs")
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     files = python_files(args.source.resolve())
     command = [sys.executable, "-m", "readylint", "check", "--quiet", "--exit-zero", "--no-cache"]
@@ -95,7 +97,8 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as directory:
             lines = build_corpus(files, args.source.resolve(), Path(directory), size)
-            seconds, peak_mb = measure([*command, directory], bench_environment())
+            runs = [measure([*command, directory], bench_environment()) for _ in range(args.runs)]
+            seconds, peak_mb = statistics.median(t for t, _ in runs), max(m for _, m in runs)
         print(f"{lines:10,} {seconds:8.2f} {lines / seconds:9,.0f} {seconds / lines * 1e5:17.3f} {peak_mb:8d}")
 
 
