@@ -2,9 +2,10 @@
 
 Each rule contributes a *family* of probes. A probe names the lower-case
 keywords without which it cannot match (a token prefix, a variable name, a
-`://`), and is tried only on the lines that contain one of them. One compiled
-alternation of every keyword finds those lines, so a file with no keyword at
-all costs a single regex scan, whatever the number of detectors.
+`://`), and is tried only on the lines that contain one of them (on a very
+long line, only near them). One compiled alternation of every keyword finds
+those lines, so a file with no keyword at all costs a single regex scan,
+whatever the number of detectors.
 
 The four checks share one scanner and one result per file: the first check
 to look at a file runs the scan and the others reuse it. Findings of the
@@ -28,6 +29,16 @@ from readylint.sources import SourceFile
 
 # When two findings cover the same characters, the more specific rule wins.
 PRIORITY = ("RL502", "RL501", "RL503", "RL504")
+
+# A line longer than this (a minified bundle, a one-line JSON export) is not
+# read whole by every probe it wakes: each reads a window around its keyword,
+# from BEFORE characters ahead of it (a name before its value, a token's
+# prefix) to AFTER characters past it (the value, the rest of the token), and
+# on to the end of the token run there, so that no token is cut in two.
+LONG_LINE = 4096
+BEFORE = 512
+AFTER = 1024
+TOKEN_RUN_RE = re.compile(r"[\w+/=.:-]*")
 
 
 class SecretScanner:
@@ -93,24 +104,40 @@ class SecretScanner:
         text = file.text
         lowered = ascii_lower(text)
         hits: list[Hit] = []
-        # Matches come in order: track the line the last one was on, and the
-        # probes already run on it (each probe runs once per line).
+        # Matches come in order: collect, line by line, the windows each woken
+        # probe must read (overlapping ones merged), and run it once per window
+        # when the line is done. A short line is one window.
         line_start = line_end = -1
-        seen: set[int] = set()
+        windows: dict[int, tuple[Probe, list[list[int]]]] = {}
         for match in self.prefilter.finditer(lowered):
             if match.start() > line_end:
+                hits.extend(_run(windows, text, states))
                 line_start = text.rfind("\n", 0, match.start()) + 1
                 line_end = text.find("\n", match.end())
                 line_end = len(text) if line_end == -1 else line_end
-                seen = set()
+                windows = {}
+            if line_end - line_start <= LONG_LINE:
+                start, end = line_start, line_end
+            else:
+                start = max(line_start, match.start() - BEFORE)
+                end = TOKEN_RUN_RE.match(text, min(line_end, match.end() + AFTER), line_end).end()
             for probe in self.probes_by_keyword[match.group()]:
-                if id(probe) in seen:
+                if states[probe.code] is None:
                     continue
-                seen.add(id(probe))
-                state = states[probe.code]
-                if state is not None:
-                    hits.extend(probe.scan(text, line_start, line_end, state))
+                spans = windows.setdefault(id(probe), (probe, []))[1]
+                if spans and start <= spans[-1][1]:
+                    spans[-1][1] = max(spans[-1][1], end)
+                else:
+                    spans.append([start, end])
+        hits.extend(_run(windows, text, states))
         return rank(hits)
+
+
+def _run(windows: dict[int, tuple[Probe, list[list[int]]]], text: str, states: dict[str, Any]) -> Iterable[Hit]:
+    """Run each probe once per window, in the order they were woken."""
+    for probe, spans in windows.values():
+        for start, end in spans:
+            yield from probe.scan(text, start, end, states[probe.code])
 
 
 def ascii_lower(text: str) -> str:
