@@ -321,7 +321,7 @@ def test_messages_name_the_detector_and_fingerprints_differ_by_secret():
 def test_overlapping_keywords_wake_every_probe_they_could_hide(catalog):
     """`password =` (RL503's keyword) also contains RL504's `password`; both probes run."""
     scanner = SecretScanner.from_catalog(catalog, SECRET_CODES, {})
-    codes = {probe.code for probe in scanner.probes_by_keyword["password ="]}
+    codes = {probe.code for probe in scanner.keyword_index(frozenset(SECRET_CODES)).probes_by_keyword["password ="]}
     assert codes == {"RL503", "RL504"}
     text = 'DB_PASSWORD = "Hx7fakeDbPw!92q"\nDSN = "host=db.acme.io user=app password=Kq8fakeDsnPw3x"\n'
     hits = scanner.scan(SourceFile("settings.py", text))

@@ -41,28 +41,46 @@ AFTER = 1024
 TOKEN_RUN_RE = re.compile(r"[\w+/=.:-]*")
 
 
-class SecretScanner:
-    def __init__(self, families: list[Family]):
-        self.families = {family.code: family for family in families}
-        self.by_keyword: dict[str, list[Probe]] = {}
-        for family in self.families.values():
-            for probe in family.probes:
-                for keyword in probe.keywords:
-                    self.by_keyword.setdefault(keyword.lower(), []).append(probe)
+class KeywordIndex:
+    """The prefilter over some probes' keywords, and the probes each keyword wakes."""
+
+    def __init__(self, probes: Iterable[Probe]):
+        by_keyword: dict[str, list[Probe]] = {}
+        for probe in probes:
+            for keyword in probe.keywords:
+                by_keyword.setdefault(keyword.lower(), []).append(probe)
         # The prefilter reports one keyword per match (the longest there) and
         # resumes after it, so a match also wakes the probes of every keyword
         # that could hide inside it or start inside it and run past its end.
-        keywords = sorted(self.by_keyword)
+        keywords = sorted(by_keyword)
         by_prefix: dict[str, set[str]] = {}
         for keyword in keywords:
             for end in range(1, len(keyword) + 1):
                 by_prefix.setdefault(keyword[:end], set()).add(keyword)
         self.probes_by_keyword = {
-            keyword: _unique([p for other in sorted(_hidden_by(keyword, by_prefix)) for p in self.by_keyword[other]])
+            keyword: _unique([p for other in sorted(_hidden_by(keyword, by_prefix)) for p in by_keyword[other]])
             for keyword in keywords
         }
         self.prefilter = re.compile(trie_regex(keywords)) if keywords else None
+
+
+class SecretScanner:
+    def __init__(self, families: list[Family]):
+        self.families = {family.code: family for family in families}
+        # One index per set of families that read a file: a minified bundle
+        # that only RL502 and RL503 read (RL501 skips `*.min.js`, RL504 skips
+        # bundles) is searched for their 9 keywords, not all 111 (4x faster).
+        self._indexes: dict[frozenset[str], KeywordIndex] = {}
         self._last: tuple[SourceFile, list[Hit]] | None = None
+
+    def keyword_index(self, codes: frozenset[str]) -> KeywordIndex:
+        """The index of the given families' probes, built on first use."""
+        index = self._indexes.get(codes)
+        if index is None:
+            index = self._indexes[codes] = KeywordIndex(
+                probe for code in sorted(codes) for probe in self.families[code].probes
+            )
+        return index
 
     @classmethod
     def from_catalog(
@@ -96,10 +114,9 @@ class SecretScanner:
         return hits
 
     def _scan(self, file: SourceFile) -> list[Hit]:
-        if self.prefilter is None:
-            return []
         states = {code: family.file_state(file) for code, family in self.families.items()}
-        if all(state is None for state in states.values()):
+        index = self.keyword_index(frozenset(code for code, state in states.items() if state is not None))
+        if index.prefilter is None:
             return []
         text = file.text
         lowered = ascii_lower(text)
@@ -109,7 +126,7 @@ class SecretScanner:
         # when the line is done. A short line is one window.
         line_start = line_end = -1
         windows: dict[int, tuple[Probe, list[list[int]]]] = {}
-        for match in self.prefilter.finditer(lowered):
+        for match in index.prefilter.finditer(lowered):
             if match.start() > line_end:
                 hits.extend(_run(windows, text, states))
                 line_start = text.rfind("\n", 0, match.start()) + 1
@@ -121,9 +138,7 @@ class SecretScanner:
             else:
                 start = max(line_start, match.start() - BEFORE)
                 end = TOKEN_RUN_RE.match(text, min(line_end, match.end() + AFTER), line_end).end()
-            for probe in self.probes_by_keyword[match.group()]:
-                if states[probe.code] is None:
-                    continue
+            for probe in index.probes_by_keyword[match.group()]:
                 spans = windows.setdefault(id(probe), (probe, []))[1]
                 if spans and start <= spans[-1][1]:
                     spans[-1][1] = max(spans[-1][1], end)
