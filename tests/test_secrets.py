@@ -265,6 +265,23 @@ def test_a_token_longer_than_the_window_is_read_whole(catalog):
     ]
 
 
+def test_a_private_key_in_a_long_json_line_is_read_to_its_end_marker(catalog):
+    body = "\\n".join(fake_key_body(blocks=40))
+    key = f"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n"
+    assert len(key) > 2500  # its END marker is past the window around its BEGIN
+    text = long_line("service-account.json", {0.5: f'"private_key":"{key}",'})
+    start = text.index("-----BEGIN")
+    end = text.index("-----END PRIVATE KEY-----") + len("-----END PRIVATE KEY-----")
+    assert long_line_hits(catalog, "service-account.json", text) == [("RL502", "pem-private-key", start, end)]
+
+
+def test_a_minified_bundle_is_read_only_by_the_rules_that_read_bundles(catalog):
+    """RL501 skips `*.min.js` and RL504 skips bundles; RL503 still reads it."""
+    stripe, url = LONG_LINE_SECRETS["stripe"], LONG_LINE_SECRETS["url"]
+    text = long_line("vendor.min.js", {0.3: stripe[1], 0.6: url[1], 0.9: 'var password="Hx7fakeDbPw!92q";'})
+    assert long_line_hits(catalog, "vendor.min.js", text) == [expected_hit(text, *url[2])]
+
+
 def test_a_long_dockerfile_env_line_is_read_from_its_start(catalog):
     text = "ENV " + " ".join(f"OPT_{i}=value{i}" for i in range(800)) + " DB_PASSWORD=Hx7fakeDbPw!92q\n"
     assert len(text) > 8000
