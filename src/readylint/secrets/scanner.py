@@ -125,6 +125,7 @@ class SecretScanner:
         # probe must read (overlapping ones merged), and run it once per window
         # when the line is done. A short line is one window.
         line_start = line_end = -1
+        run_end = 0  # where the last token run read past a window's cut ends
         windows: dict[int, tuple[Probe, list[list[int]]]] = {}
         for match in index.prefilter.finditer(lowered):
             if match.start() > line_end:
@@ -137,7 +138,10 @@ class SecretScanner:
                 start, end = line_start, line_end
             else:
                 start = max(line_start, match.start() - BEFORE)
-                end = TOKEN_RUN_RE.match(text, min(line_end, match.end() + AFTER), line_end).end()
+                cut = min(line_end, match.end() + AFTER)
+                if cut >= run_end:  # else the cut is in the run already read (cuts only move on)
+                    run_end = TOKEN_RUN_RE.match(text, cut, line_end).end()
+                end = run_end
             for probe in index.probes_by_keyword[match.group()]:
                 spans = windows.setdefault(id(probe), (probe, []))[1]
                 if spans and start <= spans[-1][1]:
