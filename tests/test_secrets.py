@@ -17,6 +17,7 @@ from fake_secrets import (
     SERVICE_ROLE_JWT,
     fake_key_body,
     github_style,
+    jwt,
 )
 from readylint.catalog import Catalog, CatalogError
 from readylint.config import Config
@@ -197,6 +198,98 @@ def test_binary_and_odd_text_never_crash(tmp_path):
     assert [f for f in findings(tmp_path) if f[2] != "RL001"] == []
 
 
+# ------------------------------------------------------------- very long lines
+
+# A minified bundle and a one-line JSON export, about 100 KB each. Their
+# keyword mentions (`://`, `token`) wake probes all along the line, so the
+# scanner reads it in windows around them, as on real minified files.
+JS_CHUNK = 'function f(a,b){a.src="https://cdn.acme.io/lib.js";return a.token||b}var c=[1,2,3,4,5,6,7,8];'
+JSON_CHUNK = '"icon{}":{{"paths":["M512 0C229.2 0 0 229.2 0 512"],"token":"grid","width":1024}}'
+LONG_LINE_SECRETS = {
+    # file, snippet, (code, detector, secret)
+    "stripe": ("bundle.js", 'var k="sk_live_51Hq8fakeZr2Lw9xQm4Tn7Vb3Kd6Yp1Sg";',
+               ("RL501", "stripe-live-secret-key", "sk_live_51Hq8fakeZr2Lw9xQm4Tn7Vb3Kd6Yp1Sg")),
+    "url": ("bundle.js", 'var u="postgres://app:Kq8fakeDsnPw3x@db.acme.io/app";',
+            ("RL503", "postgres-url", "Kq8fakeDsnPw3x")),
+    "json-pair": ("export.json", '"password":"Hx7fakeDbPw!92q",',
+                  ("RL504", "generic-secret", "Hx7fakeDbPw!92q")),
+}
+
+
+def long_line(path: str, snippets: dict[float, str]) -> str:
+    """One ~100 KB line of filler with each snippet inserted at its fraction of the length."""
+    if path.endswith(".json"):
+        chunks = [JSON_CHUNK.format(i) + "," for i in range(1250)]
+        head, tail = "{", '"end":0}\n'
+    else:
+        chunks, head, tail = [JS_CHUNK] * 1100, "", "\n"
+    for fraction, snippet in sorted(snippets.items(), reverse=True):
+        chunks.insert(round(fraction * len(chunks)), snippet)
+    return head + "".join(chunks) + tail
+
+
+def long_line_hits(catalog, path: str, text: str) -> list[tuple[str, str, int, int]]:
+    scanner = SecretScanner.from_catalog(catalog, SECRET_CODES, {})
+    return [(h.code, h.detector, h.start, h.end) for h in scanner.scan(SourceFile(path, text))]
+
+
+def expected_hit(text: str, code: str, detector: str, secret: str) -> tuple[str, str, int, int]:
+    start = text.index(secret)
+    return code, detector, start, start + len(secret)
+
+
+@pytest.mark.parametrize("where", [0.0, 0.5, 1.0], ids=["start", "middle", "end"])
+@pytest.mark.parametrize("case", sorted(LONG_LINE_SECRETS))
+def test_a_secret_in_a_long_minified_line_is_found_exactly(catalog, case, where):
+    path, snippet, (code, detector, secret) = LONG_LINE_SECRETS[case]
+    text = long_line(path, {where: snippet})
+    assert text.count("\n") == 1 and len(text) > 90_000
+    assert long_line_hits(catalog, path, text) == [expected_hit(text, code, detector, secret)]
+
+
+@pytest.mark.parametrize("apart", [0.8, 0.001], ids=["far-apart", "close"])
+def test_two_secrets_in_one_long_line_are_both_found(catalog, apart):
+    stripe, url = LONG_LINE_SECRETS["stripe"], LONG_LINE_SECRETS["url"]
+    text = long_line("bundle.js", {0.1: stripe[1], 0.1 + apart: url[1]})
+    assert long_line_hits(catalog, "bundle.js", text) == [
+        expected_hit(text, *stripe[2]), expected_hit(text, *url[2]),
+    ]
+
+
+def test_a_token_longer_than_the_window_is_read_whole(catalog):
+    token = jwt({"role": "service_role", "ref": "readylintfakeproject", "note": "fake " * 400})
+    assert len(token) > 2500
+    text = long_line("bundle.js", {0.5: f'var k="{token}";'})
+    assert long_line_hits(catalog, "bundle.js", text) == [
+        expected_hit(text, "RL501", "supabase-service-role-key", token),
+    ]
+
+
+def test_a_private_key_in_a_long_json_line_is_read_to_its_end_marker(catalog):
+    body = "\\n".join(fake_key_body(blocks=40))
+    key = f"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n"
+    assert len(key) > 2500  # its END marker is past the window around its BEGIN
+    text = long_line("service-account.json", {0.5: f'"private_key":"{key}",'})
+    start = text.index("-----BEGIN")
+    end = text.index("-----END PRIVATE KEY-----") + len("-----END PRIVATE KEY-----")
+    assert long_line_hits(catalog, "service-account.json", text) == [("RL502", "pem-private-key", start, end)]
+
+
+def test_a_minified_bundle_is_read_only_by_the_rules_that_read_bundles(catalog):
+    """RL501 skips `*.min.js` and RL504 skips bundles; RL503 still reads it."""
+    stripe, url = LONG_LINE_SECRETS["stripe"], LONG_LINE_SECRETS["url"]
+    text = long_line("vendor.min.js", {0.3: stripe[1], 0.6: url[1], 0.9: 'var password="Hx7fakeDbPw!92q";'})
+    assert long_line_hits(catalog, "vendor.min.js", text) == [expected_hit(text, *url[2])]
+
+
+def test_a_long_dockerfile_env_line_is_read_from_its_start(catalog):
+    text = "ENV " + " ".join(f"OPT_{i}=value{i}" for i in range(800)) + " DB_PASSWORD=Hx7fakeDbPw!92q\n"
+    assert len(text) > 8000
+    assert long_line_hits(catalog, "Dockerfile", text) == [
+        expected_hit(text, "RL504", "generic-secret", "Hx7fakeDbPw!92q"),
+    ]
+
+
 # ------------------------------------------------------------- never print a secret
 
 
@@ -245,7 +338,7 @@ def test_messages_name_the_detector_and_fingerprints_differ_by_secret():
 def test_overlapping_keywords_wake_every_probe_they_could_hide(catalog):
     """`password =` (RL503's keyword) also contains RL504's `password`; both probes run."""
     scanner = SecretScanner.from_catalog(catalog, SECRET_CODES, {})
-    codes = {probe.code for probe in scanner.probes_by_keyword["password ="]}
+    codes = {probe.code for probe in scanner.keyword_index(frozenset(SECRET_CODES)).probes_by_keyword["password ="]}
     assert codes == {"RL503", "RL504"}
     text = 'DB_PASSWORD = "Hx7fakeDbPw!92q"\nDSN = "host=db.acme.io user=app password=Kq8fakeDsnPw3x"\n'
     hits = scanner.scan(SourceFile("settings.py", text))

@@ -158,7 +158,8 @@ class AssignmentProbe:
         self.values = values
 
     def scan(self, text: str, start: int, end: int, state: FileSyntax) -> Iterable[Hit]:
-        if state.is_dockerfile and not DOCKERFILE_LINE_RE.match(text, start):
+        # `start` is mid-line in a window of a long line: the ENV/ARG is at the line's start.
+        if state.is_dockerfile and not DOCKERFILE_LINE_RE.match(text, text.rfind("\n", 0, start) + 1):
             return
         for match in state.pattern.finditer(text, start, end):
             found = match.groupdict()

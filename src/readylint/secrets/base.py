@@ -28,7 +28,8 @@ class Probe(Protocol):
     keywords: tuple[str, ...]
 
     def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
-        """Hits on the line text[start:end] (a probe may read past `end`)."""
+        """Hits in text[start:end]: a line, or a window of a very long line (see
+        scanner.LONG_LINE). A probe may read past `end` (a key block's END marker)."""
 
 
 class Family(Protocol):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable
 
 from readylint.catalog import RuleSpec
@@ -35,7 +36,7 @@ class Detector:
     code: str
     id: str
     description: str
-    pattern: re.Pattern[str]
+    regex: str  # compiled on first use: a run wakes only the detectors whose keywords it meets
     keywords: tuple[str, ...]
     placeholder_words: tuple[str, ...]
     entropy: float | None = None
@@ -44,6 +45,10 @@ class Detector:
     jwt_claims: dict[str, Any] | None = None
     jwt_ignore: list[dict[str, Any]] = field(default_factory=list)
     allow: frozenset[str] = frozenset()
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.regex)
 
     def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
         for match in self.pattern.finditer(text, start, end):
@@ -81,8 +86,11 @@ class ProviderFamily:
         self.skip = skip_matcher(catalog, options)
         test_severity = Severity.parse(options.get("test-key-severity", "info"))
         placeholders = tuple(w.lower() for w in catalog.get("placeholder_words") or ())
+        # The shipped detectors are compiled by the tests; a user's are
+        # compiled now, so that a bad pattern stops the run naming its file.
+        extended = len(rule.sources) > 1
         self.probes = [
-            build_detector(self.code, entry, placeholders, test_severity)
+            build_detector(self.code, entry, placeholders, test_severity, validate=extended)
             for entry in catalog.get("detectors") or ()
         ]
 
@@ -90,13 +98,17 @@ class ProviderFamily:
         return None if self.skip.matches(file.path) else True
 
 
-def build_detector(code: str, entry: Any, placeholders: tuple[str, ...], test_severity: Severity) -> Detector:
+def build_detector(
+    code: str, entry: Any, placeholders: tuple[str, ...], test_severity: Severity, *, validate: bool
+) -> Detector:
     if not isinstance(entry, dict) or not {"id", "description", "pattern", "keywords"} <= set(entry):
         raise DetectorError(f"a detector needs id, description, pattern and keywords: {entry!r}")
-    try:
-        pattern = re.compile(BOUNDARY_BEFORE + "(?:" + entry["pattern"] + ")" + BOUNDARY_AFTER)
-    except re.error as exc:
-        raise DetectorError(f"detector {entry['id']}: bad pattern: {exc}") from None
+    regex = BOUNDARY_BEFORE + "(?:" + entry["pattern"] + ")" + BOUNDARY_AFTER
+    if validate:
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise DetectorError(f"detector {entry['id']}: bad pattern: {exc}") from None
     checksum = entry.get("checksum")
     if checksum is not None and checksum not in CHECKSUMS:
         raise DetectorError(f"detector {entry['id']}: unknown checksum {checksum!r} (known: {', '.join(CHECKSUMS)})")
@@ -107,7 +119,7 @@ def build_detector(code: str, entry: Any, placeholders: tuple[str, ...], test_se
         code=code,
         id=str(entry["id"]),
         description=str(entry["description"]),
-        pattern=pattern,
+        regex=regex,
         keywords=tuple(str(k).lower() for k in entry["keywords"]),
         placeholder_words=placeholders,
         entropy=entry.get("entropy"),

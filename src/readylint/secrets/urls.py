@@ -28,6 +28,10 @@ URL_RE = re.compile(
     r":(?P<password>[^\s@/'\"`<>(){}\[\]\\|]+)"
     r"@(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._%\-]+)"
 )
+# What every URL_RE match holds: `://`, then user:password (no slash, no
+# space) and `@`. Most lines with a URL are links (changelogs, lockfiles):
+# this literal-led search rules them out far faster than URL_RE can.
+CREDENTIALS_RE = re.compile(r"://[^\s/@]*@")
 DSN_PASSWORD_RE = re.compile(r"(?i)(?<![\w-])(?:password|pwd)\s*=\s*(?P<password>[^\s;'\"&]+)")
 DSN_CONTEXT_RE = re.compile(r"(?i)(?<![\w-])(?:host|server|data source|dbname|database|user id|uid|user)\s*=")
 IPV4_LOOPBACK_RE = re.compile(r"127(?:\.\d{1,3}){3}")
@@ -68,6 +72,8 @@ class UrlProbe:
         self.schemes = schemes
 
     def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
+        if not CREDENTIALS_RE.search(text, start, end):
+            return
         for match in URL_RE.finditer(text, start, end):
             scheme = match.group("scheme").lower().split("+")[0]
             if scheme not in self.schemes:
