@@ -186,6 +186,9 @@ class FileAnalyzer:
         for check in self.checks:
             if source.kind not in check.kinds:
                 continue
+            # A file read only as context serves the project checks that asked for it.
+            if facts_only and not (isinstance(check, ProjectCheck) and check.wants_context(source.path)):
+                continue
             try:
                 if not check.applies_to(source):
                     continue

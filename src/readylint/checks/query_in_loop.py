@@ -117,8 +117,9 @@ class QueryInLoop(ProjectCheck):
         return any(token in file.text for token in PREFILTER)
 
     def wants_context(self, path: str) -> bool:
-        # Model declarations, for `order.customer` in a linted view.
-        return path.endswith(".py") and "models" in path
+        # Model declarations, for `order.customer` in a linted view: models
+        # live in any module (`models.py`, `db/tables.py`, `schema.py`).
+        return path.endswith(".py")
 
     def _skipped(self, path: str) -> bool:
         name = path.rsplit("/", 1)[-1]
