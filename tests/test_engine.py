@@ -245,6 +245,19 @@ def test_project_rule_reads_context_but_reports_only_given_files(tmp_path, test_
     assert codes(partial) == []
 
 
+def test_context_files_feed_only_the_project_checks_that_asked(tmp_path, test_rules):
+    # RL902 asks for .sql files: a .txt file read as context for another rule
+    # gets no RL902 facts, though a full analysis of it would.
+    notes = write(tmp_path / "notes.txt", "CREATE TABLE notes (id int);\n")
+    schema = write(tmp_path / "schema.sql", "CREATE TABLE users (id int);\n")
+    analyzer = FileAnalyzer(test_rules, select_rules(test_rules, Config(), RunOptions(select=["RL902"])), 1024)
+    as_context = {path.name: analyzer.analyse(Candidate(path, path.name, False), facts_only=True)
+                  for path in (notes, schema)}
+    assert "RL902" not in as_context["notes.txt"].facts
+    assert as_context["schema.sql"].facts["RL902"] == [(1, "CREATE TABLE users (id int);")]
+    assert analyzer.analyse(Candidate(notes, "notes.txt", False)).facts["RL902"] == [(1, "CREATE TABLE notes (id int);")]
+
+
 def test_context_files_report_nothing_themselves(tmp_path, test_rules):
     # A file read only for a project rule's facts is not linted: even if it
     # cannot be decoded, the partial run does not report it.
