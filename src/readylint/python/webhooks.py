@@ -29,7 +29,6 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -937,8 +936,10 @@ def _exits(body: list[ast.stmt]) -> bool:
     return False
 
 
-# One analysis per file and catalogs, shared by RL301 and RL302 in a worker.
-_MODULES: weakref.WeakKeyDictionary[SourceFile, tuple[WebhookRules, WebhookModule]] = weakref.WeakKeyDictionary()
+# The last file's analysis, shared by RL301 and RL302 (the engine runs every
+# rule on a file before it reads the next). One entry only: a cache keyed by
+# file would keep every analysed tree alive, as the analysis holds its file.
+_last_module: tuple[SourceFile, WebhookRules, WebhookModule] | None = None
 
 
 @dataclass(frozen=True)
@@ -972,11 +973,11 @@ class WebhookRules:
         """The file's analysis, built once for both rules."""
         if file.python.tree is None:
             return None
-        cached = _MODULES.get(file)
-        if cached is not None and cached[0] == self:
-            return cached[1]
+        global _last_module
+        if _last_module is not None and _last_module[0] is file and _last_module[1] == self:
+            return _last_module[2]
         module = WebhookModule(file, self.handlers, self.effects)
-        _MODULES[file] = (self, module)
+        _last_module = (file, self, module)
         return module
 
 
