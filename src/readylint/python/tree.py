@@ -27,22 +27,18 @@ import ast
 import bisect
 from typing import TypeVar
 
-# Nodes that open a scope of their own: a function's body does not run
-# when the enclosing code does, and a comprehension binds its own names.
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Code that does not run when the enclosing code runs (comprehensions do).
 DEFERRED_CODE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Nodes that open a scope of their own: a function's body does not run
+# when the enclosing code does, and a comprehension binds its own names.
 NESTED_SCOPES = (*DEFERRED_CODE, *COMPREHENSIONS)
 
 Node = TypeVar("Node", bound=ast.AST)
 
-# Fields that never hold a node of their own: the shared context and
-# operator singletons, and names, flags and numbers (skipped for speed).
-NOT_CHILDREN = frozenset({
-    "ctx", "op", "ops",
-    "id", "attr", "name", "arg", "module", "level", "kind", "conversion", "simple", "is_async", "type_comment",
-})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# The fields that hold the shared context and operator singletons.
+SINGLETON_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # node class -> its other fields
 
 
 class TreeIndex:
@@ -75,7 +71,7 @@ class TreeIndex:
             ends.append(start + 1)
             fields = _CHILD_FIELDS.get(node.__class__)
             if fields is None:
-                fields = _CHILD_FIELDS[node.__class__] = tuple(f for f in node._fields if f not in NOT_CHILDREN)
+                fields = _CHILD_FIELDS[node.__class__] = tuple(f for f in node._fields if f not in SINGLETON_FIELDS)
             children: list[ast.AST] = []
             for name in fields:
                 value = getattr(node, name, None)
