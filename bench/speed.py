@@ -10,6 +10,8 @@ with `pip install ".[bench]"`. Scenarios:
 - readylint cold: every rule, no cache (`--no-cache`).
 - readylint warm: every rule, cache primed by a previous run, tree unchanged.
 - readylint precommit: ten files named on the command line (`--force-exclude`), warm cache.
+- readylint precommit cold: the same with `--no-cache`: the project rules then
+  read every module as context, as on a first run or a CI runner without a cache.
 - readylint secrets: `--select RL5 --no-cache`, the secrets rules alone.
 - bandit: `bandit -r -q` (all its plugins) on the same corpus.
 - detect-secrets: `detect-secrets scan --all-files` on the same corpus.
@@ -72,6 +74,7 @@ def scenarios(corpus: Path, jobs: str | None) -> dict[str, list[str] | None]:
         "readylint cold": [*readylint, "--no-cache", str(corpus)],
         "readylint warm": [*readylint, str(corpus)],
         "readylint precommit (10 files)": [*readylint, "--force-exclude", *some_files],
+        "readylint precommit cold (10 files)": [*readylint, "--no-cache", "--force-exclude", *some_files],
         "readylint secrets": [*readylint, "--no-cache", "--select", "RL5", str(corpus)],
         "bandit -r": [bandit, "-r", "-q", "-x", "*/site-packages/*", str(corpus)] if bandit else None,
         "detect-secrets scan": [detect_secrets, "scan", "--all-files", str(corpus)] if detect_secrets else None,
@@ -94,24 +97,27 @@ def main() -> None:
         print(f"\ncorpus: {corpus} ({lines:,} lines of Python)")
         with tempfile.TemporaryDirectory() as cache_dir:
             env = {**bench_environment(), "READYLINT_CACHE_DIR": cache_dir}
+            every = scenarios(corpus, args.jobs)
             commands = {
-                name: command for name, command in scenarios(corpus, args.jobs).items()
+                name: command for name, command in every.items()
                 if not any(name.startswith(skipped) for skipped in args.skip)
             }
             # Prime the cache so "warm" means warm from the first round.
-            subprocess.run(commands["readylint warm"], env=env, stdout=subprocess.DEVNULL, check=False)
+            subprocess.run(every["readylint warm"], env=env, stdout=subprocess.DEVNULL, check=False)
             timings: dict[str, list[tuple[float, int]]] = {name: [] for name, cmd in commands.items() if cmd}
             for _ in range(args.runs):
                 for name, command in commands.items():
                     if command:
                         seconds, peak_mb, _ = measure(command, corpus, env)
                         timings[name].append((seconds, peak_mb))
-        cold = statistics.median(t for t, _ in timings["readylint cold"])
-        print(f"{'tool':34} {'median s':>9} {'lines/s':>10} {'peak MB':>8} {'vs readylint cold':>18}")
+        cold_runs = timings.get("readylint cold")
+        cold = statistics.median(t for t, _ in cold_runs) if cold_runs else None
+        print(f"{'tool':36} {'median s':>9} {'lines/s':>10} {'peak MB':>8} {'vs readylint cold':>18}")
         for name, runs in timings.items():
             seconds = statistics.median(t for t, _ in runs)
             peak = max(m for _, m in runs)
-            print(f"{name:34} {seconds:9.2f} {lines / seconds:10,.0f} {peak:8d} {seconds / cold:17.2f}x")
+            ratio = f"{seconds / cold:17.2f}x" if cold else f"{'-':>18}"
+            print(f"{name:36} {seconds:9.2f} {lines / seconds:10,.0f} {peak:8d} {ratio}")
         for name in commands:
             if commands[name] is None:
                 print(f"{name}: not installed (pip install '.[bench]')")
