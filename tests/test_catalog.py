@@ -134,3 +134,34 @@ def test_selectors(catalog):
     assert {r.code for r in catalog.matching("RL0")} >= {"RL001", "RL002", "RL003"}
     assert catalog.matching("RL9") == []
     assert catalog.matching("no-such-rule") == []
+
+
+def test_data_access_vocabulary_is_one_file_both_rules_include(catalog):
+    shared = catalog.by_code["RL201"].sources[0]
+    assert shared.name == "data-access.yaml"
+    for code in ("RL201", "RL202"):
+        rule = catalog.by_code[code]
+        assert rule.sources[0] == shared
+        assert "objects" in rule.catalog["django"]["managers"]
+        assert "sqlalchemy.orm.Session" in rule.catalog["sqlalchemy"]["sessions"]
+    # Each rule adds its own keys to the shared sections.
+    assert "write_methods" in catalog.by_code["RL201"].catalog["django"]
+    assert "evaluating_methods" in catalog.by_code["RL202"].catalog["django"]
+
+
+def test_included_catalog_is_merged_under_the_rules_own(tmp_path):
+    (tmp_path / "vocabulary.yaml").write_text("clients:\n  - {name: shared.get}\nhosts: [a]\n")
+    write_rule(tmp_path, RULE.replace("catalog:", "catalog_includes: [vocabulary.yaml]\ncatalog:"))
+    extension = tmp_path / "ours.yaml"
+    extension.write_text("code: RL101\ncatalog:\n  hosts: [b]\n")  # an included key can be extended
+    rule = Catalog.load(tmp_path, [extension]).by_code["RL101"]
+    assert [c["name"] for c in rule.catalog["clients"]] == ["shared.get", "requests.get"]
+    assert rule.catalog["hosts"] == ["a", "b"]
+    assert [p.name for p in rule.sources] == ["vocabulary.yaml", "RL101-outbound-call-without-timeout.yaml",
+                                              "ours.yaml"]
+
+
+def test_missing_included_catalog_names_the_file(tmp_path):
+    write_rule(tmp_path, RULE.replace("catalog:", "catalog_includes: [missing.yaml]\ncatalog:"))
+    with pytest.raises(CatalogError, match="missing.yaml"):
+        Catalog.load(tmp_path)

@@ -35,7 +35,7 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 REQUIRED_TEXT_FIELDS = ("name", "summary", "why", "example", "use_instead")
 KNOWN_FIELDS = {
     "code", "name", "severity", "summary", "why", "example", "use_instead",
-    "example_path", "options", "catalog", "fix", "suppression_markers", "tags",
+    "example_path", "options", "catalog", "catalog_includes", "fix", "suppression_markers", "tags",
 }
 
 
@@ -159,6 +159,17 @@ def parse_rule(path: Path, data: Any) -> RuleSpec:
     catalog = data.get("catalog") or {}
     if not isinstance(catalog, dict):
         raise CatalogError(path, "catalog", "must be a mapping")
+    includes = data.get("catalog_includes") or []
+    if not isinstance(includes, list) or not all(isinstance(name, str) for name in includes):
+        raise CatalogError(path, "catalog_includes", "must be a list of file names in the rules directory")
+    # Data several rules share (the ORM vocabulary of the data-access rules)
+    # lives once, in its own file; the rule's own catalog extends it.
+    included = [path.parent / name for name in includes]
+    for shared_path in included:
+        shared = _load_yaml(shared_path)
+        if not isinstance(shared, dict):
+            raise CatalogError(shared_path, None, "must be a YAML mapping")
+        catalog = merge_catalog(shared, catalog)
     for text_field in ("summary", "why"):
         if not isinstance(data[text_field], str) or not data[text_field].strip():
             raise CatalogError(path, text_field, "must be non-empty text")
@@ -182,7 +193,7 @@ def parse_rule(path: Path, data: Any) -> RuleSpec:
         fix=fix,
         suppression_markers=tuple(markers),
         tags=tuple(tags),
-        sources=[path],
+        sources=[*included, path],
     )
 
 
