@@ -87,7 +87,7 @@ def test_extension_merges_catalog_and_options(tmp_path):
 @pytest.mark.parametrize(
     "extension, fragment",
     [
-        ("code: RL999\ncatalog: {}\n", "RL999 is not a readylint rule"),
+        ("code: RL999\ncatalog: {}\n", "RL999 is not a readylint rule or shared catalog"),
         ("code: RL101\ncatalog:\n  servers: []\n", "field 'catalog.servers': unknown catalog key"),
         ("code: RL101\ncatalog:\n  clients: {name: x}\n", "field 'catalog.clients': must be a list"),
         ("code: RL101\nseverity: info\n", "field 'severity': cannot be changed"),
@@ -165,3 +165,31 @@ def test_missing_included_catalog_names_the_file(tmp_path):
     write_rule(tmp_path, RULE.replace("catalog:", "catalog_includes: [missing.yaml]\ncatalog:"))
     with pytest.raises(CatalogError, match="missing.yaml"):
         Catalog.load(tmp_path)
+
+
+def test_one_extension_of_a_shared_catalog_reaches_every_rule_that_includes_it(tmp_path):
+    extension = tmp_path / "ours.yaml"
+    extension.write_text("code: data-access\ncatalog:\n  sqlalchemy:\n    session_expressions: [request.dbsession]\n")
+    catalog = Catalog.load(extensions=[extension])
+    for code in ("RL201", "RL202"):
+        rule = catalog.by_code[code]
+        assert "request.dbsession" in rule.catalog["sqlalchemy"]["session_expressions"]
+        assert rule.sources[-1] == extension
+    assert "sqlalchemy" not in catalog.by_code["RL101"].catalog
+
+
+@pytest.mark.parametrize(
+    "extension, fragment",
+    [
+        ("code: data-access\ncatalog:\n  mongo: []\n", "field 'catalog.mongo': unknown catalog key"),
+        ("code: data-access\noptions:\n  x: 1\n", "field 'options': a shared catalog (data-access) has no options"),
+        ("code: data-acess\ncatalog: {}\n", "data-acess is not a readylint rule or shared catalog"),
+    ],
+)
+def test_bad_shared_catalog_extension_names_file_and_field(tmp_path, extension, fragment):
+    path = tmp_path / "ours.yaml"
+    path.write_text(extension)
+    with pytest.raises(CatalogError) as error:
+        Catalog.load(extensions=[path])
+    assert str(path) in str(error.value)
+    assert fragment in str(error.value)

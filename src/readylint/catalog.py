@@ -74,6 +74,8 @@ class RuleSpec:
     suppression_markers: tuple[str, ...]
     tags: tuple[str, ...]
     sources: list[Path] = field(default_factory=list)
+    # Shared data files the catalog includes (`catalog_includes`), by name.
+    includes: dict[str, Path] = field(default_factory=dict)
 
     @property
     def family(self) -> str:
@@ -194,6 +196,7 @@ def parse_rule(path: Path, data: Any) -> RuleSpec:
         suppression_markers=tuple(markers),
         tags=tuple(tags),
         sources=[*included, path],
+        includes={shared_path.stem: shared_path for shared_path in included},
     )
 
 
@@ -282,8 +285,6 @@ def extend_rule(rules: dict[str, RuleSpec], path: Path) -> None:
         if not isinstance(key, str):
             raise CatalogError(path, f"{where}code", "is required: the code or name of the rule to extend")
         rule = rules.get(key.upper()) or next((r for r in rules.values() if r.name == key), None)
-        if rule is None:
-            raise CatalogError(path, f"{where}code", f"{key} is not a readylint rule (see `readylint rules`)")
         unknown = sorted(set(doc) - EXTENSION_FIELDS - {"name"})
         if unknown:
             raise CatalogError(
@@ -293,6 +294,9 @@ def extend_rule(rules: dict[str, RuleSpec], path: Path) -> None:
         catalog = doc.get("catalog") or {}
         if not isinstance(catalog, dict):
             raise CatalogError(path, f"{where}catalog", "must be a mapping")
+        if rule is None:
+            _extend_shared_catalog(rules, path, where, key, doc, catalog)
+            continue
         _check_shape(path, f"{where}catalog", rule.catalog, catalog)
         rule.catalog = merge_catalog(rule.catalog, catalog)
         options = doc.get("options") or {}
@@ -303,6 +307,23 @@ def extend_rule(rules: dict[str, RuleSpec], path: Path) -> None:
                 raise CatalogError(path, f"{where}options.{name}", f"{rule.code} has no such option")
             spec = rule.options[name]
             rule.options[name] = OptionSpec(name, value, spec.description)
+        rule.sources.append(path)
+
+
+def _extend_shared_catalog(
+    rules: dict[str, RuleSpec], path: Path, where: str, key: str, doc: dict, catalog: dict
+) -> None:
+    """`code: data-access` extends the shared file `data-access.yaml`, in
+    every rule that includes it: one extension teaches all of them."""
+    including = [r for r in rules.values() if key in r.includes]
+    if not including:
+        raise CatalogError(path, f"{where}code", f"{key} is not a readylint rule or shared catalog "
+                                                 "(see `readylint rules`)")
+    if doc.get("options"):
+        raise CatalogError(path, f"{where}options", f"a shared catalog ({key}) has no options")
+    _check_shape(path, f"{where}catalog", _load_yaml(including[0].includes[key]), catalog)
+    for rule in including:
+        rule.catalog = merge_catalog(rule.catalog, catalog)
         rule.sources.append(path)
 
 
