@@ -12,7 +12,7 @@ from readylint.checks.base import Check, ProjectCheck
 from readylint.config import Config, ConfigError
 from readylint.diagnostics import Severity
 from readylint.discovery import Candidate
-from readylint.engine import FileAnalyzer, RunOptions, analyse_files, run, select_rules
+from readylint.engine import FileAnalyzer, RunOptions, analyse_files, available_cpus, run, select_rules
 from readylint.sources import SourceFile
 
 
@@ -293,3 +293,22 @@ def test_text_rules_alone_do_not_parse_python(tmp_path, catalog, monkeypatch):
     monkeypatch.undo()
     assert codes(run_tree(tmp_path, catalog, select=["RL5", "RL001"])) == [("broken.py", 1, "RL001")]
     assert codes(run_tree(tmp_path, catalog, select=["RL101"])) == [("broken.py", 1, "RL001")]
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({}, None),  # no cgroup files: not in a container, or not Linux
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu.max": "200000 100000\n"}, 2),
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: two workers
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "50000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),
+        ({"cpu.max": "garbage\n"}, None),
+    ],
+)
+def test_jobs_default_honours_a_container_cpu_quota(tmp_path, files, expected):
+    for name, text in files.items():
+        write(tmp_path / name, text)
+    machine = len(os.sched_getaffinity(0))
+    assert available_cpus(tmp_path) == (min(machine, expected) if expected else machine)

@@ -73,7 +73,7 @@ def _run_options(function):
         click.option("--select", multiple=True, metavar="RULES", help="Only these rules: codes, prefixes (RL1) or names; comma-separated. Replaces the configured selection."),
         click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (added to the configured ignores)."),
         click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (pyproject.toml, readylint.yaml)."),
-        click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: number of CPUs]."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: the CPUs this process may use, container quota included]."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.readylint_cache/, or $READYLINT_CACHE_DIR)."),
         click.option("--force-exclude", is_flag=True, help="Apply excludes even to files named on the command line (for pre-commit)."),
     ]

@@ -316,6 +316,37 @@ def _analyse_batch(batch: list[tuple[Candidate, bool]]) -> list[FileResult]:
     return [_worker_analyzer.analyse(candidate, facts_only=facts_only) for candidate, facts_only in batch]
 
 
+def available_cpus(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
+    """The CPUs this process may use: its affinity mask, capped by a container's
+    CPU quota (a CI container limited to 2 CPUs on a 64-core host must not
+    start 64 workers)."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        count = os.cpu_count() or 1
+    quota = _cgroup_cpu_quota(cgroup_root)
+    return max(1, min(count, quota)) if quota else count
+
+
+def _cgroup_cpu_quota(root: Path) -> int | None:
+    """CPUs allowed by the cgroup quota (v2 `cpu.max`, or v1 `cpu.cfs_quota_us`), None if unlimited."""
+    try:
+        quota, period = (root / "cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        try:
+            quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    try:
+        quota_us, period_us = int(quota), int(period)
+    except ValueError:  # "max": no quota
+        return None
+    if quota_us <= 0 or period_us <= 0:  # v1 writes -1 for no quota
+        return None
+    return -(-quota_us // period_us)  # a partial CPU still runs a worker
+
+
 def analyse_files(
     analyzer: FileAnalyzer,
     work: list[tuple[Candidate, bool]],
@@ -380,7 +411,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
             (c, True) for c in context.files
             if c.path not in reportable and any(check.wants_context(c.path) for check in analyzer.project_checks)
         ]
-    jobs = options.jobs or os.cpu_count() or 1
+    jobs = options.jobs or available_cpus()
     with collector_tuned_for_analysis():
         cache = ResultCache.open(root, _cache_key(catalog, selection, config), enabled=not options.no_cache)
         results = analyse_with_cache(analyzer, work, cache, jobs, options.on_progress)
