@@ -17,6 +17,7 @@ binary or too large is decided by the engine when it reads it.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import os
 import re
 import stat
@@ -337,6 +338,13 @@ class _PatternList:
         patterns' base directory and `name` is its last component."""
         deciding = (self._for_dirs if is_dir else self._for_files).last_match(path, name)
         return None if deciding is None else not deciding.negated
+
+
+def matches_skip_paths(path: str, patterns: Sequence[str]) -> bool:
+    """A rule's `skip_paths` (fnmatch patterns, where `*` also crosses `/`):
+    does one match the root-relative path, or its file name?"""
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 class PathMatcher:

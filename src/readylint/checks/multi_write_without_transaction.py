@@ -27,18 +27,18 @@ from __future__ import annotations
 
 import ast
 import bisect
-import fnmatch
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
+from readylint.discovery import matches_skip_paths
 from readylint.python.dataaccess import (
     COMMIT, WRITE, Access, DataAccess, DataAccessSpec, Function, dotted,
 )
 from readylint.python.localflow import FUNCTIONS
-from readylint.python.tree import COMPREHENSIONS, DEFERRED_CODE, TreeIndex
 from readylint.python.names import QualifiedNames, module_name_of
+from readylint.python.tree import COMPREHENSIONS, DEFERRED_CODE, TreeIndex
 from readylint.sources import FileKind, SourceFile
 
 # Files that can neither write through a framework we know nor call a
@@ -138,23 +138,19 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         text = file.text
         if self.setting in text:
             return True
-        return not self._skipped(file.path) and any(token in text for token in PREFILTER)
+        return not matches_skip_paths(file.path, self.skip_paths) and any(token in text for token in PREFILTER)
 
     def wants_context(self, path: str) -> bool:
         # Settings (ATOMIC_REQUESTS) and every caller: a function that all
         # its callers wrap must stay silent when only it is linted (cached).
         return path.endswith(".py")
 
-    def _skipped(self, path: str) -> bool:
-        name = path.rsplit("/", 1)[-1]
-        return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(name, p) for p in self.skip_paths)
-
     def collect(self, file: SourceFile) -> FileFacts | None:
         tree = file.python.tree
         if tree is None:
             return None
         settings = self._atomic_requests(file.tree_index) if self.setting in file.text else []
-        functions = [] if self._skipped(file.path) else FileAnalysis(self, file, tree).functions()
+        functions = [] if matches_skip_paths(file.path, self.skip_paths) else FileAnalysis(self, file, tree).functions()
         if not settings and not functions:
             return None
         return FileFacts(module_name_of(file.path).removesuffix(".__init__"), functions, settings)

@@ -22,12 +22,12 @@ retrying by design and are not read.
 from __future__ import annotations
 
 import ast
-import fnmatch
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
+from readylint.discovery import matches_skip_paths
 from readylint.python.dataaccess import (
     DJANGO, INSTANCE, QUERY, QUERYSET, READ, RESULTS, ROWS, SQLALCHEMY, DataAccess, DataAccessSpec, Function, Kind, label,
 )
@@ -121,13 +121,9 @@ class QueryInLoop(ProjectCheck):
         # live in any module (`models.py`, `db/tables.py`, `schema.py`).
         return path.endswith(".py")
 
-    def _skipped(self, path: str) -> bool:
-        name = path.rsplit("/", 1)[-1]
-        return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(name, p) for p in self.skip_paths)
-
     def collect(self, file: SourceFile) -> FileFacts | None:
         tree = file.python.tree
-        if tree is None or self._skipped(file.path):
+        if tree is None or matches_skip_paths(file.path, self.skip_paths):
             return None
         model = DataAccess.for_file(file, self.spec)
         relations, models = self._model_facts(model)

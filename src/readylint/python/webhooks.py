@@ -27,13 +27,13 @@ modules are not followed.
 from __future__ import annotations
 
 import ast
-import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from readylint.discovery import matches_skip_paths
 from readylint.python.dataaccess import (
     Access,
     DataAccess,
@@ -963,8 +963,7 @@ class WebhookRules:
     def applies_to(self, file: SourceFile) -> bool:
         """The cheap prefilter both rules use: a webhook word, a provider or its
         verification call in the text, and not a test file."""
-        name = file.path.rsplit("/", 1)[-1]
-        if any(fnmatch.fnmatchcase(file.path, p) or fnmatch.fnmatchcase(name, p) for p in self.handlers.skip_paths):
+        if matches_skip_paths(file.path, self.handlers.skip_paths):
             return False
         text = file.text.lower()
         return any(word in text for word in self.handlers.prefilter)
