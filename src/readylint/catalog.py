@@ -1,9 +1,12 @@
 """Rule catalogs: one YAML file per rule, shipped in `rules/` and extendable by users.
 
 A catalog file says *what* a rule looks for and documents it; the matching
-check under `readylint.checks` says *how*. Users extend a shipped rule with
-their own YAML (`extend-rules` in the configuration): its `catalog` data is
-merged into the shipped one, lists appended and mappings merged.
+check under `readylint.checks` says *how*. Data several rules share lives
+once, in a data file of `rules/` that each rule names in `catalog_includes`
+(`data-access.yaml`); the rule's own `catalog` is merged over it. Users extend
+a shipped rule with their own YAML (`extend-rules` in the configuration): its
+`catalog` data is merged into the shipped one, lists appended and mappings
+merged; `code: data-access` extends a shared file in every rule including it.
 """
 
 from __future__ import annotations
