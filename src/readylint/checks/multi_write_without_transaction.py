@@ -408,7 +408,7 @@ class FileAnalysis:
         func = call.func
         if isinstance(func, ast.Name):
             target = self.module_functions.get(func.id)
-            if target is not None and self.model.bindings_for(func.id, function, func) == "global":
+            if target is not None and self.model.bindings_for(func.id, function) == "global":
                 return target
             return None
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):

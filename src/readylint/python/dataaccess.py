@@ -305,7 +305,7 @@ class DataAccess:
         # A method -> its class (methods directly in a class body only).
         self.class_of: dict[ast.AST, ast.ClassDef] = {}
         self.model_classes: set[str] = set()
-        self._index(tree)
+        self._index()
 
     @cached_property
     def uses_sqlalchemy(self) -> bool:
@@ -317,7 +317,7 @@ class DataAccess:
             for node in self.index.of_type(ast.Import, ast.ImportFrom)
         )
 
-    def _index(self, tree: ast.Module) -> None:
+    def _index(self) -> None:
         classes = self.index.of_type(ast.ClassDef)
         for cls in classes:
             for item in cls.body:
@@ -460,7 +460,7 @@ class DataAccess:
         if depth > 4:
             return False
         if isinstance(node, ast.Name):
-            bindings = self.bindings_for(node.id, None, node)
+            bindings = self.bindings_for(node.id, None)
             return bool(bindings) and all(
                 isinstance(b, Assigned) and self._statement_is_write(b.value, depth + 1) for b in bindings
             )
@@ -513,7 +513,7 @@ class DataAccess:
         return None
 
     def _kind_of_name(self, name: ast.Name, function: Function | None, depth: int) -> Kind | None:
-        bindings = self.bindings_for(name.id, function, name)
+        bindings = self.bindings_for(name.id, function)
         if bindings is None:
             return None
         if bindings == "global":
@@ -533,7 +533,7 @@ class DataAccess:
             return Kind(kind.what, kind.framework, kind.autocommit, name.id)
         return kind
 
-    def bindings_for(self, name: str, function: Function | None, node: ast.AST):
+    def bindings_for(self, name: str, function: Function | None):
         """The bindings of `name` as seen in `function`: a list, None (cannot
         follow), or "global" (not bound in the function or module: an import
         or a builtin)."""

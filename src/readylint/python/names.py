@@ -111,7 +111,7 @@ class QualifiedNames:
             for arg in _all_args(node.args):
                 scope.bind(arg.arg, LOCAL)
         if isinstance(node, COMPREHENSIONS):
-            body = self._comprehension_body(node, scope)
+            body = self._comprehension_body(node)
         else:
             body = node.body if isinstance(node.body, list) else [node.body]
         for part in body:
@@ -157,7 +157,7 @@ class QualifiedNames:
                 self._record_binding(child, scope)
 
     @staticmethod
-    def _comprehension_body(node: ast.AST, scope: Scope) -> list[ast.AST]:
+    def _comprehension_body(node: ast.AST) -> list[ast.AST]:
         parts: list[ast.AST] = []
         for index, generator in enumerate(node.generators):
             parts.append(generator.target)

@@ -893,18 +893,18 @@ class WebhookModule:
             key=lambda n: (n.lineno, n.col_offset),
         ):
             if isinstance(node, ast.Assign):
-                if self._mentions_body(node.value, payload, handler):
+                if self._mentions_body(node.value, payload):
                     payload.update(t.id for t in node.targets if isinstance(t, ast.Name))
                 continue
             qualified = self.names.of(node.func) or ""
             arguments = [*node.args, *(k.value for k in node.keywords)]
             if qualified.split(".")[0] == package and package and any(
-                self._mentions_body(a, payload, handler) for a in arguments
+                self._mentions_body(a, payload) for a in arguments
             ):
                 return node
         return None
 
-    def _mentions_body(self, expr: ast.expr, payload: set[str], handler: Handler) -> bool:
+    def _mentions_body(self, expr: ast.expr, payload: set[str]) -> bool:
         for node in self.index.walk(expr):
             if isinstance(node, ast.Name) and node.id in payload:
                 return True
