@@ -1,4 +1,5 @@
-"""TreeIndex: one pre-order pass that answers every rule's subtree questions."""
+"""TreeIndex: one pre-order pass that answers every rule's subtree questions; and the
+other per-file analyses checks share (SourceFile.shared)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import textwrap
 
 import pytest
 
+from readylint.catalog import Catalog
+from readylint.python.names import QualifiedNames
 from readylint.python.tree import DEFERRED_CODE, TreeIndex
+from readylint.python.webhooks import WebhookRules
 
 SINGLETONS = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 from readylint.sources import SourceFile
@@ -126,3 +130,23 @@ def test_contains_finds_types_in_a_subtree_only(tree):
     assert index.contains(top, (ast.Return, ast.Lambda))
     assert index.contains(top, (ast.FunctionDef,))  # the node itself counts
     assert not index.contains(tree.body[0], (ast.FunctionDef,))
+
+
+def test_analyses_of_a_file_are_built_once_and_shared():
+    file = SourceFile("app/views.py", "import requests\nrequests.get('https://x')\n")
+    built = []
+    first = file.shared("key", lambda: built.append(1) or object())
+    assert file.shared("key", lambda: built.append(2) or object()) is first and built == [1]
+    assert QualifiedNames.for_file(file) is QualifiedNames.for_file(file)
+    assert QualifiedNames.for_file(file).index is file.tree_index
+    # Another file with the same text has its own analyses.
+    other = SourceFile("app/views.py", file.text)
+    assert QualifiedNames.for_file(other) is not QualifiedNames.for_file(file)
+
+
+def test_both_webhook_rules_share_one_analysis_per_file():
+    catalog = Catalog.load()
+    rules = WebhookRules.for_catalog(catalog)
+    assert WebhookRules.for_catalog(catalog) is rules  # RL301 and RL302 get the same
+    file = SourceFile("hooks.py", "import stripe\n\ndef stripe_webhook(request):\n    return 1\n")
+    assert rules.module(file) is rules.module(file)

@@ -11,8 +11,11 @@ import tokenize
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Callable, Hashable, TypeVar
 
 from readylint.python.tree import TreeIndex
+
+T = TypeVar("T")
 
 BINARY_SNIFF_BYTES = 8192
 NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -104,6 +107,15 @@ class SourceFile:
         self.text = text
         self.kind = kind or kind_of(path)
         self.abs_path = abs_path
+        self._shared: dict[Hashable, Any] = {}
+
+    def shared(self, key: Hashable, build: Callable[[], T]) -> T:
+        """An analysis of this file that several checks use (its qualified
+        names, its webhook handlers, its secrets): built by the first check
+        that asks with `key`, reused by the others, dropped with the file."""
+        if key not in self._shared:
+            self._shared[key] = build()
+        return self._shared[key]
 
     @cached_property
     def lines(self) -> list[str]:

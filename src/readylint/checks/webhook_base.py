@@ -33,12 +33,9 @@ class WebhookFacts:
 
 class WebhookCheck(ProjectCheck):
     kinds = frozenset({FileKind.PYTHON})
-    # The rules whose catalogs (as the user extended them) say what an
-    # outbound call, a database write and a webhook handler are.
-    reads_catalogs = ("RL101", "RL201", "RL301", "RL302")
 
     def prepare(self, catalog: Catalog, selection: "Selection") -> None:
-        self.rules = WebhookRules.from_catalogs({code: catalog.by_code[code].catalog for code in self.reads_catalogs})
+        self.rules = WebhookRules.for_catalog(catalog)
 
     def applies_to(self, file: SourceFile) -> bool:
         return self.rules.applies_to(file)

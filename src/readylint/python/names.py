@@ -14,7 +14,6 @@ functions, as the interpreter does.
 from __future__ import annotations
 
 import ast
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -75,11 +74,6 @@ def module_name_of(path: str) -> str:
     return ".".join(part for part in stem.replace("\\", "/").split("/") if part not in ("", "."))
 
 
-# One QualifiedNames per file, shared by every check that asks (building it
-# walks the whole tree); dropped with the file.
-_BY_FILE: "weakref.WeakKeyDictionary[SourceFile, QualifiedNames]" = weakref.WeakKeyDictionary()
-
-
 class QualifiedNames:
     """Resolve names and attribute chains of one module to qualified names."""
 
@@ -89,10 +83,7 @@ class QualifiedNames:
         tree = file.python.tree
         if tree is None:
             return None
-        names = _BY_FILE.get(file)
-        if names is None:
-            names = _BY_FILE[file] = cls(tree, module_name_of(file.path), file.tree_index)
-        return names
+        return file.shared(cls, lambda: cls(tree, module_name_of(file.path), file.tree_index))
 
     def __init__(self, tree: ast.Module, module_name: str = "", index: TreeIndex | None = None):
         """`index`: the file's shared `TreeIndex` (`SourceFile.tree_index`), or None to index `tree` here."""

@@ -27,12 +27,14 @@ modules are not followed.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from readylint.catalog import Catalog
 from readylint.discovery import matches_skip_paths
 from readylint.python.dataaccess import (
     Access,
@@ -936,21 +938,24 @@ def _exits(body: list[ast.stmt]) -> bool:
     return False
 
 
-# The last file's analysis, shared by RL301 and RL302 (the engine runs every
-# rule on a file before it reads the next). One entry only: a cache keyed by
-# file would keep every analysed tree alive, as the analysis holds its file.
-_last_module: tuple[SourceFile, WebhookRules, WebhookModule] | None = None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WebhookRules:
     """Everything both webhook rules read from the catalogs (RL302's handlers
     and providers, RL301's effects and deduplication, RL101's outbound calls,
-    RL201's data access)."""
+    RL201's data access). Compared by identity: RL301 and RL302 share one
+    (`for_catalog`), and with it each file's `WebhookModule`."""
 
     handlers: WebhookSpec
     effects: EffectSpec
     dedup: DedupSpec
+
+    @classmethod
+    @functools.lru_cache(maxsize=1)
+    def for_catalog(cls, catalog: Catalog) -> WebhookRules:
+        """The rules of a loaded catalog, built once per process: the catalogs
+        of RL101, RL201, RL301 and RL302, as the user extended them, say what
+        an outbound call, a database write and a webhook handler are."""
+        return cls.from_catalogs({code: catalog.by_code[code].catalog for code in ("RL101", "RL201", "RL301", "RL302")})
 
     @classmethod
     def from_catalogs(cls, catalogs: dict[str, dict[str, Any]]) -> WebhookRules:
@@ -972,12 +977,7 @@ class WebhookRules:
         """The file's analysis, built once for both rules."""
         if file.python.tree is None:
             return None
-        global _last_module
-        if _last_module is not None and _last_module[0] is file and _last_module[1] == self:
-            return _last_module[2]
-        module = WebhookModule(file, self.handlers, self.effects)
-        _last_module = (file, self, module)
-        return module
+        return file.shared(self, lambda: WebhookModule(file, self.handlers, self.effects))
 
 
 def _literal_sql(node: ast.expr) -> str | None:

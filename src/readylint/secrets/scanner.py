@@ -71,7 +71,6 @@ class SecretScanner:
         # that only RL502 and RL503 read (RL501 skips `*.min.js`, RL504 skips
         # bundles) is searched for their 9 keywords, not all 111 (4x faster).
         self._indexes: dict[frozenset[str], KeywordIndex] = {}
-        self._last: tuple[SourceFile, list[Hit]] | None = None
 
     def keyword_index(self, codes: frozenset[str]) -> KeywordIndex:
         """The index of the given families' probes, built on first use."""
@@ -107,11 +106,7 @@ class SecretScanner:
 
     def scan(self, file: SourceFile) -> list[Hit]:
         """Every hit in the file, computed once however many checks ask."""
-        if self._last is not None and self._last[0] is file:
-            return self._last[1]
-        hits = self._scan(file)
-        self._last = (file, hits)
-        return hits
+        return file.shared(self, lambda: self._scan(file))
 
     def _scan(self, file: SourceFile) -> list[Hit]:
         states = {code: family.file_state(file) for code, family in self.families.items()}
