@@ -966,8 +966,12 @@ class WebhookRules:
         )
 
     def applies_to(self, file: SourceFile) -> bool:
-        """The cheap prefilter both rules use: a webhook word, a provider or its
-        verification call in the text, and not a test file."""
+        """The cheap prefilter both rules use (decided once per file): a
+        webhook word, a provider or its verification call in the text, and
+        not a test file."""
+        return file.shared((self, "applies"), lambda: self._applies_to(file))
+
+    def _applies_to(self, file: SourceFile) -> bool:
         if matches_skip_paths(file.path, self.handlers.skip_paths):
             return False
         text = file.text.lower()
