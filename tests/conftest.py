@@ -14,6 +14,15 @@ EXAMPLES = REPO_ROOT / "examples"
 SARIF_SCHEMA = REPO_ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path_factory, monkeypatch) -> Path:
+    """Every test (and every readylint it starts) caches in a folder of its
+    own, never in the user's cache directory."""
+    directory = tmp_path_factory.mktemp("readylint-cache")
+    monkeypatch.setenv("READYLINT_CACHE_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return Catalog.load()

@@ -29,7 +29,7 @@ from readylint.secrets.checksums import github_crc32
 from readylint.secrets.jwt import jwt_claims
 from readylint.secrets.scanner import ascii_lower, trie_regex
 from readylint.secrets.values import shannon_entropy
-from readylint.sources import SourceFile
+from readylint.sources import SourceFile, kind_of
 
 SECRET_CODES = ["RL501", "RL502", "RL503", "RL504"]
 
@@ -303,14 +303,26 @@ def secret_fixture_result():
 KEY_LINE_RE = re.compile(r"[A-Za-z0-9+/=]{16,}")
 
 
-def secret_fragments(result) -> set[str]:
-    """Every secret, and every base64 line of a multi-line secret (a key body)."""
+def secret_fragments(result, catalog) -> set[str]:
+    """Every secret of the fixtures, and every base64 line of a multi-line
+    secret (a key body). Findings keep only masks, so the files are scanned again."""
+    scanner = SecretScanner.from_catalog(catalog, SECRET_CODES, {})
     fragments = set()
-    for finding in result.findings:
-        assert finding.secret, finding
-        fragments.add(finding.secret)
-        fragments.update(KEY_LINE_RE.findall(finding.secret))
+    for path in {f.path for f in result.findings}:
+        source = SourceFile(path, (result.root / path).read_text(), kind_of(path), result.root / path)
+        for hit in scanner.scan(source):
+            fragments.add(hit.secret)
+            fragments.update(KEY_LINE_RE.findall(hit.secret))
+    assert len(fragments) > 80
     return fragments
+
+
+def test_findings_keep_only_the_mask_and_hash_of_a_secret():
+    result = secret_fixture_result()
+    for finding in result.findings:
+        assert finding.secret is None
+        assert finding.masked_secret and "…[" in finding.masked_secret
+        assert len(finding.secret_hash) == 64
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -319,7 +331,7 @@ def test_no_output_format_contains_a_secret(fmt, catalog):
     stream = io.StringIO()
     render(fmt, result, catalog, stream, color=False)
     output = stream.getvalue()
-    leaked = [fragment for fragment in secret_fragments(result) if fragment in output]
+    leaked = [fragment for fragment in secret_fragments(result, catalog) if fragment in output]
     assert not leaked, leaked[:3]
     # Masked forms are shown (first four characters and the length) in the human formats.
     if fmt == "text":

@@ -19,7 +19,7 @@ from readylint.baseline import BASELINE_FILENAME, Baseline, BaselineError
 from readylint.catalog import Catalog, CatalogError
 from readylint.changes import ChangesError
 from readylint.config import ConfigError, load_config
-from readylint.diagnostics import Severity
+from readylint.diagnostics import RunResult, Severity
 from readylint.discovery import PathNotFound
 from readylint.engine import RunOptions, run
 from readylint.report import FORMATS, plural, render
@@ -74,7 +74,7 @@ def _run_options(function):
         click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (added to the configured ignores)."),
         click.option("--config", "config_path", type=click.Path(path_type=Path), help="Configuration file (pyproject.toml, readylint.yaml)."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: the CPUs this process may use, container quota included]."),
-        click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (.readylint_cache/, or $READYLINT_CACHE_DIR)."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the results cache (in the user cache directory, or $READYLINT_CACHE_DIR)."),
         click.option("--force-exclude", is_flag=True, help="Apply excludes even to files named on the command line (for pre-commit)."),
     ]
     for option in reversed(options):
@@ -125,6 +125,7 @@ def check(fmt, output, exit_zero, fail_on, strict_suppressions, baseline_path, s
         with _progress(enabled=not quiet) as on_progress:
             options.on_progress = on_progress
             result = run(config, catalog, options)
+        _print_notices(result)
         if diff or fix:
             from readylint.fix import fix_run
 
@@ -158,6 +159,7 @@ def baseline(output, **run_options) -> None:
         with _progress(enabled=True) as on_progress:
             options.on_progress = on_progress
             result = run(config, catalog, options)
+        _print_notices(result)
         target = output or config.baseline or result.root / BASELINE_FILENAME
         recorded = Baseline.from_findings(result.findings)
         try:
@@ -170,6 +172,11 @@ def baseline(output, **run_options) -> None:
         )
         if result.internal_errors:
             sys.exit(EXIT_ERROR)
+
+
+def _print_notices(result: RunResult) -> None:
+    for notice in result.notices:
+        click.echo(f"readylint: notice: {notice}", err=True)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import enum
 import hashlib
 from pathlib import Path
 from dataclasses import dataclass, field
+from typing import Iterable
 
 
 class Severity(str, enum.Enum):
@@ -84,10 +85,26 @@ class Finding:
     # Set by a check when the finding has an identity better than its line's
     # text (a secret's hash, a function's qualified name).
     fingerprint_key: str | None = None
-    # A secret value the finding is about. Never written anywhere: the engine
-    # masks it in the message and the source line and hashes it for the
-    # fingerprint.
+    # A secret value the finding is about, set by a check and cleared by
+    # `redact_secret` (the engine calls it before anything else sees the
+    # finding): from then on only its mask and its hash exist, in memory, in
+    # the cache and in every output.
     secret: str | None = field(default=None, repr=False)
+    masked_secret: str | None = None
+    secret_hash: str | None = None
+
+    def redact_secret(self, others: Iterable[str] = ()) -> None:
+        """Replace the secret (and any other secret known in the file) by its
+        mask in the message and the source line; keep its mask and hash."""
+        secrets = {*others, self.secret} - {None, ""}
+        if self.secret:
+            self.masked_secret = mask_secret(self.secret)
+            self.secret_hash = secret_digest(self.secret)
+            self.secret = None
+        for secret in sorted(secrets, key=len, reverse=True):  # a secret inside another: the longer first
+            masked = mask_secret(secret)
+            self.message = self.message.replace(secret, masked)
+            self.source_line = self.source_line.replace(secret, masked)
 
     @property
     def sort_key(self) -> tuple:
@@ -141,6 +158,8 @@ class RunResult:
     # that no longer match anything (fixed since), for --show-fixed.
     baselined: int = 0
     fixed_baseline_entries: list = field(default_factory=list)
+    # One line each for the user about the run itself (a cache ignored, and why).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def failing_findings(self) -> list[Finding]:

@@ -26,7 +26,8 @@ from readylint.checks import CHECKS, ENGINE_CODES, FILE_TOO_LARGE, PARSE_ERROR
 from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_finding
 from readylint.config import Config, ConfigError, suggest
 from readylint.changes import changed_lines, on_changed_lines
-from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult, mask_secret, secret_digest
+from readylint.checks.secrets import redaction_scanner
+from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult
 from readylint.discovery import Candidate, PathMatcher, discover, find_root
 from readylint.sources import DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary
 from readylint.suppress import Suppressions, parse_suppressions
@@ -166,6 +167,7 @@ class FileAnalyzer:
         self.reads_python_trees = any(c.reads_python_tree and FileKind.PYTHON in c.kinds for c in self.checks)
         for check in self.checks:
             check.prepare(catalog, selection)
+        self.redaction = redaction_scanner(catalog, selection)
 
     def analyse(self, candidate: Candidate, *, facts_only: bool = False) -> FileResult:
         result = FileResult(candidate.path, facts_only=facts_only)
@@ -214,8 +216,7 @@ class FileAnalyzer:
         result.findings = [f for f in result.findings if not suppressions.covers(f)]
         if BLANKET_SUPPRESSION in self.selection:
             result.findings.extend(self.blanket_suppressions(source, suppressions))
-        for finding in result.findings:
-            attach_source_line(finding, source)
+        self.attach_source_lines(result.findings, source)
         result.suppressions = suppressions
         return result
 
@@ -254,6 +255,15 @@ class FileAnalyzer:
             return None
         return SourceFile(candidate.path, text, kind, candidate.abs_path)
 
+    def attach_source_lines(self, findings: list[Finding], source: SourceFile | None) -> None:
+        """Give each finding its line's text, with every secret in the file
+        masked, and redact the finding's own secret (see Finding.redact_secret)."""
+        secrets = {hit.secret for hit in self.redaction.scan(source)} if source and findings else set()
+        for finding in findings:
+            if source is not None:
+                finding.source_line = source.line(finding.line)
+            finding.redact_secret(secrets)
+
     def engine_finding(self, result: FileResult, code: str, line: int, column: int, message: str) -> None:
         reported = code in self.selection
         result.problem = FileProblem(result.path, message, finding_code=code if reported else None)
@@ -268,14 +278,6 @@ class FileAnalyzer:
         for line, name in suppressions.unknown:
             yield new_finding(rule, source.path, line, 1, f"suppression names unknown rule '{name}'; "
                               "it silences nothing (see `readylint rules`)")
-
-
-def attach_source_line(finding: Finding, source: SourceFile) -> None:
-    finding.source_line = source.line(finding.line)
-    if finding.secret:
-        masked = mask_secret(finding.secret)
-        finding.source_line = finding.source_line.replace(finding.secret, masked)
-        finding.message = finding.message.replace(finding.secret, masked)
 
 
 def _human_size(size: int) -> str:
@@ -441,6 +443,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         internal_errors=[e for r in results for e in r.internal_errors],
         baselined=baselined,
         fixed_baseline_entries=fixed,
+        notices=cache.notices,
     )
 
 
@@ -507,8 +510,7 @@ def project_findings(
                 continue
             if finding.path not in sources:
                 sources[finding.path] = _reread(root, finding.path, analyzer)
-            if sources[finding.path] is not None:
-                attach_source_line(finding, sources[finding.path])
+            analyzer.attach_source_lines([finding], sources[finding.path])
             findings.append(finding)
     return findings
 
@@ -543,8 +545,8 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     it is, never from the line number. Expects findings in sorted order."""
     seen: dict[str, int] = {}
     for finding in findings:
-        if finding.secret:
-            identity = "secret:" + secret_digest(finding.secret)
+        if finding.secret_hash:
+            identity = "secret:" + finding.secret_hash
         elif finding.fingerprint_key:
             identity = "key:" + finding.fingerprint_key
         else:

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 from readylint.catalog import Catalog
 from readylint.config import Config
-from readylint.diagnostics import Applicability, Finding, Fix, RunResult
+from readylint.diagnostics import Applicability, Finding, Fix, RunResult, mask_secret
 from readylint.engine import FileAnalyzer, FileResult, RunOptions, apply_per_file_ignores, select_rules
 from readylint.sources import FileKind, SourceFile, decode, kind_of
 
@@ -37,14 +37,18 @@ class FileFix:
     before: str
     after: str
     applied: int  # fixes applied over all passes
+    secrets: frozenset[str] = frozenset()  # found in the file: masked in the diff
 
     def diff(self) -> str:
-        return "".join(
+        diff = "".join(
             difflib.unified_diff(
                 self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
                 fromfile=f"a/{self.path}", tofile=f"b/{self.path}",
             )
         )
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            diff = diff.replace(secret, mask_secret(secret))
+        return diff
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
@@ -139,7 +143,8 @@ def fix_run(
         after, applied = fix_text(analyzer, path, before, unsafe=unsafe, keep=keep)
         if after == before:
             continue
-        changed.append(FileFix(path, abs_path, before, after, applied))
+        secrets = frozenset(hit.secret for hit in analyzer.redaction.scan(SourceFile(path, before, kind_of(path), abs_path)))
+        changed.append(FileFix(path, abs_path, before, after, applied, secrets))
         if write:
             abs_path.write_bytes(_encode_like(after, data, kind_of(path)))
     return changed

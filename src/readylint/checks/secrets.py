@@ -31,6 +31,23 @@ def shared_scanner(catalog: Catalog, selection: "Selection") -> SecretScanner:
     return _shared[2]
 
 
+SECRET_CODES = ("RL501", "RL502", "RL503", "RL504")
+_redacting: tuple[Catalog, "Selection", SecretScanner] | None = None
+
+
+def redaction_scanner(catalog: Catalog, selection: "Selection") -> SecretScanner:
+    """A scanner for every secrets rule, whichever are selected: the secrets it
+    finds are masked in the source lines of every finding (an RL101 on a line
+    that also holds an API key must not print the key). With all four rules
+    selected it is the checks' own scanner, so a file is scanned once."""
+    global _redacting
+    if all(code in selection.rules for code in SECRET_CODES):
+        return shared_scanner(catalog, selection)
+    if _redacting is None or _redacting[0] is not catalog or _redacting[1] is not selection:
+        _redacting = (catalog, selection, SecretScanner.from_catalog(catalog, SECRET_CODES, selection.options))
+    return _redacting[2]
+
+
 class SecretCheck(Check):
     scanner: SecretScanner
     reads_python_tree = False

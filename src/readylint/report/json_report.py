@@ -95,8 +95,8 @@ def to_document(result: RunResult) -> dict[str, Any]:
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
-    # Field by field rather than dataclasses.asdict: `secret` and
-    # `fingerprint_key` must never leave the process.
+    # Field by field rather than dataclasses.asdict: `fingerprint_key` and
+    # the secret's hash stay inside the process.
     return {
         "code": finding.code,
         "name": finding.name,

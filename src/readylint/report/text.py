@@ -18,7 +18,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult, Severity, mask_secret
+from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult, Severity
 from readylint.report import Summary, fix_hint, plural, summarize
 
 SEVERITY_STYLES = {
@@ -125,8 +125,8 @@ def _underline(finding: Finding) -> tuple[str, int, int]:
     line = finding.source_line
     start = min(max(finding.column, 1), len(line) + 1) - 1
     end = len(line) if finding.end_line > finding.line else finding.end_column - 1
-    if finding.secret and line.startswith(masked := mask_secret(finding.secret), start):
-        end = start + len(masked)  # the span was the secret; the line now shows its mask
+    if finding.masked_secret and line.startswith(finding.masked_secret, start):
+        end = start + len(finding.masked_secret)  # the span was the secret; the line now shows its mask
     end = min(max(end, start), len(line))
     before, marked, after = (printable(part) for part in (line[:start], line[start:end], line[end:]))
     return before + marked + after, cell_len(before), max(cell_len(marked), 1)
