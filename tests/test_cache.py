@@ -190,7 +190,7 @@ def test_a_forged_entry_claiming_no_findings_is_ignored(tree, analysed):
     (cache_file,) = run_files(tree)
     body = json.loads(cache_file.read_bytes().partition(b"\n")[2])
     for entry in body["entries"].values():  # well-formed, and claims every file is clean
-        entry[4][2] = ["l"]
+        entry[4] = json.dumps({"readylint.engine:FileResult": [json.loads(entry[4])["readylint.engine:FileResult"][0]]})
     forged = json.dumps(body).encode()
     for signature in ("0" * 64, ""):
         forge(cache_file, forged, signature)
@@ -207,7 +207,8 @@ def test_a_signed_cache_of_another_shape_does_not_fail_the_run(tree, analysed):
     (cache_file,) = run_files(tree)
     cache = ResultCache.open(tree, cache_file.stem.removeprefix("results-"))
     digest = content_digest((tree / "bad.py").read_bytes())
-    for entry in ([1, 2], [1, 2, 3, digest, ["D", "os:system", "id"]], [1, 2, 3, digest, {"x": 1}]):
+    for entry in ([1, 2], [1, 2, 3, digest, '{"os:system": ["id"]}'], [1, 2, 3, digest, '{"x": 1, "y": 2}'],
+                  [1, 2, 3, digest, '{"readylint.engine:FileResult": "bad.py"}'], [1, 2, 3, digest, "[nan"]):
         body = json.dumps({"entries": {"bad.py": entry}}).encode()
         forge(cache_file, body, cache._sign(body))
         assert summary(lint(tree)) == summary(cold)

@@ -121,13 +121,15 @@ def test_one_scan_per_file_serves_all_four_checks(tmp_path, monkeypatch):
     original = SecretScanner._scan
 
     def counting(self, file):
-        calls.append(file.path)
+        calls.append((file.path, file.text))
         return original(self, file)
 
     monkeypatch.setattr(SecretScanner, "_scan", counting)
-    write(tmp_path, {"a.py": f'KEY = "{FAKES["stripe-live-secret-key"]}"\n', "b.env": "X=1\n"})
+    files = {"a.py": f'KEY = "{FAKES["stripe-live-secret-key"]}"\n', "b.env": "X=1\n"}
+    write(tmp_path, files)
     assert findings(tmp_path) == [("a.py", 1, "RL501")]
-    assert sorted(calls) == ["a.py", "b.env"]
+    # Each file once, plus the line a finding shows (scanned for secrets to mask).
+    assert sorted(calls) == sorted([*files.items(), ("a.py", files["a.py"].rstrip("\n"))])
 
 
 def test_a_secret_is_reported_by_the_most_specific_selected_rule(tmp_path):

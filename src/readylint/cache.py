@@ -116,8 +116,8 @@ def run_key(*parts: Any) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
 
 
-# An entry as stored: (state, encoded result), decoded on first lookup.
-_Stored = tuple[FileState, Any]
+# An entry as stored: (state, the result as plaindata text), decoded on first lookup.
+_Stored = tuple[FileState, str]
 
 
 @dataclass
@@ -169,7 +169,7 @@ class ResultCache:
         try:
             entries = json.loads(body)["entries"]
             self.entries = {
-                path: (FileState((int(size), int(mtime), int(inode)), str(digest)), result)
+                path: (FileState((int(size), int(mtime), int(inode)), str(digest)), str(result))
                 for path, (size, mtime, inode, digest, result) in entries.items()
             }
         except (ValueError, TypeError, KeyError):
@@ -195,11 +195,11 @@ class ResultCache:
             self.dirty = True
         return result, state
 
-    def _decoded(self, path: str, encoded: Any) -> Any:
+    def _decoded(self, path: str, encoded: str) -> Any:
         if path not in self.decoded:
             try:
-                self.decoded[path] = plaindata.decode(encoded)
-            except (plaindata.PlainDataError, TypeError, ValueError, AttributeError):
+                self.decoded[path] = plaindata.loads(encoded)
+            except plaindata.PlainDataError:
                 # Written by another build of readylint whose classes differ: re-lint the file.
                 del self.entries[path]
                 self.dirty = True
@@ -210,7 +210,7 @@ class ResultCache:
         if self.path is None or state is None:
             return
         try:
-            encoded = plaindata.encode(result)
+            encoded = plaindata.dumps(result)
         except plaindata.PlainDataError:
             return  # a fact this encoding cannot hold: that file is simply not cached
         self.entries[path] = (state, encoded)
@@ -230,8 +230,8 @@ class ResultCache:
         body = json.dumps(
             {"entries": {path: [*state.signature, state.digest, encoded]
                          for path, (state, encoded) in self.entries.items()}},
-            separators=(",", ":"), ensure_ascii=False,
-        ).encode("utf-8", "surrogatepass")
+            separators=(",", ":"),
+        ).encode("ascii")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(self.path, HEADER_PREFIX + self._sign(body).encode("ascii") + b"\n" + body)

@@ -36,6 +36,10 @@ class Suppressions:
     bare_lines: list[int] = field(default_factory=list)
     unknown: list[tuple[int, str]] = field(default_factory=list)
 
+    @property
+    def silences_anything(self) -> bool:
+        return bool(self.file_codes or self.line_codes)
+
     def covers(self, finding: Finding) -> bool:
         if _matches(self.file_codes, finding.code):
             return True
