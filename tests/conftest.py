@@ -11,7 +11,8 @@ from readylint.engine import RunOptions, run
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = REPO_ROOT / "fixtures"
 EXAMPLES = REPO_ROOT / "examples"
-SARIF_SCHEMA = REPO_ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# The official SARIF 2.1.0 schema (OASIS), vendored so a standalone clone runs every test.
+SARIF_SCHEMA = REPO_ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json"
 
 
 @pytest.fixture(autouse=True)
