@@ -25,11 +25,10 @@ from readylint.diagnostics import (
     Severity,
     mask_secret,
 )
+from conftest import SARIF_SCHEMA
 from readylint.report import FORMATS, render
 from readylint.report.ruledocs import rule_markdown, rule_text
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SARIF_SCHEMA = REPO_ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 ANSI_ESCAPE = "\x1b["
 SECRET = "sk_live_abcdefghijklmnop"
 
