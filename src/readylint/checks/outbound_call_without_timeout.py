@@ -22,15 +22,12 @@ from typing import Any, Iterable
 
 from readylint.checks.base import Check
 from readylint.diagnostics import Applicability, Finding, Fix
+from readylint.outbound import Behaviour, OutboundCall, Span
 from readylint.python.calls import UNKNOWN, ArgumentSlot, add_keyword_edit, argument, is_constant, node_edit
 from readylint.python.names import QualifiedNames
 from readylint.python.objects import ObjectFlow
 from readylint.sources import FileKind, SourceFile
 
-FOREVER = "forever"
-# No timeout of its own: the process's global socket timeout applies, which is
-# none unless someone calls socket.setdefaulttimeout.
-SOCKET_DEFAULT = "socket-default"
 CALLEE_DISPLAY_MAX = 60
 
 
@@ -49,26 +46,6 @@ def _require(entry: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:
     if any(not isinstance(s, dict) or not (s.get("keywords") or s.get("position") is not None) for s in slots):
         raise ValueError(f"RL101 catalog: {where}: a timeout needs 'keywords' or 'position' (got {entry!r})")
     return entry
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    """What a library does about timeouts: its default and what means "none"."""
-
-    default: float | None  # seconds; None: waits forever
-    unbounded: tuple
-    hangs: str
-    socket_default: bool = False  # waits as long as the global socket timeout says
-
-    @classmethod
-    def from_yaml(cls, entry: dict[str, Any]) -> "Behaviour":
-        default = entry.get("default", FOREVER)
-        return cls(
-            None if default in (FOREVER, SOCKET_DEFAULT) else float(default),
-            tuple(entry.get("unbounded", [None])),
-            str(entry.get("hangs", "the call can wait forever")),
-            socket_default=default == SOCKET_DEFAULT,
-        )
 
 
 @dataclass(frozen=True)
@@ -145,6 +122,25 @@ class OutboundCallWithoutTimeout(Check):
         self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
         self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
 
+    def judge(self, file: SourceFile, call: OutboundCall) -> Finding | None:
+        """The rule's judgement of a call a language's analysis found, in any language."""
+        behaviour = call.behaviour
+        if call.given is not None:
+            message = f"{call.callee} passes `{call.given}`, no timeout at all: {behaviour.hangs}; {call.remedy}"
+        elif call.waits_forever and call.via_client:
+            message = (f"{call.callee} has no `{call.setting}`, and {call.via_client} sets none: "
+                       f"{behaviour.hangs}; {call.remedy}")
+        elif call.waits_forever:
+            message = f"{call.callee} has no `{call.setting}`: {behaviour.hangs}; {call.remedy}"
+        elif (call.via_client is None and None not in (self.max_default, behaviour.default)
+              and behaviour.default > self.max_default):
+            message = (f"{call.callee} relies on the default timeout of {behaviour.default:g} s, over "
+                       f"max-default-seconds ({self.max_default:g}); {call.remedy}")
+        else:
+            return None
+        line, column, end_line, end_column = call.span
+        return self.finding(file, line, column, message, end_line=end_line, end_column=end_column, fix=call.fix)
+
     def applies_to(self, file: SourceFile) -> bool:
         # The text test first: a file that imports no HTTP client is never parsed for RL101.
         return bool(self.prefilter.search(file.text)) and file.python.tree is not None
@@ -180,9 +176,9 @@ class ModuleAudit:
             for call in self.calls
         )
 
-    def waits_forever(self, behaviour: Behaviour) -> bool:
-        bounded_by_socket_default = self.check.socket_default_set or self.sets_socket_default
-        return behaviour.default is None and not (behaviour.socket_default and bounded_by_socket_default)
+    @property
+    def socket_default_set(self) -> bool:
+        return self.check.socket_default_set or self.sets_socket_default
 
     @cached_property
     def creates_clients(self) -> bool:
@@ -300,15 +296,12 @@ class ModuleAudit:
         if given is not None:
             yield from self._unbounded(call, given, client.method_timeout, client.behaviour)
             return
-        if not self.waits_forever(client.behaviour) or any(self._has_default(o, client) for o in origins):
+        if any(self._has_default(o, client) for o in origins):
             return
         origin_lines = ", ".join(sorted({str(o.lineno) for o in origins}))
-        maker = _display(origins[0].func)
-        yield self._finding(
-            call, client.method_timeout,
-            f"`{_display(call.func)}(...)` has no `{client.method_timeout.label}`, and the "
-            f"`{maker}()` it is called on (line {origin_lines}) sets none: {client.behaviour.hangs}; "
-            f"{_remedy(client.method_timeout)}",
+        yield from self._judge(
+            call, client.method_timeout, client.behaviour, callee=f"`{_display(call.func)}(...)`",
+            via_client=f"the `{_display(origins[0].func)}()` it is called on (line {origin_lines})",
         )
 
     def _has_default(self, origin: ast.Call, client: ClientSpec) -> bool:
@@ -317,18 +310,7 @@ class ModuleAudit:
         return client.constructor_timeout is not None and argument(origin, client.constructor_timeout) is not None
 
     def _missing(self, call: ast.Call, slot: ArgumentSlot, behaviour: Behaviour) -> Iterable[Finding]:
-        keyword = slot.label
-        if self.waits_forever(behaviour):
-            yield self._finding(
-                call, slot,
-                f"{self._callee(call)} has no `{keyword}`: {behaviour.hangs}; {_remedy(slot)}",
-            )
-        elif None not in (self.check.max_default, behaviour.default) and behaviour.default > self.check.max_default:
-            yield self._finding(
-                call, slot,
-                f"{self._callee(call)} relies on the default timeout of {behaviour.default:g} s, over "
-                f"max-default-seconds ({self.check.max_default:g}); {_remedy(slot)}",
-            )
+        yield from self._judge(call, slot, behaviour)
 
     def _unbounded(
         self, call: ast.Call, given: ast.expr, slot: ArgumentSlot, behaviour: Behaviour
@@ -336,17 +318,35 @@ class ModuleAudit:
         literal = is_constant(given, behaviour.unbounded)
         if not literal and not self._unbounded_object(given):
             return
-        keyword = slot.label
         fix = None
         if literal:
             fix = Fix(Applicability.UNSAFE, (node_edit(self.file, given, str(self.check.default_timeout)),),
                       f"replace `{ast.unparse(given)}` with {self.check.default_timeout} seconds")
-        yield self.check.finding_at(
-            self.file, call,
-            f"{self._callee(call)} passes `{keyword}={_display(given)}`, no timeout at all: "
-            f"{behaviour.hangs}; pass a number of seconds",
-            fix=fix,
+        yield from self._judge(
+            call, slot, behaviour, given=f"{slot.label}={_display(given)}", fix=fix,
+            remedy="pass a number of seconds",
         )
+
+    def _judge(
+        self, call: ast.Call, slot: ArgumentSlot, behaviour: Behaviour, *, callee: str | None = None,
+        via_client: str | None = None, given: str | None = None, fix: Fix | None = None,
+        remedy: str | None = None,
+    ) -> Iterable[Finding]:
+        """The facts of one call that lacks its timeout (or passes an unbounded
+        one), with the fix that adds it by keyword, judged by the rule."""
+        if given is None and slot.keywords:
+            keyword = slot.label
+            edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout))
+            fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={self.check.default_timeout}`") if edit else None
+        line, end_line = call.lineno, call.end_lineno or call.lineno
+        span = Span(line, self.file.char_column(line, call.col_offset),
+                    end_line, self.file.char_column(end_line, call.end_col_offset or call.col_offset))
+        finding = self.check.judge(self.file, OutboundCall(
+            span, callee or self._callee(call), slot.label, behaviour, remedy or _remedy(slot), given=given,
+            via_client=via_client, socket_default_set=self.socket_default_set, fix=fix,
+        ))
+        if finding is not None:
+            yield finding
 
     def _unbounded_object(self, node: ast.expr) -> bool:
         """`aiohttp.ClientTimeout(total=None)`, `httpx.Timeout(None)`: no bound on reading."""
@@ -386,13 +386,6 @@ class ModuleAudit:
         """"`rq.get(...)`", plus what it resolves to when the text does not say it."""
         text, qualified = _display(call.func), self.names.of(call.func)
         return f"`{text}(...)`" + (f" (`{qualified}`)" if qualified and qualified != text else "")
-
-    def _finding(self, call: ast.Call, slot: ArgumentSlot, message: str) -> Finding:
-        """A finding on a call that lacks its timeout, with the fix that adds it by keyword."""
-        keyword = slot.label
-        edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout)) if slot.keywords else None
-        fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={self.check.default_timeout}`") if edit else None
-        return self.check.finding_at(self.file, call, message, fix=fix)
 
 
 def _mentions_timeout(nodes: Iterable[ast.AST]) -> bool:
