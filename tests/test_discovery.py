@@ -93,13 +93,13 @@ def test_a_directory_holding_pyvenv_cfg_is_a_virtualenv_whatever_its_name(tmp_pa
 
 
 def test_nested_gitignore_with_negation_and_anchored_patterns(tmp_path):
-    write(tmp_path / ".gitignore", "*.log\n/out/\n")
+    write(tmp_path / ".gitignore", "*.log\n/artifacts/\n")
     write(tmp_path / "pkg/.gitignore", "!keep.log\n/generated.py\nsub/tmp/\n")
     make(
         tmp_path,
         "app.log",
-        "out/a.py",
-        "pkg/out/b.py",  # /out/ is anchored to the root's directory
+        "artifacts/a.py",
+        "pkg/artifacts/b.py",  # /artifacts/ is anchored to the root's directory
         "pkg/keep.log",
         "pkg/other.log",
         "pkg/generated.py",
@@ -110,10 +110,10 @@ def test_nested_gitignore_with_negation_and_anchored_patterns(tmp_path):
     assert found(tmp_path) == [
         ".gitignore",
         "pkg/.gitignore",
+        "pkg/artifacts/b.py",
         "pkg/deep/generated.py",
         "pkg/deep/sub/tmp/y.py",
         "pkg/keep.log",
-        "pkg/out/b.py",
     ]
 
 

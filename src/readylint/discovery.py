@@ -57,6 +57,18 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "dist/",
     "_build/",
     "buck-out/",
+    # JavaScript frameworks' output and caches, and coverage reports.
+    ".next/",
+    ".nuxt/",
+    ".svelte-kit/",
+    ".vercel/",
+    ".turbo/",
+    "out/",
+    "coverage/",
+    # Minified and bundled scripts: generated from sources that are linted.
+    "*.min.js",
+    "*.min.mjs",
+    "*.bundle.js",
     # Not excluded: IDE settings (.idea/, .vscode/). They are small, and a
     # committed .idea/dataSources.xml or .vscode/launch.json is a classic place
     # for a leaked database password; teams that do not commit them already

@@ -29,7 +29,9 @@ from readylint.changes import changed_lines, on_changed_lines
 from readylint.checks.secrets import redaction_scanner
 from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult
 from readylint.discovery import Candidate, PathMatcher, discover, find_root
-from readylint.sources import DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary
+from readylint.sources import (
+    SCRIPT_KINDS, DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary, looks_minified,
+)
 from readylint.suppress import Suppressions, parse_suppressions
 
 # Below this many files, worker start-up costs more than it saves.
@@ -80,10 +82,10 @@ def select_rules(catalog: Catalog, config: Config, options: RunOptions) -> Selec
     for selector in selectors or ():
         chosen |= {r.code for r in _matching(catalog, selector, source)}
     # Engine rules report files nothing else could check: on unless ignored.
-    # RL001 is implied only beside rules that read Python trees, so a run of
-    # text rules alone (`--select RL5`) never parses Python.
+    # RL001 is implied only beside rules that read syntax trees, so a run of
+    # text rules alone (`--select RL5`) never parses code.
     implied = set(ENGINE_CODES)
-    if not any(CHECKS[code].reads_python_tree for code in chosen - ENGINE_CODES if code in CHECKS):
+    if not any(CHECKS[code].reads_syntax_tree for code in chosen - ENGINE_CODES if code in CHECKS):
         implied.discard(PARSE_ERROR)
     chosen |= implied
     # Blanket suppressions are allowed; only --strict-suppressions reports them.
@@ -164,7 +166,7 @@ class FileAnalyzer:
             if code in CHECKS
         ]
         self.project_checks = [c for c in self.checks if isinstance(c, ProjectCheck)]
-        self.reads_python_trees = any(c.reads_python_tree and FileKind.PYTHON in c.kinds for c in self.checks)
+        self.tree_kinds = frozenset(kind for c in self.checks if c.reads_syntax_tree for kind in c.kinds)
         for check in self.checks:
             check.prepare(catalog, selection)
         self.redaction = redaction_scanner(catalog, selection)
@@ -180,13 +182,8 @@ class FileAnalyzer:
         """Run the checks on text already read (also used by `--fix` on text in memory)."""
         facts_only = result.facts_only
         result.analysed = True
-        if source.kind is FileKind.PYTHON and self.reads_python_trees and source.python.newer_syntax:
-            result.problem = FileProblem(
-                source.path,
-                "valid Python newer than this interpreter can analyse: Python rules skipped "
-                "(run readylint on a newer Python)",
-                kind=ProblemKind.PARTIAL,
-            )
+        if source.kind in self.tree_kinds:
+            result.problem = self.partly_analysed(source)
         for check in self.checks:
             if source.kind not in check.kinds:
                 continue
@@ -221,6 +218,23 @@ class FileAnalyzer:
         result.suppressions = suppressions if suppressions.silences_anything else None
         return result
 
+    @staticmethod
+    def partly_analysed(source: SourceFile) -> FileProblem | None:
+        """Why rules could read only part of a file that parsed, if they could."""
+        if source.kind is FileKind.PYTHON and source.python.newer_syntax:
+            return FileProblem(
+                source.path,
+                "valid Python newer than this interpreter can analyse: Python rules skipped "
+                "(run readylint on a newer Python)",
+                kind=ProblemKind.PARTIAL,
+            )
+        if source.kind in SCRIPT_KINDS and source.script.error and not source.script.unreadable:
+            line, _ = source.script.error
+            return FileProblem(
+                source.path, f"syntax error at line {line}: the rest of the file was analysed", kind=ProblemKind.PARTIAL
+            )
+        return None
+
     def read(self, candidate: Candidate, result: FileResult) -> SourceFile | None:
         """The file's text, or None with the reason recorded (RL001/RL002 or a skip)."""
         kind = kind_of(candidate.path)
@@ -254,6 +268,8 @@ class FileAnalyzer:
         except DecodeError as exc:
             self.engine_finding(result, PARSE_ERROR, exc.line, exc.column, f"cannot decode file: {exc.reason}")
             return None
+        if kind in SCRIPT_KINDS and looks_minified(text):
+            kind = FileKind.TEXT  # generated: nothing to fix in its code, but a leaked key is still leaked
         return SourceFile(candidate.path, text, kind, candidate.abs_path)
 
     def attach_source_lines(self, findings: list[Finding], source: SourceFile | None) -> None:

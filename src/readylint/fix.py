@@ -25,7 +25,7 @@ from readylint.catalog import Catalog
 from readylint.config import Config
 from readylint.diagnostics import Applicability, Finding, Fix, RunResult, mask_secret
 from readylint.engine import FileAnalyzer, FileResult, RunOptions, apply_per_file_ignores, select_rules
-from readylint.sources import FileKind, SourceFile, decode, kind_of
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, decode, kind_of
 
 MAX_PASSES = 8
 
@@ -94,26 +94,31 @@ def fix_text(
         if not fixes:
             break
         new_text, count = apply_fixes(text, fixes)
-        if count and not _still_parses(source.kind, new_text):
-            new_text, count = _one_by_one(text, fixes, source.kind)
+        if count and not _still_parses(path, new_text):
+            new_text, count = _one_by_one(text, fixes, path)
         if not count or new_text == text:
             break
         text, applied = new_text, applied + count
     return text, applied
 
 
-def _one_by_one(text: str, fixes: list[Fix], kind: FileKind) -> tuple[str, int]:
+def _one_by_one(text: str, fixes: list[Fix], path: str) -> tuple[str, int]:
     """The fixes of a pass whose result does not parse, tried alone: keep
     only the first one that leaves the file valid (positions move after it,
     so the others wait for the next pass, recomputed on the new text)."""
     for fix in fixes:
         new_text, count = apply_fixes(text, [fix])
-        if count and _still_parses(kind, new_text):
+        if count and _still_parses(path, new_text):
             return new_text, count
     return text, 0
 
 
-def _still_parses(kind: FileKind, text: str) -> bool:
+def _still_parses(path: str, text: str) -> bool:
+    kind = kind_of(path)
+    if kind in SCRIPT_KINDS:
+        from readylint.typescript.tree import parse_script
+
+        return not parse_script(text, path).tree.root_node.has_error
     if kind is not FileKind.PYTHON:
         return True
     try:

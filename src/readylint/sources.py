@@ -1,4 +1,4 @@
-"""Reading a file once: bytes to text, text to lines, Python text to one shared tree."""
+"""Reading a file once: bytes to text, text to lines, code to one shared tree."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ import tokenize
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Hashable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Hashable, TypeVar
 
 from readylint.python.tree import TreeIndex
+
+if TYPE_CHECKING:
+    from readylint.typescript.tree import ScriptParse
 
 T = TypeVar("T")
 
@@ -23,21 +26,44 @@ NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 class FileKind(str, enum.Enum):
     PYTHON = "python"
+    TYPESCRIPT = "typescript"
+    JAVASCRIPT = "javascript"
     SQL = "sql"
     TEXT = "text"
 
 
-PYTHON_SUFFIXES = {".py", ".pyi"}
-SQL_SUFFIXES = {".sql"}
+# TypeScript and JavaScript: one family of analyses (readylint.typescript).
+SCRIPT_KINDS = frozenset({FileKind.TYPESCRIPT, FileKind.JAVASCRIPT})
+KIND_BY_SUFFIX = {
+    ".py": FileKind.PYTHON, ".pyi": FileKind.PYTHON,
+    ".ts": FileKind.TYPESCRIPT, ".tsx": FileKind.TYPESCRIPT, ".mts": FileKind.TYPESCRIPT,
+    ".cts": FileKind.TYPESCRIPT,
+    ".js": FileKind.JAVASCRIPT, ".jsx": FileKind.JAVASCRIPT, ".mjs": FileKind.JAVASCRIPT,
+    ".cjs": FileKind.JAVASCRIPT,
+    ".sql": FileKind.SQL,
+}
+# Declarations only (`.d.ts`): types, no code that runs. Read for secrets like any text.
+DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+# A script file with a line this long, or this long on average, is minified or
+# bundled output, not source anyone edits: read for secrets only.
+MINIFIED_LINE_CHARS = 5_000
+MINIFIED_AVERAGE_LINE_CHARS = 300
 
 
 def kind_of(path: str) -> FileKind:
-    suffix = Path(path).suffix.lower()
-    if suffix in PYTHON_SUFFIXES:
-        return FileKind.PYTHON
-    if suffix in SQL_SUFFIXES:
-        return FileKind.SQL
-    return FileKind.TEXT
+    kind = KIND_BY_SUFFIX.get(Path(path).suffix.lower(), FileKind.TEXT)
+    if kind is FileKind.TYPESCRIPT and path.lower().endswith(DECLARATION_SUFFIXES):
+        return FileKind.TEXT
+    return kind
+
+
+def looks_minified(text: str) -> bool:
+    if len(text) < MINIFIED_LINE_CHARS:
+        return False
+    lines = text.count("\n") + 1
+    return len(text) / lines > MINIFIED_AVERAGE_LINE_CHARS or any(
+        len(line) > MINIFIED_LINE_CHARS for line in text.split("\n", 200)[:200]
+    )
 
 
 class DecodeError(Exception):
@@ -174,6 +200,13 @@ class SourceFile:
         return parse_python(self.text, self.path)
 
     @cached_property
+    def script(self) -> "ScriptParse":
+        """A TS/JS file's one tree-sitter tree and node index, shared by all checks."""
+        from readylint.typescript.tree import parse_script  # tree-sitter: only for projects with scripts
+
+        return parse_script(self.text, self.path)
+
+    @cached_property
     def tree_index(self) -> TreeIndex | None:
         """Every node of `python.tree` in pre-order, indexed once and shared by
         all checks (`walk`, `scope`, `of_type`); None without a tree."""
@@ -189,6 +222,10 @@ class SourceFile:
         finding reported on one of its continuation lines."""
         if self.kind is FileKind.SQL:
             return _sql_statement_starts(self.text)
+        if self.kind in SCRIPT_KINDS:
+            from readylint.typescript.tree import statement_starts
+
+            return statement_starts(self.script)
         index = self.tree_index if self.kind is FileKind.PYTHON else None
         starts: dict[int, int] = {}
         if index is None:

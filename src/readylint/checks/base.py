@@ -56,9 +56,9 @@ class Check:
 
     code: ClassVar[str]
     kinds: ClassVar[frozenset[FileKind]] = frozenset(FileKind)
-    # Reads `file.python` (the shared `ast` tree) of Python files. Rules that
-    # scan text only say False, so a run of them alone never parses Python.
-    reads_python_tree: ClassVar[bool] = True
+    # Reads the shared syntax tree of code files (`file.python`, `file.script`).
+    # Rules that scan text only say False, so a run of them alone never parses code.
+    reads_syntax_tree: ClassVar[bool] = True
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         self.rule = rule

@@ -1,8 +1,11 @@
 """RL101 outbound-call-without-timeout: a network call that can wait forever.
 
 What counts as an outbound call, where its timeout goes and what the library
-does without one is data: `rules/RL101-outbound-call-without-timeout.yaml`.
-This module reads each call of the file once:
+does without one is data: `rules/RL101-outbound-call-without-timeout.yaml`,
+a section per language. Each language's analysis reports the calls lacking a
+timeout as `OutboundCall` facts and `judge` decides on them once: TS/JS in
+`readylint.typescript.outbound`, Python here. The Python analysis reads each
+call of the file once:
 
 - a catalogued call (`requests.get`, `psycopg2.connect`, `redis.Redis`): no
   timeout where the library waits forever, or an explicit unbounded one;
@@ -26,7 +29,8 @@ from readylint.outbound import Behaviour, OutboundCall, Span
 from readylint.python.calls import UNKNOWN, ArgumentSlot, add_keyword_edit, argument, is_constant, node_edit
 from readylint.python.names import QualifiedNames
 from readylint.python.objects import ObjectFlow
-from readylint.sources import FileKind, SourceFile
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
+from readylint.typescript.outbound import ScriptAudit, ScriptCatalog
 
 CALLEE_DISPLAY_MAX = 60
 
@@ -74,7 +78,7 @@ class TimeoutObject:
 
 class OutboundCallWithoutTimeout(Check):
     code = "RL101"
-    kinds = frozenset({FileKind.PYTHON})
+    kinds = frozenset({FileKind.PYTHON, *SCRIPT_KINDS})
 
     def __init__(self, rule, options):
         super().__init__(rule, options)
@@ -121,6 +125,7 @@ class OutboundCallWithoutTimeout(Check):
             raise ValueError(f"RL101 option max-default-seconds must be a number of seconds, got {self.max_default!r}")
         self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
         self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
+        self.scripts = ScriptCatalog(catalog.get("typescript") or {})
 
     def judge(self, file: SourceFile, call: OutboundCall) -> Finding | None:
         """The rule's judgement of a call a language's analysis found, in any language."""
@@ -143,9 +148,14 @@ class OutboundCallWithoutTimeout(Check):
 
     def applies_to(self, file: SourceFile) -> bool:
         # The text test first: a file that imports no HTTP client is never parsed for RL101.
+        if file.kind in SCRIPT_KINDS:
+            return bool(self.scripts.prefilter.search(file.text)) and not file.script.unreadable
         return bool(self.prefilter.search(file.text)) and file.python.tree is not None
 
     def check(self, file: SourceFile) -> Iterable[Finding]:
+        if file.kind in SCRIPT_KINDS:
+            audit = ScriptAudit(self.scripts, file, self.default_timeout)
+            return filter(None, (self.judge(file, call) for call in audit.calls()))
         return ModuleAudit(self, file).findings()
 
 

@@ -50,7 +50,7 @@ def redaction_scanner(catalog: Catalog, selection: "Selection") -> SecretScanner
 
 class SecretCheck(Check):
     scanner: SecretScanner
-    reads_python_tree = False
+    reads_syntax_tree = False
 
     def prepare(self, catalog: Catalog, selection: "Selection") -> None:
         self.scanner = shared_scanner(catalog, selection)

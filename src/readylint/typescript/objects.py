@@ -1,0 +1,75 @@
+"""Which expressions hold an object made by which call, within a TS/JS module.
+
+    const api = axios.create({...})        api.get(...)        -> (the create call,)
+    private http = got.extend({...})       this.http.post(...) in any method
+    this.pool = new Pool({...})            this.pool.query(...)
+    axios.create().get(...)                                    (the receiver is the call)
+
+As for Python (`readylint.python.objects`), the answer is all or nothing: a
+name bound anywhere in the module to something else (another call, a
+parameter property injected by a framework, a destructured value) has no
+origins, because which binding a use sees is beyond this analysis.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from readylint.typescript.tree import ScriptParse, text, unwrapped
+
+Creates = Callable[[Any], bool]
+# A binding whose value is not a call we can follow.
+UNKNOWN = None
+
+
+class ObjectFlow:
+    def __init__(self, parse: ScriptParse, creates: Creates):
+        self.creates = creates
+        self._names: dict[str, list[Any]] = {}
+        self._fields: dict[str, list[Any]] = {}
+        for declarator in parse.of("declarator"):
+            pattern, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if value is None:
+                continue  # `let client;`, assigned later
+            if pattern.type == "identifier":
+                self._names.setdefault(text(pattern), []).append(unwrapped(value))
+        for assignment in parse.of("assignment"):
+            left, right = assignment.child_by_field_name("left"), unwrapped(assignment.child_by_field_name("right"))
+            if left.type == "identifier":
+                self._names.setdefault(text(left), []).append(right)
+            elif left.type == "member_expression" and _on_this(left):
+                self._fields.setdefault(text(left.child_by_field_name("property")), []).append(right)
+        for field in parse.of("field"):
+            name, value = field.child_by_field_name("name"), field.child_by_field_name("value")
+            if name is not None and value is not None:
+                self._fields.setdefault(text(name), []).append(unwrapped(value))
+        for parameter in parse.of("parameter"):
+            # `constructor(private readonly http: HttpService)`: injected from outside.
+            if any(child.type == "accessibility_modifier" for child in parameter.children):
+                pattern = parameter.child_by_field_name("pattern")
+                if pattern is not None:
+                    self._fields.setdefault(text(pattern), []).append(UNKNOWN)
+
+    def origins(self, node: Any) -> list[Any] | None:
+        """The creating calls `node`'s value comes from, or None if it may come from elsewhere."""
+        node = unwrapped(node)
+        if node is None:
+            return None
+        if node.type in ("call_expression", "new_expression"):
+            return [node] if self.creates(node) else None
+        if node.type == "identifier":
+            return self._all_creating(self._names.get(text(node)))
+        if node.type == "member_expression" and _on_this(node):
+            return self._all_creating(self._fields.get(text(node.child_by_field_name("property"))))
+        return None
+
+    def _all_creating(self, values: list[Any] | None) -> list[Any] | None:
+        if not values or any(v is UNKNOWN or v.type not in ("call_expression", "new_expression") or not self.creates(v)
+                             for v in values):
+            return None
+        return values
+
+
+def _on_this(member: Any) -> bool:
+    receiver = member.child_by_field_name("object")
+    return receiver is not None and receiver.type == "this"

@@ -1,0 +1,446 @@
+"""Outbound calls in TS/JS and their timeouts: RL101's facts for scripts.
+
+The vocabulary is the `typescript` section of RL101's catalog. Each call
+expression (or `new`) of the module is read once:
+
+- a catalogued call (`fetch(url)`, `axios.get(url)`, `new Pool({...})`):
+  its options object lacks every timeout key, or sets an unbounded value;
+- a client's constructor (`axios.create({timeout: 0})`): unbounded values;
+- a client's method (`api.get(url)`), when `ObjectFlow` traces the receiver
+  to the client's factory and neither the call nor the factory bounds it.
+
+An options object the analysis cannot read (a variable, a spread, a call)
+may carry a timeout: silence, as for Python's `**kwargs`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable
+
+from readylint.diagnostics import Applicability, Edit, Fix, Position
+from readylint.outbound import Behaviour, OutboundCall, Span
+from readylint.sources import SourceFile
+from readylint.typescript.names import ModuleNames
+from readylint.typescript.objects import ObjectFlow
+from readylint.typescript.runtime import runs_in_browser
+from readylint.typescript.tree import literal_prefix, text, unwrapped
+
+CALLEE_DISPLAY_MAX = 60
+FUNCTION_KINDS = frozenset({"arrow_function", "function_expression", "function"})
+
+
+class Unknown:
+    """The options may set a timeout, but the analysis cannot see them."""
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class OptionSlot:
+    """Where a call's options go and what in them (or after the call) bounds it."""
+
+    position: int | None
+    keys: tuple[str, ...] = ()
+    url_optional: bool = False  # `axios(config)`: the options may come first
+    chained: tuple[str, ...] = ()  # `.timeout(5000)` on the call's result
+    fix: str | None = None  # "timeout: {ms}"
+
+    @property
+    def label(self) -> str:
+        return self.keys[0] if self.keys else f".{self.chained[0]}()"
+
+    def at(self, position: int) -> "OptionSlot":
+        return OptionSlot(position, self.keys, self.url_optional, self.chained, self.fix)
+
+
+@dataclass(frozen=True)
+class ScriptCallSpec:
+    slot: OptionSlot
+    behaviour: Behaviour
+    defaults_set: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ScriptClientSpec:
+    constructor: OptionSlot
+    methods: dict[str, OptionSlot]
+    callable: OptionSlot | None
+    behaviour: Behaviour
+    presets: tuple[str, ...]
+    defaults_set: frozenset[str]
+
+
+class ScriptCatalog:
+    """RL101's `typescript` catalog section, read once per worker."""
+
+    def __init__(self, section: dict[str, Any]):
+        self.calls: dict[str, ScriptCallSpec] = {}
+        for index, entry in enumerate(section.get("calls", [])):
+            where = f"typescript.calls[{index}]"
+            _require(entry, where, ("names", "timeout"))
+            spec = ScriptCallSpec(_slot(entry, entry.get("options") or {}, entry["timeout"], where),
+                                  Behaviour.from_yaml(entry), frozenset(entry.get("defaults_set", ())))
+            self.calls.update(dict.fromkeys(entry["names"], spec))
+        self.clients: dict[str, ScriptClientSpec] = {}
+        for index, entry in enumerate(section.get("clients", [])):
+            where = f"typescript.clients[{index}]"
+            _require(entry, where, ("factories", "methods", "method_timeout"))
+            method = _slot(entry, {}, entry["method_timeout"], where)
+            callable_ = entry.get("callable")
+            spec = ScriptClientSpec(
+                constructor=_slot(entry, entry.get("options") or {}, entry.get("constructor_timeout") or {}, where),
+                methods={name: method.at(position) for name, position in dict(entry["methods"]).items()},
+                callable=_slot(entry, callable_, entry["method_timeout"], where) if callable_ else None,
+                behaviour=Behaviour.from_yaml(entry),
+                presets=tuple(entry.get("presets", ())),
+                defaults_set=frozenset(entry.get("defaults_set", ())),
+            )
+            self.clients.update(dict.fromkeys(entry["factories"], spec))
+        modules = sorted({name.split(".")[0] for name in [*self.calls, *self.clients]})
+        # A file that names none of these modules (in an import or require) and
+        # calls no global `fetch` has nothing to report, and is never parsed for RL101.
+        self.prefilter = re.compile(
+            r"""['"](?:node:)?(?:%s)['"/]|\bfetch\s*\(""" % "|".join(re.escape(m) for m in modules if m != "fetch")
+        )
+
+    @cached_property
+    def client_methods(self) -> frozenset[str]:
+        return frozenset(m for spec in self.clients.values() for m in spec.methods)
+
+
+def _require(entry: Any, where: str, keys: tuple[str, ...]) -> None:
+    missing = [key for key in keys if not isinstance(entry, dict) or not entry.get(key)]
+    if missing:
+        raise ValueError(f"RL101 catalog: {where} needs {', '.join(repr(k) for k in missing)} (got {entry!r})")
+
+
+def _slot(entry: dict[str, Any], options: dict[str, Any], timeout: dict[str, Any], where: str) -> OptionSlot:
+    if not isinstance(options, dict) or not isinstance(timeout, dict):
+        raise ValueError(f"RL101 catalog: {where}: `options` and `timeout` must be mappings (got {entry!r})")
+    return OptionSlot(options.get("position"), tuple(timeout.get("keys", ())), bool(options.get("url_optional")),
+                      tuple(timeout.get("chained", ())), entry.get("fix"))
+
+
+class ScriptAudit:
+    """One TS/JS module: its names, its client objects, and its outbound calls lacking a timeout."""
+
+    def __init__(self, catalog: ScriptCatalog, file: SourceFile, default_timeout: float):
+        self.catalog = catalog
+        self.file = file
+        self.parse = file.script
+        self.names = ModuleNames.for_file(file)
+        self.milliseconds = _milliseconds(default_timeout)
+
+    @cached_property
+    def flow(self) -> ObjectFlow:
+        return ObjectFlow(self.parse, lambda node: self.client_of(node) is not None)
+
+    @cached_property
+    def assigned(self) -> set[str]:
+        """Qualified names of assignment targets (`axios.defaults.timeout = 5000`)."""
+        return {name for node in self.parse.of("assignment")
+                if (name := self.names.of(node.child_by_field_name("left")))}
+
+    def client_of(self, node: Any) -> ScriptClientSpec | None:
+        return self.catalog.clients.get(self.names.of(node.child_by_field_name(_callee_field(node))) or "")
+
+    def calls(self) -> Iterable[OutboundCall]:
+        if runs_in_browser(self.file):
+            return
+        for node in [*self.parse.of("call"), *self.parse.of("new")]:
+            callee = node.child_by_field_name(_callee_field(node))
+            qualified = self.names.of(callee)
+            if qualified in self.catalog.calls:
+                yield from self._judge_call(node, qualified, self.catalog.calls[qualified])
+            elif qualified in self.catalog.clients:
+                yield from self._judge_constructor(node, qualified, self.catalog.clients[qualified])
+            elif callee is not None:
+                yield from self._judge_client_call(node, callee)
+
+    def _judge_call(self, node: Any, qualified: str, spec: ScriptCallSpec) -> Iterable[OutboundCall]:
+        if spec.defaults_set & self.assigned or _relative_url(node):
+            return
+        yield from self._judge(node, spec.slot, spec.behaviour, callee=self._display_call(node, qualified))
+
+    def _judge_constructor(self, node: Any, qualified: str, client: ScriptClientSpec) -> Iterable[OutboundCall]:
+        given = self._given(node, client.constructor, client.behaviour)
+        if isinstance(given, str):
+            yield self._fact(node, client.constructor, client.behaviour, self._display_call(node, qualified),
+                             given=given)
+
+    def _judge_client_call(self, node: Any, callee: Any) -> Iterable[OutboundCall]:
+        """`api.get(url)` or `api(config)` on a client made in this module."""
+        callee = unwrapped(callee)
+        if callee.type == "member_expression":
+            method = text(callee.child_by_field_name("property"))
+            if method not in self.catalog.client_methods:
+                return
+            receiver = callee.child_by_field_name("object")
+        elif callee.type == "identifier":
+            method, receiver = None, callee
+        else:
+            return
+        origins = self.flow.origins(receiver)
+        if not origins:
+            return
+        clients = {id(spec): spec for origin in origins if (spec := self.client_of(origin))}
+        if len(clients) != 1:
+            return
+        client = next(iter(clients.values()))
+        slot = client.methods.get(method) if method else client.callable
+        if slot is None:
+            return
+        if client.defaults_set & self.assigned or any(self._preset(origin, client) for origin in origins):
+            return
+        lines = ", ".join(sorted({str(o.start_point[0] + 1) for o in origins}))
+        maker = _display(origins[0].child_by_field_name(_callee_field(origins[0])))
+        yield from self._judge(node, slot, client.behaviour, callee=f"`{_display(callee)}(...)`",
+                               via_client=f"the `{maker}()` it is called on (line {lines})")
+
+    def _preset(self, origin: Any, client: ScriptClientSpec) -> bool:
+        """The client sets a timeout where it is made, or later (`api.defaults.timeout = …`)."""
+        if self._given(origin, client.constructor, client.behaviour) is not None:
+            return True
+        for assignment in self.parse.of("assignment") if client.presets else ():
+            target = assignment.child_by_field_name("left")
+            for preset in client.presets:
+                if text(target).endswith("." + preset):
+                    holder = target
+                    for _ in range(preset.count(".") + 1):
+                        holder = holder.child_by_field_name("object") if holder.type == "member_expression" else None
+                        if holder is None:
+                            break
+                    if holder is not None and origin in (self.flow.origins(holder) or ()):
+                        return True
+        return False
+
+    def _judge(self, node: Any, slot: OptionSlot, behaviour: Behaviour, **details: Any) -> Iterable[OutboundCall]:
+        given = self._given(node, slot, behaviour)
+        if given is UNKNOWN or given is True:
+            return
+        if given is None and self._chained(node, slot):
+            return
+        yield self._fact(node, slot, behaviour, given=given, fix=self._add_fix(node, slot) if given is None else None,
+                         **details)
+
+    def _fact(self, node: Any, slot: OptionSlot, behaviour: Behaviour, callee: str, *, given: str | None = None,
+              via_client: str | None = None, fix: Fix | None = None) -> OutboundCall:
+        if given is not None and given.startswith("signal:"):
+            remedy = "pass `AbortSignal.timeout(ms)` (with `AbortSignal.any([...])` to keep another signal)"
+        elif given is not None:
+            remedy = "pass a number of milliseconds"
+        elif slot.fix:
+            remedy = f"pass `{self._property(slot)}`"
+        else:
+            remedy = f"call `.{slot.chained[0]}(ms)` on it"
+        return OutboundCall(self._span(node), callee, slot.label, behaviour, remedy, given=given,
+                            via_client=via_client, fix=fix)
+
+    # ------------------------------------------------------------ reading options
+
+    def _given(self, node: Any, slot: OptionSlot, behaviour: Behaviour) -> Any:
+        """What the call passes for the timeout: None (nothing), True (a bound),
+        UNKNOWN (the options may hide one), or the text of an unbounded value."""
+        if not slot.keys or slot.position is None:
+            return None
+        options = self._options(node, slot)
+        if options is None or options is UNKNOWN:
+            return options
+        bound = None
+        for part in options.named_children:
+            if part.type == "spread_element":
+                return UNKNOWN
+            if part.type == "shorthand_property_identifier" and text(part) in slot.keys:
+                return True
+            if part.type != "pair":
+                continue
+            key = part.child_by_field_name("key")
+            name = text(key).strip("'\"") if key is not None else ""
+            if name not in slot.keys:
+                continue
+            value = unwrapped(part.child_by_field_name("value"))
+            if _is_unbounded_literal(value, behaviour.unbounded) or self._never_aborts(name, value):
+                bound = bound or f"{name}: {_display(value)}"
+            else:
+                return True
+        return bound
+
+    def _options(self, node: Any, slot: OptionSlot) -> Any:
+        """The options object literal, None when none is passed, UNKNOWN when it cannot be read."""
+        arguments = node.child_by_field_name("arguments")
+        args = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+        if any(a.type == "spread_element" for a in args[: slot.position + 1]):
+            return UNKNOWN
+        if slot.url_optional and args:
+            first = unwrapped(args[0])
+            if first.type == "object":
+                return first
+            if len(args) == 1 and literal_prefix(first) is None:
+                return UNKNOWN  # `axios(config)` with the config in a variable
+        if slot.position >= len(args):
+            return None
+        value = unwrapped(args[slot.position])
+        if value.type == "object":
+            return value
+        if value.type in ("undefined", "null") or value.type in FUNCTION_KINDS:
+            return None  # `https.get(url, (res) => ...)`: the options left out before a callback
+        return UNKNOWN
+
+    def _never_aborts(self, key: str, value: Any) -> bool:
+        """`signal: controller.signal` from `new AbortController()` that nothing in the module aborts."""
+        if key != "signal" or value is None or value.type != "member_expression":
+            return False
+        holder = value.child_by_field_name("object")
+        if holder is None or holder.type != "identifier":
+            return False
+        name = text(holder)
+        made = [unwrapped(d.child_by_field_name("value")) for d in self.parse.of("declarator")
+                if text(d.child_by_field_name("name")) == name]
+        if not made or not all(v is not None and v.type == "new_expression"
+                               and text(v.child_by_field_name("constructor")) == "AbortController" for v in made):
+            return False
+        return not re.search(rf"\b{re.escape(name)}\s*\.\s*abort\s*\(", self.file.text)
+
+    def _chained(self, node: Any, slot: OptionSlot) -> bool:
+        """The call's result gets a bound afterwards: `.timeout(5000)` in the
+        chain, or on the variable it is stored in (`req.setTimeout(5000)`)."""
+        if not slot.chained:
+            return False
+        current = node
+        while current.parent is not None and current.parent.type in ("member_expression", "call_expression",
+                                                                      "await_expression", "parenthesized_expression"):
+            parent = current.parent
+            if parent.type == "member_expression" and text(parent.child_by_field_name("property")) in slot.chained:
+                return True
+            current = parent
+        holder = current.parent
+        if holder is not None and holder.type == "variable_declarator":
+            name = text(holder.child_by_field_name("name"))
+            methods = "|".join(re.escape(m) for m in slot.chained)
+            return bool(re.search(rf"\b{re.escape(name)}\s*\.\s*(?:{methods})\s*\(", self.file.text))
+        return False
+
+    # ------------------------------------------------------------ reporting
+
+    def _span(self, node: Any) -> Span:
+        (line, column), (end_line, end_column) = node.start_point, node.end_point
+        return Span(line + 1, self._column(line + 1, column), end_line + 1, self._column(end_line + 1, end_column))
+
+    def _column(self, line: int, byte_column: int) -> int:
+        return self.file.char_column(line, byte_column)
+
+    def _position(self, point: tuple[int, int]) -> Position:
+        return Position(point[0] + 1, self._column(point[0] + 1, point[1]))
+
+    def _byte_position(self, offset: int) -> Position:
+        source = self.parse.source
+        line_start = source.rfind(b"\n", 0, offset) + 1
+        line = source.count(b"\n", 0, offset) + 1
+        return Position(line, self._column(line, offset - line_start))
+
+    def _property(self, slot: OptionSlot) -> str:
+        return slot.fix.replace("{ms}", self.milliseconds)
+
+    def _add_fix(self, node: Any, slot: OptionSlot) -> Fix | None:
+        """Add the timeout property to the options object, or the object itself."""
+        if not slot.fix or slot.position is None:
+            return None
+        prop = self._property(slot)
+        options = self._options(node, slot)
+        if options is None:
+            arguments = node.child_by_field_name("arguments")
+            if arguments is None:  # `new Pool` without parentheses
+                return None
+            args = arguments.named_children
+            if slot.url_optional and args and unwrapped(args[0]).type == "object":
+                return None
+            present = len(args)
+            held = unwrapped(args[slot.position]) if slot.position < present else None
+            if held is not None and held.type in ("undefined", "null"):
+                edit = Edit(self._position(held.start_point), self._position(held.end_point), f"{{ {prop} }}")
+            elif held is not None:  # a callback where the options go: they come before it
+                at = self._position(args[slot.position].start_point)
+                edit = Edit(at, at, f"{{ {prop} }}, ")
+            else:
+                fillers = ["undefined"] * (slot.position - present)
+                before = ", " if present else ""
+                close = arguments.children[-1]
+                between = self.parse.source[args[-1].end_byte:close.start_byte].decode() if present else ""
+                if between.strip().startswith(","):
+                    before = " "
+                edit = Edit(self._position(close.start_point), self._position(close.start_point),
+                            before + ", ".join([*fillers, f"{{ {prop} }}"]))
+        elif options is UNKNOWN:
+            return None
+        else:
+            edit = self._insert_property(options, prop)
+        return Fix(Applicability.UNSAFE, (edit,), f"add `{prop}`")
+
+    def _insert_property(self, obj: Any, prop: str) -> Edit:
+        parts = obj.named_children
+        close = obj.children[-1]
+        if not parts:
+            start, end = self._position(obj.children[0].end_point), self._position(close.start_point)
+            return Edit(start, end, f" {prop} ")
+        last = parts[-1]
+        between = self.parse.source[last.end_byte:close.start_byte].decode()
+        trailing_comma = between.strip().startswith(",")
+        if close.start_point[0] > last.end_point[0]:
+            # One property per line: add another, indented like the last.
+            line_text = self.file.line(last.start_point[0] + 1)
+            indent = line_text[: len(line_text) - len(line_text.lstrip())]
+            if trailing_comma:
+                at = self._byte_position(last.end_byte + between.encode().index(b",") + 1)
+                return Edit(at, at, f"\n{indent}{prop},")
+            at = self._position(last.end_point)
+            return Edit(at, at, f",\n{indent}{prop}")
+        at = self._position(last.end_point)
+        return Edit(at, at, f", {prop}")
+
+    def _display_call(self, node: Any, qualified: str) -> str:
+        callee = node.child_by_field_name(_callee_field(node))
+        shown = ("new " if node.type == "new_expression" else "") + _display(callee)
+        plain = _display(callee)
+        return f"`{shown}(...)`" + (f" (`{qualified}`)" if qualified != plain else "")
+
+
+def _callee_field(node: Any) -> str:
+    return "constructor" if node.type == "new_expression" else "function"
+
+
+def _relative_url(node: Any) -> bool:
+    """`fetch('/api/users')`: a path on the page's own origin, so browser code."""
+    arguments = node.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments is not None and arguments.named_child_count else None
+    prefix = literal_prefix(unwrapped(first)) if first is not None else None
+    return bool(prefix) and prefix.startswith("/") and not prefix.startswith("//")
+
+
+def _is_unbounded_literal(node: Any, unbounded: tuple) -> bool:
+    if node is None:
+        return False
+    if node.type in ("null", "undefined") or (node.type == "identifier" and text(node) == "undefined"):
+        return None in unbounded
+    if node.type in ("false", "true"):
+        return (node.type == "true") in [v for v in unbounded if isinstance(v, bool)]
+    if node.type == "number":
+        try:
+            value = float(text(node).replace("_", ""))
+        except ValueError:
+            return False
+        return any(not isinstance(v, bool) and isinstance(v, (int, float)) and v == value for v in unbounded)
+    return False
+
+
+def _milliseconds(seconds: float) -> str:
+    ms = int(round(seconds * 1000))
+    return f"{ms:_}"
+
+
+def _display(node: Any) -> str:
+    shown = " ".join(text(node).split()) if node is not None else "?"
+    return shown if len(shown) <= CALLEE_DISPLAY_MAX else shown[: CALLEE_DISPLAY_MAX - 1] + "…"

@@ -1,0 +1,160 @@
+"""TypeScript and JavaScript: parsing, names, discovery, and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import lint
+from readylint.diagnostics import ProblemKind
+from readylint.sources import FileKind, SourceFile, kind_of
+from readylint.typescript.names import ModuleNames
+from readylint.typescript.tree import parse_script
+
+VALID_TYPESCRIPT_5 = {
+    "decorators.ts": """
+        @Controller('webhooks')
+        export class WebhooksController {
+          constructor(@Inject(TOKEN) private readonly http: HttpService) {}
+          @Post('stripe') @HttpCode(200)
+          async handle(@Body() body: unknown, @Headers('stripe-signature') sig?: string) { return body; }
+        }
+    """,
+    "modern.ts": """
+        import type { Config } from './config';
+        import { type Row, query } from './db';
+        export type { Row };
+        const config = { retries: 3 } satisfies Config;
+        enum Mode { A = 'a', B = 'b' }
+        export async function run<const T extends readonly unknown[]>(items: T): Promise<void> {
+          await using connection = await query.connect();
+          using lock = acquire();
+          const value = items as unknown as Row[];
+          const maybe = value?.[0]!;
+          label: for (const item of value) { if (!item) continue label; }
+        }
+        export abstract class Base<T> { abstract get(): T; declare readonly brand: unique symbol; }
+        accessor;
+    """,
+    "page.tsx": """
+        import { Suspense } from 'react';
+        export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+          const { id } = await params;
+          return <Suspense fallback={<p>…</p>}><Item<string> id={id} /></Suspense>;
+        }
+    """,
+    "legacy.cjs": "const x = require('x');\nmodule.exports = async function () { return <div />; };\n",
+    "module.mjs": "import x from 'x';\nexport default class { #secret = 1; static { this.y = 2; } }\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(VALID_TYPESCRIPT_5))
+def test_valid_modern_syntax_is_never_called_broken(name: str) -> None:
+    parse = parse_script(VALID_TYPESCRIPT_5[name], name)
+    assert parse.error is None
+
+
+def names_of(source: str, path: str = "m.ts") -> dict[str, str]:
+    return ModuleNames.for_file(SourceFile(path, source)).imported
+
+
+def test_import_styles_resolve_to_module_names() -> None:
+    names = names_of("""
+        import axios, { create as makeClient } from 'axios';
+        import * as http from 'node:http';
+        import fetch from 'node-fetch';
+        import { default as got } from 'got';
+        import type { AxiosInstance } from 'axios';
+        import { type Agent, request } from 'undici';
+        import pg = require('pg');
+        const { Pool, Client: PgClient } = require('pg');
+        const superagent = require('superagent').default;
+    """)
+    assert names == {
+        "axios": "axios", "makeClient": "axios.create", "http": "http", "fetch": "node-fetch", "got": "got",
+        "request": "undici.request", "pg": "pg", "Pool": "pg.Pool", "PgClient": "pg.Client",
+        "superagent": "superagent",
+    }
+
+
+def test_partly_broken_file_is_analysed_where_sound(tmp_path: Path) -> None:
+    (tmp_path / "route.ts").write_text(
+        "import axios from 'axios';\nexport const a = () => axios.get(url);\nconst broken = ;\n"
+    )
+    result = lint([tmp_path])
+    assert [(f.code, f.line) for f in result.findings] == [("RL101", 2)]
+    assert [(p.path, p.kind) for p in result.problems] == [("route.ts", ProblemKind.PARTIAL)]
+    assert "syntax error at line 3" in result.problems[0].reason
+
+
+def test_file_of_errors_is_rl001(tmp_path: Path) -> None:
+    (tmp_path / "noise.js").write_text("}}}} ))) {{{{ <<< >>> ;;; @@@ " * 20)
+    result = lint([tmp_path])
+    assert [(f.code, f.line) for f in result.findings] == [("RL001", 1)]
+    assert "cannot parse JavaScript" in result.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("binary.ts", b"\x00\x01\x02axios.get(url)", "binary content"),
+        ("deep.ts", b"const x = " + b"(" * 5000 + b"1" + b")" * 5000 + b";\nfetch(u);\n", None),
+        ("deep_arrays.js", b"const x = " + b"[" * 5000 + b"]" * 5000 + b";\n", None),
+        ("latin1.ts", "const s = 'caf\xe9';\nexport const f = () => fetch(u);\n".encode("latin-1"), None),
+    ],
+)
+def test_hostile_input_gives_a_clear_result_never_a_traceback(
+    tmp_path: Path, name: str, content: bytes, expected: str | None
+) -> None:
+    (tmp_path / name).write_bytes(content)
+    process = subprocess.run(
+        [sys.executable, "-m", "readylint", "check", "--no-cache", "--format", "json", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert "Traceback" not in process.stderr, process.stderr
+    report = json.loads(process.stdout)
+    messages = [f["message"] for f in report["findings"]]
+    if expected:
+        assert any(expected in m for m in messages), messages
+    else:
+        assert process.returncode in (0, 1), process.stderr
+        assert not any("internal error" in m for m in messages)
+
+
+def test_minified_script_is_read_for_secrets_only(tmp_path: Path) -> None:
+    bundle = "var a=axios.get(u);" * 2000 + 'var k="sk_live_' + "4eC39HqLyjWDarjtT1zdp7dc" + '";'
+    (tmp_path / "vendor.js").write_text(bundle)
+    codes = {f.code for f in lint([tmp_path]).findings}
+    assert codes == {"RL501"}
+
+
+def test_declarations_and_build_output_are_not_linted(tmp_path: Path) -> None:
+    call = "import axios from 'axios';\nexport const a = () => axios.get(url);\n"
+    for path in ("node_modules/x/index.js", ".next/server/page.js", "dist/index.js", "coverage/lcov.js",
+                 "out/a.js", ".turbo/a.js", "src/types.d.ts", "public/app.min.js", "src/ok.ts"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(call)
+    assert sorted({f.path for f in lint([tmp_path]).findings}) == ["src/ok.ts"]
+    assert kind_of("src/types.d.ts") is FileKind.TEXT
+
+
+def test_file_wide_suppression_in_a_block_comment(tmp_path: Path) -> None:
+    (tmp_path / "a.ts").write_text(
+        "/* readylint: ignore-file[RL101] */\nimport axios from 'axios';\nexport const a = () => axios.get(url);\n"
+    )
+    assert lint([tmp_path]).findings == []
+
+
+def test_browser_code_is_out_of_scope_for_server_rules(tmp_path: Path) -> None:
+    (tmp_path / "hooks.ts").write_text(
+        "import { useEffect } from 'react';\n"
+        "export function useRates() { useEffect(() => { fetch('https://x.test/rates'); }, []); }\n"
+    )
+    (tmp_path / "shared.ts").write_text(
+        "export const load = () => typeof window === 'undefined' ? fetch('https://x.test') : window.location.href;\n"
+    )
+    assert [(f.path, f.line) for f in lint([tmp_path]).findings] == [("shared.ts", 1)]
