@@ -25,6 +25,7 @@ from typing import Any, Iterable
 
 from readylint.checks.base import Check
 from readylint.diagnostics import Applicability, Finding, Fix
+from readylint.discovery import matches_skip_paths
 from readylint.outbound import Behaviour, OutboundCall, Span
 from readylint.python.calls import UNKNOWN, ArgumentSlot, add_keyword_edit, argument, is_constant, node_edit
 from readylint.python.names import QualifiedNames
@@ -149,7 +150,8 @@ class OutboundCallWithoutTimeout(Check):
     def applies_to(self, file: SourceFile) -> bool:
         # The text test first: a file that imports no HTTP client is never parsed for RL101.
         if file.kind in SCRIPT_KINDS:
-            return bool(self.scripts.prefilter.search(file.text)) and not file.script.unreadable
+            return (bool(self.scripts.prefilter.search(file.text))
+                    and not matches_skip_paths(file.path, self.scripts.skip_paths) and not file.script.unreadable)
         return bool(self.prefilter.search(file.text)) and file.python.tree is not None
 
     def check(self, file: SourceFile) -> Iterable[Finding]:

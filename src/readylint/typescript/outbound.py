@@ -100,6 +100,7 @@ class ScriptCatalog:
                 defaults_set=frozenset(entry.get("defaults_set", ())),
             )
             self.clients.update(dict.fromkeys(entry["factories"], spec))
+        self.skip_paths = tuple(section.get("skip_paths", ()))
         modules = sorted({name.split(".")[0] for name in [*self.calls, *self.clients]})
         # A file that names none of these modules (in an import or require) and
         # calls no global `fetch` has nothing to report, and is never parsed for RL101.

@@ -1,9 +1,10 @@
 """Where a TS/JS module runs: server rules (RL1xx-RL3xx) leave browser code alone.
 
 A module is browser code when it says so (a `'use client'` directive), when it
-uses React's client-only hooks (a server component cannot), or when it reads
-the page (`window.location`, `document.cookie`, `localStorage`). Code that
-checks `typeof window` runs on both sides and is not browser-only.
+uses React's client-only hooks (a server component cannot; their effects and
+event handlers run in the browser), or when it reads the page
+(`window.location`, `document.cookie`, `localStorage`) without checking
+`typeof window`, which code that runs on both sides does.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import re
 from readylint.sources import SourceFile
 
 USE_CLIENT_RE = re.compile(r"""\A(?:\s|//[^\n]*\n|/\*.*?\*/)*['"]use client['"]""", re.DOTALL)
-BROWSER_ONLY_RE = re.compile(
+CLIENT_HOOKS_RE = re.compile(
     r"\buse(?:State|Effect|LayoutEffect|Reducer|SWR|SWRMutation|Query|Mutation|InfiniteQuery)\s*[(<]"
-    r"|\bwindow\.(?:location|addEventListener|open|history|localStorage|sessionStorage|document)\b"
+)
+PAGE_APIS_RE = re.compile(
+    r"\bwindow\.(?:location|addEventListener|open|history|localStorage|sessionStorage|document)\b"
     r"|\bdocument\.(?:cookie|getElementById|querySelector|createElement|body)\b"
     r"|\b(?:localStorage|sessionStorage)\.(?:getItem|setItem)\b"
 )
@@ -27,6 +30,6 @@ def runs_in_browser(file: SourceFile) -> bool:
 
 
 def _runs_in_browser(text: str) -> bool:
-    if USE_CLIENT_RE.match(text):
+    if USE_CLIENT_RE.match(text) or CLIENT_HOOKS_RE.search(text):
         return True
-    return bool(BROWSER_ONLY_RE.search(text)) and not ISOMORPHIC_RE.search(text)
+    return bool(PAGE_APIS_RE.search(text)) and not ISOMORPHIC_RE.search(text)

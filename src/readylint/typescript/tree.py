@@ -116,7 +116,9 @@ class ScriptParse:
 
 def parse_script(text: str, path: str) -> ScriptParse:
     grammar = grammar_of(path)
-    source = text.encode("utf-8", "surrogatepass")
+    # A NUL is legal inside a string literal but stops tree-sitter's lexer; a
+    # space in its place keeps every offset and the same tree.
+    source = (text.replace("\x00", " ") if "\x00" in text else text).encode("utf-8", "surrogatepass")
     return ScriptParse(grammar, _parser(grammar).parse(source), source)
 
 
