@@ -5,11 +5,21 @@ uses React's client-only hooks (a server component cannot; their effects and
 event handlers run in the browser), or when it reads the page
 (`window.location`, `document.cookie`, `localStorage`) without checking
 `typeof window`, which code that runs on both sides does.
+
+A whole package is out of scope when its nearest `package.json` says it is
+a browser app or widget (a UI framework among its dependencies and no server
+framework: a Vite SPA, an embeddable widget, a Stripe app) or a command-line
+tool (`bin`, no server framework): a stalled call there is in front of a
+person who can retry, not in a server's worker pool.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from readylint.sources import SourceFile
 
@@ -23,13 +33,51 @@ PAGE_APIS_RE = re.compile(
     r"|\b(?:localStorage|sessionStorage)\.(?:getItem|setItem)\b"
 )
 ISOMORPHIC_RE = re.compile(r"\btypeof\s+window\b")
+UI_FRAMEWORKS = frozenset({
+    "react-dom", "vue", "svelte", "preact", "solid-js", "@angular/core", "@stripe/ui-extension-sdk", "react-native",
+    "expo",
+})
+SERVER_FRAMEWORKS = frozenset({
+    "next", "express", "fastify", "hono", "koa", "@nestjs/core", "@remix-run/node", "@remix-run/server-runtime",
+    "@react-router/node", "nuxt", "@sveltejs/kit", "h3", "@hapi/hapi", "elysia", "astro", "@trpc/server",
+})
 
 
 def runs_in_browser(file: SourceFile) -> bool:
-    return file.shared(runs_in_browser, lambda: _runs_in_browser(file.text))
+    """Is this module browser-only, or part of a browser app or a CLI?"""
+    return file.shared(runs_in_browser, lambda: _runs_in_browser(file))
 
 
-def _runs_in_browser(text: str) -> bool:
+def _runs_in_browser(file: SourceFile) -> bool:
+    text = file.text
     if USE_CLIENT_RE.match(text) or CLIENT_HOOKS_RE.search(text):
         return True
-    return bool(PAGE_APIS_RE.search(text)) and not ISOMORPHIC_RE.search(text)
+    if PAGE_APIS_RE.search(text) and not ISOMORPHIC_RE.search(text):
+        return True
+    return file.abs_path is not None and _client_package(str(file.abs_path.parent))
+
+
+@lru_cache(maxsize=4096)
+def _client_package(directory: str) -> bool:
+    """Whether the nearest package.json above `directory` is a browser app or a CLI."""
+    manifest = os.path.join(directory, "package.json")
+    if os.path.isfile(manifest):
+        return _is_client_manifest(manifest)
+    parent = os.path.dirname(directory)
+    return parent != directory and _client_package(parent)
+
+
+def _is_client_manifest(path: str) -> bool:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    dependencies: set[str] = set()
+    for key in ("dependencies", "devDependencies", "peerDependencies"):
+        if isinstance(data.get(key), dict):
+            dependencies |= set(data[key])
+    if dependencies & SERVER_FRAMEWORKS:
+        return False
+    return bool(dependencies & UI_FRAMEWORKS) or isinstance(data.get("browser"), (str, dict)) or "bin" in data
