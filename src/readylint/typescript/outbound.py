@@ -163,7 +163,7 @@ class ScriptAudit:
                 yield from self._judge_client_call(node, callee)
 
     def _judge_call(self, node: Any, qualified: str, spec: ScriptCallSpec) -> Iterable[OutboundCall]:
-        if spec.defaults_set & self.assigned or _relative_url(node):
+        if spec.defaults_set & self.assigned or _relative_url(node) or _module_asset(node):
             return
         yield from self._judge(node, spec.slot, spec.behaviour, callee=self._display_call(node, qualified))
 
@@ -419,6 +419,17 @@ def _relative_url(node: Any) -> bool:
     first = arguments.named_children[0] if arguments is not None and arguments.named_child_count else None
     prefix = literal_prefix(unwrapped(first)) if first is not None else None
     return bool(prefix) and prefix.startswith("/") and not prefix.startswith("//")
+
+
+def _module_asset(node: Any) -> bool:
+    """`fetch(new URL('./font.ttf', import.meta.url))`: a file bundled with the module, not the network."""
+    arguments = node.child_by_field_name("arguments")
+    first = unwrapped(arguments.named_children[0]) if arguments is not None and arguments.named_child_count else None
+    if first is None or first.type != "new_expression" or text(first.child_by_field_name("constructor")) != "URL":
+        return False
+    url_arguments = first.child_by_field_name("arguments")
+    return url_arguments is not None and any(
+        " ".join(text(a).split()) == "import.meta.url" for a in url_arguments.named_children[1:2])
 
 
 def _is_unbounded_literal(node: Any, unbounded: tuple) -> bool:
