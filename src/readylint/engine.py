@@ -445,6 +445,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         # Files read only as context for project checks report nothing themselves
         # (an unreadable one would otherwise surface as an RL001 nobody asked for).
         findings = [f for r in results if not r.facts_only for f in r.findings]
+        findings = refined_findings(analyzer, results, findings, root, reportable)
         findings += project_findings(analyzer, results, root, reportable)
     findings = apply_per_file_ignores(findings, config.per_file_ignores, catalog)
     findings.sort(key=lambda f: f.sort_key)
@@ -511,6 +512,22 @@ def analyse_with_cache(
         if not result.internal_errors:  # a crash is retried next run, not remembered
             cache.put(result.path, states[index], result)
     return results  # type: ignore[return-value]
+
+
+def refined_findings(
+    analyzer: FileAnalyzer, results: list[FileResult], findings: list[Finding], root: Path,
+    reportable: set[str] | None,
+) -> list[Finding]:
+    """Per-file findings, as each project check refines its own with the project's facts."""
+    project = ProjectContext(root, reportable)
+    for check in analyzer.project_checks:
+        own = [f for f in findings if f.code == check.code]
+        if not own:
+            continue
+        facts = {r.path: r.facts[check.code] for r in results if check.code in r.facts}
+        kept = {id(f) for f in check.refine(own, facts, project)}
+        findings = [f for f in findings if f.code != check.code or id(f) in kept]
+    return findings
 
 
 def project_findings(

@@ -23,15 +23,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable
 
-from readylint.checks.base import Check
+from readylint.checks.base import ProjectCheck, ProjectContext
 from readylint.diagnostics import Applicability, Finding, Fix
 from readylint.discovery import matches_skip_paths
 from readylint.outbound import Behaviour, OutboundCall, Span
 from readylint.python.calls import UNKNOWN, ArgumentSlot, add_keyword_edit, argument, is_constant, node_edit
 from readylint.python.names import QualifiedNames
 from readylint.python.objects import ObjectFlow
-from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
 from readylint.typescript.outbound import ScriptAudit, ScriptCatalog
+from readylint.typescript.runtime import ScriptModule, client_only_modules, script_module
 
 CALLEE_DISPLAY_MAX = 60
 
@@ -77,7 +78,7 @@ class TimeoutObject:
     bounds: frozenset[str]
 
 
-class OutboundCallWithoutTimeout(Check):
+class OutboundCallWithoutTimeout(ProjectCheck):
     code = "RL101"
     kinds = frozenset({FileKind.PYTHON, *SCRIPT_KINDS})
 
@@ -148,17 +149,37 @@ class OutboundCallWithoutTimeout(Check):
         return self.finding(file, line, column, message, end_line=end_line, end_column=end_column, fix=call.fix)
 
     def applies_to(self, file: SourceFile) -> bool:
-        # The text test first: a file that imports no HTTP client is never parsed for RL101.
+        # Every script file tells the project pass what it imports (`collect`).
         if file.kind in SCRIPT_KINDS:
-            return (bool(self.scripts.prefilter.search(file.text))
-                    and not matches_skip_paths(file.path, self.scripts.skip_paths) and not file.script.unreadable)
+            return True
+        # The text test first: a file that imports no HTTP client is never parsed for RL101.
         return bool(self.prefilter.search(file.text)) and file.python.tree is not None
 
     def check(self, file: SourceFile) -> Iterable[Finding]:
-        if file.kind in SCRIPT_KINDS:
-            audit = ScriptAudit(self.scripts, file, self.default_timeout)
-            return filter(None, (self.judge(file, call) for call in audit.calls()))
-        return ModuleAudit(self, file).findings()
+        if file.kind not in SCRIPT_KINDS:
+            return ModuleAudit(self, file).findings()
+        if (not self.scripts.prefilter.search(file.text) or matches_skip_paths(file.path, self.scripts.skip_paths)
+                or file.script.unreadable):
+            return ()
+        audit = ScriptAudit(self.scripts, file, self.default_timeout)
+        return filter(None, (self.judge(file, call) for call in audit.calls()))
+
+    # Scripts: a module that only browser code imports is browser code.
+
+    def collect(self, file: SourceFile) -> ScriptModule | None:
+        return script_module(file) if file.kind in SCRIPT_KINDS else None
+
+    def wants_context(self, path: str) -> bool:
+        return kind_of(path) in SCRIPT_KINDS
+
+    def refine(self, findings: list[Finding], facts: dict[str, Any], project: ProjectContext) -> list[Finding]:
+        if not any(kind_of(f.path) in SCRIPT_KINDS for f in findings):
+            return findings
+        # Tests import from both sides and run on neither: they place nothing.
+        modules = {path: module for path, module in facts.items()
+                   if not matches_skip_paths(path, self.scripts.skip_paths)}
+        browser_only = client_only_modules(modules, project.root)
+        return [f for f in findings if f.path not in browser_only]
 
 
 class ModuleAudit:

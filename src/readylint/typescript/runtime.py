@@ -6,6 +6,10 @@ event handlers run in the browser), or when it reads the page
 (`window.location`, `document.cookie`, `localStorage`) without checking
 `typeof window`, which code that runs on both sides does.
 
+A module no server code imports is browser code too: a helper in a Next.js
+app that only client components import (`client_only_modules`, over the
+project's import graph).
+
 A whole package is out of scope when its nearest `package.json` says it is
 a browser app or widget (a UI framework among its dependencies and no server
 framework: a Vite SPA, an embeddable widget, a Stripe app) or a command-line
@@ -18,10 +22,12 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from readylint.sources import SourceFile
+from readylint.typescript.modules import ModuleResolver, import_specifiers
 
 USE_CLIENT_RE = re.compile(r"""\A(?:\s|//[^\n]*\n|/\*.*?\*/)*['"]use client['"]""", re.DOTALL)
 CLIENT_HOOKS_RE = re.compile(
@@ -33,6 +39,9 @@ PAGE_APIS_RE = re.compile(
     r"|\b(?:localStorage|sessionStorage)\.(?:getItem|setItem)\b"
 )
 ISOMORPHIC_RE = re.compile(r"\btypeof\s+window\b")
+# Server-only by declaration: server actions and modules guarded by the `server-only` package.
+SERVER_ONLY_RE = re.compile(r"""\A(?:\s|//[^\n]*\n|/\*.*?\*/)*['"]use server['"]|^\s*import\s+['"]server-only['"]""",
+                            re.DOTALL | re.MULTILINE)
 UI_FRAMEWORKS = frozenset({
     "react-dom", "vue", "svelte", "preact", "solid-js", "@angular/core", "@stripe/ui-extension-sdk", "react-native",
     "expo",
@@ -81,3 +90,41 @@ def _is_client_manifest(path: str) -> bool:
     if dependencies & SERVER_FRAMEWORKS:
         return False
     return bool(dependencies & UI_FRAMEWORKS) or isinstance(data.get("browser"), (str, dict)) or "bin" in data
+
+
+@dataclass(frozen=True)
+class ScriptModule:
+    """What the project pass needs of one TS/JS module to place it: its imports
+    and what the module itself says about where it runs."""
+
+    imports: tuple[str, ...]
+    browser: bool
+    server_only: bool = False
+
+
+def script_module(file: SourceFile) -> ScriptModule:
+    return ScriptModule(import_specifiers(file.text), runs_in_browser(file), bool(SERVER_ONLY_RE.search(file.text)))
+
+
+def client_only_modules(modules: dict[str, ScriptModule], root: Path) -> set[str]:
+    """Modules imported, directly or through other such modules, only by browser code."""
+    resolver = ModuleResolver(root, modules)
+    importers: dict[str, set[str]] = {}
+    for path, module in modules.items():
+        for specifier in module.imports:
+            target = resolver.resolve(path, specifier)
+            if target is not None and target != path:
+                importers.setdefault(target, set()).add(path)
+    client = {path for path, module in modules.items() if module.browser}
+    only_client: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for path, users in importers.items():
+            module = modules[path]
+            if path in client or path in only_client or module.server_only:
+                continue
+            if users <= client | only_client:
+                only_client.add(path)
+                changed = True
+    return only_client

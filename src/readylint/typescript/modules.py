@@ -1,0 +1,212 @@
+"""Which project file an import specifier names: relative paths, tsconfig
+`paths` and `baseUrl`, and the packages of a monorepo's workspaces.
+
+    import { db } from './db'              ./db.ts, ./db.tsx, ./db/index.ts, ...
+    import { db } from './db.js'           ./db.ts too (TypeScript's ESM convention)
+    import { prisma } from '@/lib/prisma'  tsconfig "paths": {"@/*": ["./src/*"]} (with "extends")
+    import { db } from '@acme/db'          the workspace package named @acme/db
+
+Only files of the project are answers: a package from node_modules is None.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+SCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+# `./db.js` in TypeScript sources means the file compiled to db.js: db.ts.
+COMPILED_SUFFIXES = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
+CONFIG_NAMES = ("tsconfig.json", "jsconfig.json")
+MAX_EXTENDS = 8
+_COMMENT_OR_STRING_RE = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_TRAILING_COMMA_RE = re.compile(r",(\s*[}\]])")
+
+
+# What a module imports at run time (type-only imports and exports erase).
+IMPORT_RE = re.compile(
+    r"""^[ \t]*(?:import|export)(?![ \t]+type\b)\b[^'"`;]*?\bfrom[ \t]*['"]([^'"\n]+)['"]"""
+    r"""|^[ \t]*import[ \t]*['"]([^'"\n]+)['"]"""
+    r"""|\b(?:require|import)[ \t]*\([ \t]*['"]([^'"\n]+)['"][ \t]*\)""",
+    re.MULTILINE,
+)
+
+
+def import_specifiers(text: str) -> tuple[str, ...]:
+    """Every module `text` imports, re-exports or requires, by its specifier."""
+    return tuple(dict.fromkeys(next(g for g in m.groups() if g) for m in IMPORT_RE.finditer(text)))
+
+
+def read_jsonc(path: Path) -> dict | None:
+    """tsconfig.json is JSON with comments and trailing commas."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    stripped = _COMMENT_OR_STRING_RE.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", raw)
+    try:
+        data = json.loads(_TRAILING_COMMA_RE.sub(r"\1", stripped))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class PathMapping:
+    """One tsconfig's `baseUrl` and `paths`, relative to the project root."""
+
+    def __init__(self, base: str, paths: dict[str, list[str]]):
+        self.base = base
+        self.paths = paths
+
+    def candidates(self, specifier: str) -> Iterable[str]:
+        for pattern, targets in self.paths.items():
+            prefix, star, suffix = pattern.partition("*")
+            if star and specifier.startswith(prefix) and specifier.endswith(suffix) \
+                    and len(specifier) >= len(prefix) + len(suffix):
+                matched = specifier[len(prefix): len(specifier) - len(suffix)]
+                for target in targets:
+                    yield posixpath.normpath(posixpath.join(self.base, target.replace("*", matched, 1)))
+            elif not star and specifier == pattern:
+                for target in targets:
+                    yield posixpath.normpath(posixpath.join(self.base, target))
+
+
+class ModuleResolver:
+    """Resolves specifiers to files among `files` (root-relative posix paths)."""
+
+    def __init__(self, root: Path, files: Iterable[str]):
+        self.root = root
+        self.files = set(files)
+
+    def resolve(self, importer: str, specifier: str) -> str | None:
+        if specifier.startswith("."):
+            return self._file(posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier)))
+        mapping = self._mapping_for(posixpath.dirname(importer))
+        if mapping is not None:
+            for candidate in mapping.candidates(specifier):
+                if (found := self._file(candidate)) is not None:
+                    return found
+            if mapping.base is not None and (found := self._file(posixpath.join(mapping.base, specifier))):
+                return found
+        return self._workspace_file(specifier)
+
+    def _file(self, path: str) -> str | None:
+        if path.startswith("../"):
+            return None
+        stem, suffix = posixpath.splitext(path)
+        tries = [path] if suffix in SCRIPT_SUFFIXES else []
+        tries += [stem + s for s in COMPILED_SUFFIXES.get(suffix, ())]
+        tries += [path + s for s in SCRIPT_SUFFIXES] + [f"{path}/index{s}" for s in SCRIPT_SUFFIXES]
+        return next((t for t in tries if t in self.files), None)
+
+    # ------------------------------------------------------------ tsconfig
+
+    def _mapping_for(self, directory: str) -> PathMapping | None:
+        """The nearest tsconfig/jsconfig at or above `directory` that maps paths."""
+        return next((self._mappings[d] for d in _ancestors(directory) if d in self._mappings), None)
+
+    @cached_property
+    def _mappings(self) -> dict[str, PathMapping]:
+        directories = {posixpath.dirname(f) for f in self.files}
+        ancestors = {a for d in directories for a in _ancestors(d)}
+        mappings = {}
+        for directory in ancestors:
+            for name in CONFIG_NAMES:
+                config = self.root / directory / name
+                if config.is_file():
+                    mapping = self._read_mapping(config)
+                    if mapping is not None:
+                        mappings[directory] = mapping
+                    break
+        return mappings
+
+    def _read_mapping(self, config: Path) -> PathMapping | None:
+        base_url = paths = None
+        seen = 0
+        while config is not None and seen < MAX_EXTENDS:
+            seen += 1
+            data = read_jsonc(config) or {}
+            options = data.get("compilerOptions") if isinstance(data.get("compilerOptions"), dict) else {}
+            here = os.path.relpath(config.parent, self.root).replace(os.sep, "/")
+            here = "" if here == "." else here
+            if base_url is None and isinstance(options.get("baseUrl"), str):
+                base_url = posixpath.normpath(posixpath.join(here, options["baseUrl"]))
+            if paths is None and isinstance(options.get("paths"), dict):
+                # `paths` are relative to baseUrl when set, else to the file that declares them.
+                paths = ({k: [t for t in v if isinstance(t, str)] for k, v in options["paths"].items()
+                          if isinstance(v, list)}, here)
+            parent = data.get("extends")
+            config = self._extended(config, parent) if isinstance(parent, str) else None
+        if paths is None and base_url is None:
+            return None
+        mapped, declared_in = paths if paths is not None else ({}, "")
+        return PathMapping(base_url if base_url is not None else declared_in, mapped)
+
+    def _extended(self, config: Path, parent: str) -> Path | None:
+        if not parent.startswith("."):
+            return None  # a shared config package: its paths would point into node_modules
+        target = (config.parent / parent).resolve()
+        if target.suffix != ".json":
+            target = target.with_name(target.name + ".json") if not target.is_dir() else target / "tsconfig.json"
+        try:
+            target.relative_to(self.root.resolve())
+        except ValueError:
+            return None
+        return self.root / target.relative_to(self.root.resolve()) if target.is_file() else None
+
+    # ------------------------------------------------------------ workspaces
+
+    def _workspace_file(self, specifier: str) -> str | None:
+        for name, directory in self._packages.items():
+            if specifier == name or specifier.startswith(name + "/"):
+                sub = specifier[len(name) + 1:]
+                if sub:
+                    return self._file(posixpath.join(directory, sub)) or self._file(
+                        posixpath.join(directory, "src", sub))
+                return self._package_entry(directory)
+        return None
+
+    def _package_entry(self, directory: str) -> str | None:
+        data = read_jsonc(self.root / directory / "package.json") or {}
+        entries = [data.get(k) for k in ("source", "types", "module", "main") if isinstance(data.get(k), str)]
+        exports = data.get("exports")
+        if isinstance(exports, str):
+            entries.insert(0, exports)
+        elif isinstance(exports, dict) and isinstance(exports.get("."), (str, dict)):
+            dot = exports["."]
+            entries[:0] = [dot] if isinstance(dot, str) else [v for v in dot.values() if isinstance(v, str)]
+        for entry in [*entries, "src/index", "index"]:
+            path = posixpath.normpath(posixpath.join(directory, entry))
+            found = self._file(path)
+            if found is None and "/dist/" in f"/{path}":
+                # Built output points back at the sources: dist/index.js <- src/index.ts
+                found = self._file(posixpath.join(directory, "src", posixpath.basename(posixpath.splitext(path)[0])))
+            if found is not None:
+                return found
+        return None
+
+    @cached_property
+    def _packages(self) -> dict[str, str]:
+        """Workspace package name -> its directory, for every package.json above a project file."""
+        directories = {a for f in self.files for a in _ancestors(posixpath.dirname(f))}
+        packages = {}
+        for directory in directories:
+            manifest = self.root / directory / "package.json"
+            if manifest.is_file():
+                data = read_jsonc(manifest) or {}
+                if isinstance(data.get("name"), str):
+                    packages[data["name"]] = directory
+        # Longest names first, so `@acme/db-utils` is not taken for `@acme/db`.
+        return dict(sorted(packages.items(), key=lambda item: -len(item[0])))
+
+
+def _ancestors(directory: str) -> Iterable[str]:
+    while directory not in ("", "."):
+        yield directory
+        directory = posixpath.dirname(directory)
+    yield ""
