@@ -158,3 +158,18 @@ def test_browser_code_is_out_of_scope_for_server_rules(tmp_path: Path) -> None:
         "export const load = () => typeof window === 'undefined' ? fetch('https://x.test') : window.location.href;\n"
     )
     assert [(f.path, f.line) for f in lint([tmp_path]).findings] == [("shared.ts", 1)]
+
+
+def test_many_leading_comments_are_read_in_linear_time(tmp_path: Path) -> None:
+    # A regex over "optional comments, then a directive" backtracked
+    # exponentially here (22 comments: 0.7 s; 40: hours).
+    (tmp_path / "route.ts").write_text("/* c */ " * 5_000 + "\nexport const a = () => fetch('https://x.test');\n")
+    assert [(f.code, f.line) for f in lint([tmp_path]).findings] == [("RL101", 2)]
+
+
+def test_directives_are_read_past_comments() -> None:
+    from readylint.typescript.runtime import directives
+
+    assert directives("// header\n/* licence */\n'use client';\nimport x from 'x';") == ["use client"]
+    assert directives('"use strict"; "use server"\nexport') == ["use strict", "use server"]
+    assert directives("const a = 'use client';") == []

@@ -28,18 +28,14 @@ _COMMENT_OR_STRING_RE = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/', re.D
 _TRAILING_COMMA_RE = re.compile(r",(\s*[}\]])")
 
 
-# What a module imports at run time (type-only imports and exports erase).
-IMPORT_RE = re.compile(
-    r"""^[ \t]*(?:import|export)(?![ \t]+type\b)\b[^'"`;]*?\bfrom[ \t]*['"]([^'"\n]+)['"]"""
-    r"""|^[ \t]*import[ \t]*['"]([^'"\n]+)['"]"""
-    r"""|\b(?:require|import)[ \t]*\([ \t]*['"]([^'"\n]+)['"][ \t]*\)""",
-    re.MULTILINE,
-)
+# What a module imports, re-exports or requires. Type-only imports are kept:
+# they make a module look imported by more code, which only keeps findings.
+IMPORT_RE = re.compile(r"""(?:from|^[ \t]*import|require\(|import\()[ \t]*['"]([^'"\n]+)['"]""", re.MULTILINE)
 
 
 def import_specifiers(text: str) -> tuple[str, ...]:
     """Every module `text` imports, re-exports or requires, by its specifier."""
-    return tuple(dict.fromkeys(next(g for g in m.groups() if g) for m in IMPORT_RE.finditer(text)))
+    return tuple(dict.fromkeys(IMPORT_RE.findall(text)))
 
 
 def read_jsonc(path: Path) -> dict | None:
@@ -82,6 +78,7 @@ class ModuleResolver:
     def __init__(self, root: Path, files: Iterable[str]):
         self.root = root
         self.files = set(files)
+        self._entries: dict[str, str | None] = {}
 
     def resolve(self, importer: str, specifier: str) -> str | None:
         if specifier.startswith("."):
@@ -162,16 +159,22 @@ class ModuleResolver:
     # ------------------------------------------------------------ workspaces
 
     def _workspace_file(self, specifier: str) -> str | None:
-        for name, directory in self._packages.items():
-            if specifier == name or specifier.startswith(name + "/"):
-                sub = specifier[len(name) + 1:]
-                if sub:
-                    return self._file(posixpath.join(directory, sub)) or self._file(
-                        posixpath.join(directory, "src", sub))
-                return self._package_entry(directory)
-        return None
+        parts = specifier.split("/")
+        name = "/".join(parts[:2]) if specifier.startswith("@") else parts[0]
+        directory = self._packages.get(name)
+        if directory is None:
+            return None
+        sub = specifier[len(name) + 1:]
+        if sub:
+            return self._file(posixpath.join(directory, sub)) or self._file(posixpath.join(directory, "src", sub))
+        return self._package_entry(directory)
 
     def _package_entry(self, directory: str) -> str | None:
+        if directory not in self._entries:
+            self._entries[directory] = self._find_package_entry(directory)
+        return self._entries[directory]
+
+    def _find_package_entry(self, directory: str) -> str | None:
         data = read_jsonc(self.root / directory / "package.json") or {}
         entries = [data.get(k) for k in ("source", "types", "module", "main") if isinstance(data.get(k), str)]
         exports = data.get("exports")
@@ -201,8 +204,7 @@ class ModuleResolver:
                 data = read_jsonc(manifest) or {}
                 if isinstance(data.get("name"), str):
                     packages[data["name"]] = directory
-        # Longest names first, so `@acme/db-utils` is not taken for `@acme/db`.
-        return dict(sorted(packages.items(), key=lambda item: -len(item[0])))
+        return packages
 
 
 def _ancestors(directory: str) -> Iterable[str]:

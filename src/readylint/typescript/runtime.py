@@ -29,19 +29,18 @@ from pathlib import Path
 from readylint.sources import SourceFile
 from readylint.typescript.modules import ModuleResolver, import_specifiers
 
-USE_CLIENT_RE = re.compile(r"""\A(?:\s|//[^\n]*\n|/\*.*?\*/)*['"]use client['"]""", re.DOTALL)
-CLIENT_HOOKS_RE = re.compile(
-    r"\buse(?:State|Effect|LayoutEffect|Reducer|SWR|SWRMutation|Query|Mutation|InfiniteQuery)\s*[(<]"
-)
+MAX_DIRECTIVES = 16
+CLIENT_HOOKS = ("useState", "useEffect", "useLayoutEffect", "useReducer", "useSWR", "useQuery", "useMutation",
+                "useInfiniteQuery")
+CLIENT_HOOKS_RE = re.compile(r"\b(?:%s)\w*\s*[(<]" % "|".join(CLIENT_HOOKS))
 PAGE_APIS_RE = re.compile(
     r"\bwindow\.(?:location|addEventListener|open|history|localStorage|sessionStorage|document)\b"
     r"|\bdocument\.(?:cookie|getElementById|querySelector|createElement|body)\b"
     r"|\b(?:localStorage|sessionStorage)\.(?:getItem|setItem)\b"
 )
 ISOMORPHIC_RE = re.compile(r"\btypeof\s+window\b")
-# Server-only by declaration: server actions and modules guarded by the `server-only` package.
-SERVER_ONLY_RE = re.compile(r"""\A(?:\s|//[^\n]*\n|/\*.*?\*/)*['"]use server['"]|^\s*import\s+['"]server-only['"]""",
-                            re.DOTALL | re.MULTILINE)
+# Server-only by declaration: modules guarded by the `server-only` package.
+SERVER_ONLY_IMPORT_RE = re.compile(r"""^[ \t]*import[ \t]+['"]server-only['"]""", re.MULTILINE)
 UI_FRAMEWORKS = frozenset({
     "react-dom", "vue", "svelte", "preact", "solid-js", "@angular/core", "@stripe/ui-extension-sdk", "react-native",
     "expo",
@@ -52,6 +51,34 @@ SERVER_FRAMEWORKS = frozenset({
 })
 
 
+def directives(text: str) -> list[str]:
+    """The directive prologue (`'use client'`, `"use server"`, `'use strict'`),
+    read past comments in one linear scan (a regex over optional comments can
+    backtrack without end on a file of many of them)."""
+    found: list[str] = []
+    at, size = 0, len(text)
+    while at < size and len(found) < MAX_DIRECTIVES:
+        while at < size and text[at].isspace():
+            at += 1
+        if text.startswith("//", at):
+            newline = text.find("\n", at)
+            at = size if newline < 0 else newline + 1
+        elif text.startswith("/*", at):
+            end = text.find("*/", at + 2)
+            at = size if end < 0 else end + 2
+        elif at < size and text[at] in "'\"":
+            end = text.find(text[at], at + 1)
+            if end < 0 or "\n" in text[at:end]:
+                break
+            found.append(text[at + 1:end])
+            at = end + 1
+            while at < size and text[at] in " \t;":
+                at += 1
+        else:
+            break
+    return found
+
+
 def runs_in_browser(file: SourceFile) -> bool:
     """Is this module browser-only, or part of a browser app or a CLI?"""
     return file.shared(runs_in_browser, lambda: _runs_in_browser(file))
@@ -59,9 +86,11 @@ def runs_in_browser(file: SourceFile) -> bool:
 
 def _runs_in_browser(file: SourceFile) -> bool:
     text = file.text
-    if USE_CLIENT_RE.match(text) or CLIENT_HOOKS_RE.search(text):
+    # Substring tests first: each regex scan costs far more than they do.
+    if "use client" in directives(text) or (any(hook in text for hook in CLIENT_HOOKS) and CLIENT_HOOKS_RE.search(text)):
         return True
-    if PAGE_APIS_RE.search(text) and not ISOMORPHIC_RE.search(text):
+    if (any(api in text for api in ("window.", "document.", "Storage.")) and PAGE_APIS_RE.search(text)
+            and not ("typeof" in text and ISOMORPHIC_RE.search(text))):
         return True
     return file.abs_path is not None and _client_package(str(file.abs_path.parent))
 
@@ -103,7 +132,9 @@ class ScriptModule:
 
 
 def script_module(file: SourceFile) -> ScriptModule:
-    return ScriptModule(import_specifiers(file.text), runs_in_browser(file), bool(SERVER_ONLY_RE.search(file.text)))
+    text = file.text
+    server_only = "use server" in directives(text) or ("server-only" in text and bool(SERVER_ONLY_IMPORT_RE.search(text)))
+    return ScriptModule(import_specifiers(text), runs_in_browser(file), server_only)
 
 
 def client_only_modules(modules: dict[str, ScriptModule], root: Path) -> set[str]:
