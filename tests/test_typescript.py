@@ -173,3 +173,55 @@ def test_directives_are_read_past_comments() -> None:
     assert directives("// header\n/* licence */\n'use client';\nimport x from 'x';") == ["use client"]
     assert directives('"use strict"; "use server"\nexport') == ["use strict", "use server"]
     assert directives("const a = 'use client';") == []
+
+
+def test_warm_run_from_the_cache_reports_what_a_cold_run_does(tmp_path: Path) -> None:
+    """Script findings, their fixes and the import graph's facts survive the signed JSON cache."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "upload.ts").write_text("export const up = (u: string) => fetch(u, { method: 'PUT' });\n")
+    (tmp_path / "button.tsx").write_text("'use client';\nimport { up } from './lib/upload';\nexport const B = () => up;\n")
+    (tmp_path / "route.ts").write_text("import axios from 'axios';\nexport const GET = () => axios.get(url);\n")
+
+    def summary(result):
+        return [(f.path, f.line, f.code, f.message, f.fix is not None, f.identity) for f in result.findings]
+
+    cold = lint([tmp_path], no_cache=False)
+    warm = lint([tmp_path], no_cache=False)
+    assert summary(warm) == summary(cold)
+    assert [(f.path, f.line) for f in cold.findings] == [("route.ts", 2)]
+
+
+def resolver(tmp_path: Path, files: dict[str, str]):
+    from readylint.typescript.modules import ModuleResolver
+
+    for path, content in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(content)
+    return ModuleResolver(tmp_path, [p for p in files if not p.endswith(".json")])
+
+
+def test_specifiers_resolve_like_typescript(tmp_path: Path) -> None:
+    modules = resolver(tmp_path, {
+        "apps/web/tsconfig.json": '{ "extends": "../../tsconfig.base.json", /* c */ "compilerOptions": {}, }',
+        "tsconfig.base.json": '{"compilerOptions": {"baseUrl": "apps/web", "paths": {"@/*": ["src/*"], "~db": ["src/db/index.ts"]}}}',
+        "apps/web/src/app/route.ts": "",
+        "apps/web/src/lib/github.ts": "",
+        "apps/web/src/lib/util/index.tsx": "",
+        "apps/web/src/db/index.ts": "",
+        "apps/web/src/esm.ts": "",
+        "packages/db/package.json": '{"name": "@acme/db", "main": "./dist/index.js"}',
+        "packages/db/src/index.ts": "",
+        "packages/db/src/client.ts": "",
+        "packages/db-utils/package.json": '{"name": "@acme/db-utils", "exports": {".": "./src/main.ts"}}',
+        "packages/db-utils/src/main.ts": "",
+    })
+    importer = "apps/web/src/app/route.ts"
+    assert modules.resolve(importer, "@/lib/github") == "apps/web/src/lib/github.ts"
+    assert modules.resolve(importer, "../lib/util") == "apps/web/src/lib/util/index.tsx"
+    assert modules.resolve(importer, "../esm.js") == "apps/web/src/esm.ts"
+    assert modules.resolve(importer, "~db") == "apps/web/src/db/index.ts"
+    assert modules.resolve(importer, "@acme/db") == "packages/db/src/index.ts"
+    assert modules.resolve(importer, "@acme/db/client") == "packages/db/src/client.ts"
+    assert modules.resolve(importer, "@acme/db-utils") == "packages/db-utils/src/main.ts"
+    assert modules.resolve(importer, "react") is None
+    assert modules.resolve(importer, "../../../../../etc/passwd") is None
