@@ -181,6 +181,8 @@ def test_warm_run_from_the_cache_reports_what_a_cold_run_does(tmp_path: Path) ->
     (tmp_path / "lib" / "upload.ts").write_text("export const up = (u: string) => fetch(u, { method: 'PUT' });\n")
     (tmp_path / "button.tsx").write_text("'use client';\nimport { up } from './lib/upload';\nexport const B = () => up;\n")
     (tmp_path / "route.ts").write_text("import axios from 'axios';\nexport const GET = () => axios.get(url);\n")
+    (tmp_path / "lib" / "api.ts").write_text("import axios from 'axios';\nexport const api = axios.create();\n")
+    (tmp_path / "sync.ts").write_text("import { api } from './lib/api';\nexport const s = () => api.post('/s', {});\n")
 
     def summary(result):
         return [(f.path, f.line, f.code, f.message, f.fix is not None, f.identity) for f in result.findings]
@@ -188,7 +190,7 @@ def test_warm_run_from_the_cache_reports_what_a_cold_run_does(tmp_path: Path) ->
     cold = lint([tmp_path], no_cache=False)
     warm = lint([tmp_path], no_cache=False)
     assert summary(warm) == summary(cold)
-    assert [(f.path, f.line) for f in cold.findings] == [("route.ts", 2)]
+    assert [(f.path, f.line) for f in cold.findings] == [("route.ts", 2), ("sync.ts", 2)]
 
 
 def resolver(tmp_path: Path, files: dict[str, str]):

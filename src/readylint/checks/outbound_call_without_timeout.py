@@ -23,16 +23,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable
 
-from readylint.checks.base import ProjectCheck, ProjectContext
+from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Applicability, Finding, Fix
-from readylint.discovery import matches_skip_paths
 from readylint.outbound import Behaviour, OutboundCall, Span
 from readylint.python.calls import UNKNOWN, ArgumentSlot, add_keyword_edit, argument, is_constant, node_edit
 from readylint.python.names import QualifiedNames
 from readylint.python.objects import ObjectFlow
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
-from readylint.typescript.outbound import ScriptAudit, ScriptCatalog
-from readylint.typescript.runtime import ScriptModule, client_only_modules, script_module
+from readylint.typescript.modules import ModuleResolver
+from readylint.typescript.outbound import ScriptAudit, ScriptCatalog, ScriptOutboundFacts
+from readylint.typescript.runtime import client_only_modules
 
 CALLEE_DISPLAY_MAX = 60
 
@@ -129,7 +129,7 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
         self.scripts = ScriptCatalog(catalog.get("typescript") or {})
 
-    def judge(self, file: SourceFile, call: OutboundCall) -> Finding | None:
+    def judge(self, path: str, call: OutboundCall) -> Finding | None:
         """The rule's judgement of a call a language's analysis found, in any language."""
         behaviour = call.behaviour
         if call.given is not None:
@@ -146,7 +146,8 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         else:
             return None
         line, column, end_line, end_column = call.span
-        return self.finding(file, line, column, message, end_line=end_line, end_column=end_column, fix=call.fix)
+        return new_finding(self.rule, path, line, column, message, end_line=end_line, end_column=end_column,
+                           fix=call.fix)
 
     def applies_to(self, file: SourceFile) -> bool:
         # Every script file tells the project pass what it imports (`collect`).
@@ -158,16 +159,17 @@ class OutboundCallWithoutTimeout(ProjectCheck):
     def check(self, file: SourceFile) -> Iterable[Finding]:
         if file.kind not in SCRIPT_KINDS:
             return ModuleAudit(self, file).findings()
-        if (not self.scripts.prefilter.search(file.text) or matches_skip_paths(file.path, self.scripts.skip_paths)
-                or file.script.unreadable):
+        if not self.scripts.prefilter.search(file.text) or self.scripts.skipped(file.path) or file.script.unreadable:
             return ()
         audit = ScriptAudit(self.scripts, file, self.default_timeout)
-        return filter(None, (self.judge(file, call) for call in audit.calls()))
+        return filter(None, (self.judge(file.path, call) for call in audit.calls()))
 
     # Scripts: a module that only browser code imports is browser code.
 
-    def collect(self, file: SourceFile) -> ScriptModule | None:
-        return script_module(file) if file.kind in SCRIPT_KINDS else None
+    def collect(self, file: SourceFile) -> ScriptOutboundFacts | None:
+        if file.kind not in SCRIPT_KINDS:
+            return None
+        return ScriptAudit(self.scripts, file, self.default_timeout).facts()
 
     def wants_context(self, path: str) -> bool:
         return kind_of(path) in SCRIPT_KINDS
@@ -175,11 +177,36 @@ class OutboundCallWithoutTimeout(ProjectCheck):
     def refine(self, findings: list[Finding], facts: dict[str, Any], project: ProjectContext) -> list[Finding]:
         if not any(kind_of(f.path) in SCRIPT_KINDS for f in findings):
             return findings
-        # Tests import from both sides and run on neither: they place nothing.
-        modules = {path: module for path, module in facts.items()
-                   if not matches_skip_paths(path, self.scripts.skip_paths)}
-        browser_only = client_only_modules(modules, project.root)
+        browser_only = self._browser_only(facts, project)
         return [f for f in findings if f.path not in browser_only]
+
+    def check_project(self, facts: dict[str, Any], project: ProjectContext) -> Iterable[Finding]:
+        """Calls on a client another module exports (`export const api = axios.create()`)."""
+        importers = {path: fact for path, fact in facts.items() if fact.imported_calls}
+        if not importers:
+            return
+        exported = {path: {e.name: e for e in fact.exported} for path, fact in facts.items() if fact.exported}
+        if not exported:
+            return
+        resolver = ModuleResolver(project.root, facts)
+        browser_only = self._browser_only(facts, project)
+        for path, fact in importers.items():
+            if path in browser_only:
+                continue
+            for imported in fact.imported_calls:
+                target = resolver.resolve(path, imported.specifier)
+                client = exported.get(target, {}).get(imported.name) if target else None
+                if client is None or client.bounded:
+                    continue
+                for factory, call in imported.unbounded_as:
+                    if factory == client.factory and (finding := self.judge(path, call)) is not None:
+                        yield finding
+
+    def _browser_only(self, facts: dict[str, Any], project: ProjectContext) -> set[str]:
+        """Modules only browser code imports. Tests import from both sides and
+        run on neither: they place nothing."""
+        modules = {path: fact.module for path, fact in facts.items() if not self.scripts.skipped(path)}
+        return client_only_modules(modules, project.root)
 
 
 class ModuleAudit:
@@ -374,7 +401,7 @@ class ModuleAudit:
         line, end_line = call.lineno, call.end_lineno or call.lineno
         span = Span(line, self.file.char_column(line, call.col_offset),
                     end_line, self.file.char_column(end_line, call.end_col_offset or call.col_offset))
-        finding = self.check.judge(self.file, OutboundCall(
+        finding = self.check.judge(self.file.path, OutboundCall(
             span, callee or self._callee(call), slot.label, behaviour, remedy or _remedy(slot), given=given,
             via_client=via_client, socket_default_set=self.socket_default_set, fix=fix,
         ))

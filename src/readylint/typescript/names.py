@@ -42,6 +42,8 @@ class ModuleNames:
         self.parse = parse
         self.source_text = source_text
         self.imported: dict[str, str] = {}
+        # Local name -> (module specifier, exported name): "default", a name, or "*".
+        self.bindings: dict[str, tuple[str, str]] = {}
         for node in parse.of("import"):
             self._import(node)
         for node in parse.of("declarator"):
@@ -58,7 +60,7 @@ class ModuleNames:
             clause = next((c for c in node.named_children if c.type == "import_require_clause"), None)
             source = string_value(clause.child_by_field_name("source")) if clause is not None else None
             if source is not None and clause.named_child_count:
-                self.imported[text(clause.named_children[0])] = module_name(source)
+                self._bind(text(clause.named_children[0]), module_name(source), "default")
             return
         if _is_type_only(node):
             return
@@ -66,18 +68,16 @@ class ModuleNames:
         clause = next((c for c in node.named_children if c.type == "import_clause"), None)
         for part in clause.named_children if clause is not None else ():
             if part.type == "identifier":  # default import
-                self.imported[text(part)] = module
+                self._bind(text(part), module, "default")
             elif part.type == "namespace_import":
-                self.imported[text(part.named_children[-1])] = module
+                self._bind(text(part.named_children[-1]), module, "*")
             elif part.type == "named_imports":
                 for specifier in part.named_children:
                     if specifier.type != "import_specifier" or _is_type_only(specifier):
                         continue
                     name = text(specifier.child_by_field_name("name"))
                     alias = specifier.child_by_field_name("alias")
-                    self.imported[text(alias) if alias is not None else name] = (
-                        module if name == "default" else f"{module}.{name}"
-                    )
+                    self._bind(text(alias) if alias is not None else name, module, name)
 
     def _require(self, declarator: Any) -> None:
         """`const x = require('m')`, `const { a, b: c } = require('m')`, `require('m').default`."""
@@ -87,15 +87,19 @@ class ModuleNames:
             return
         pattern = declarator.child_by_field_name("name")
         if pattern.type == "identifier":
-            self.imported[text(pattern)] = module
+            self._bind(text(pattern), module, "default")
         elif pattern.type == "object_pattern":
             for part in pattern.named_children:
                 if part.type == "shorthand_property_identifier_pattern":
-                    self.imported[text(part)] = f"{module}.{text(part)}"
+                    self._bind(text(part), module, text(part))
                 elif part.type == "pair_pattern":
                     key, bound = part.child_by_field_name("key"), part.child_by_field_name("value")
                     if bound is not None and bound.type == "identifier":
-                        self.imported[text(bound)] = f"{module}.{text(key)}"
+                        self._bind(text(bound), module, text(key))
+
+    def _bind(self, local: str, module: str, name: str) -> None:
+        self.imported[local] = module if name in ("default", "*") else f"{module}.{name}"
+        self.bindings[local] = (module, name)
 
     @cached_property
     def _declared_globals(self) -> frozenset[str]:

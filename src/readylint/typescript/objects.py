@@ -63,6 +63,10 @@ class ObjectFlow:
             return self._all_creating(self._fields.get(text(node.child_by_field_name("property"))))
         return None
 
+    def origins_of_name(self, name: str) -> list[Any] | None:
+        """The creating calls a module-level name is bound to (`export { api }`)."""
+        return self._all_creating(self._names.get(name))
+
     def _all_creating(self, values: list[Any] | None) -> list[Any] | None:
         if not values or any(v is UNKNOWN or v.type not in ("call_expression", "new_expression") or not self.creates(v)
                              for v in values):

@@ -21,11 +21,12 @@ from functools import cached_property
 from typing import Any, Iterable
 
 from readylint.diagnostics import Applicability, Edit, Fix, Position
+from readylint.discovery import matches_skip_paths
 from readylint.outbound import Behaviour, OutboundCall, Span
 from readylint.sources import SourceFile
 from readylint.typescript.names import ModuleNames
 from readylint.typescript.objects import ObjectFlow
-from readylint.typescript.runtime import runs_in_browser
+from readylint.typescript.runtime import ScriptModule, runs_in_browser, script_module
 from readylint.typescript.tree import literal_prefix, text, unwrapped
 
 CALLEE_DISPLAY_MAX = 60
@@ -74,6 +75,42 @@ class ScriptClientSpec:
     defaults_set: frozenset[str]
 
 
+@dataclass(frozen=True)
+class ExportedClient:
+    """A client object a module exports (`export const api = axios.create({...})`)."""
+
+    name: str  # the exported name; "default" for `export default`
+    factory: str  # the catalogued factory that made it: "axios.create"
+    bounded: bool  # made with a timeout, or given one afterwards (`api.defaults.timeout = …`)
+
+
+@dataclass(frozen=True)
+class ImportedClientCall:
+    """A call on a name another module exports (`import { api } from '@/lib/api'; api.get(url)`),
+    with the facts it would be if that name is an unbounded client of each factory."""
+
+    specifier: str
+    name: str
+    unbounded_as: tuple[tuple[str, OutboundCall], ...]  # (factory, the call's facts)
+
+
+@dataclass(frozen=True)
+class ScriptOutboundFacts:
+    """What RL101's project pass reads of one TS/JS module."""
+
+    module: ScriptModule
+    exported: tuple[ExportedClient, ...] = ()
+    imported_calls: tuple[ImportedClientCall, ...] = ()
+
+
+# Names imported from what may be another module of the project (not a package
+# from npm): `import api, { search as s } from '@/lib/http'` binds api and s.
+PROJECT_IMPORT_RE = re.compile(
+    r"""\bimport\s+(?!type\b)([\w$]+)?\s*,?\s*(?:\{([^}]*)\})?\s*from\s*['"](?:\.|@/|~|#|@[^/'"]+/)""")
+NAME_RE = re.compile(r"[A-Za-z_$][\w$]*")
+CALLED_NAME_RE = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(")
+
+
 class ScriptCatalog:
     """RL101's `typescript` catalog section, read once per worker."""
 
@@ -101,12 +138,26 @@ class ScriptCatalog:
             )
             self.clients.update(dict.fromkeys(entry["factories"], spec))
         self.skip_paths = tuple(section.get("skip_paths", ()))
-        modules = sorted({name.split(".")[0] for name in [*self.calls, *self.clients]})
+        self._skipped: dict[str, bool] = {}
+        self.modules = frozenset(name.split(".")[0] for name in [*self.calls, *self.clients])
+        modules = sorted(self.modules)
         # A file that names none of these modules (in an import or require) and
         # calls no global `fetch` has nothing to report, and is never parsed for RL101.
         self.prefilter = re.compile(
             r"""['"](?:node:)?(?:%s)['"/]|\bfetch\s*\(""" % "|".join(re.escape(m) for m in modules if m != "fetch")
         )
+
+    @cached_property
+    def method_call_re(self) -> re.Pattern[str]:
+        """`receiver.method(` for every client method: the receivers are captured."""
+        methods = "|".join(sorted(self.client_methods))
+        return re.compile(rf"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:{methods})\s*\(")
+
+    def skipped(self, path: str) -> bool:
+        """In a test, story or script (`skip_paths`)."""
+        if path not in self._skipped:
+            self._skipped[path] = matches_skip_paths(path, self.skip_paths)
+        return self._skipped[path]
 
     @cached_property
     def client_methods(self) -> frozenset[str]:
@@ -173,6 +224,98 @@ class ScriptAudit:
             yield self._fact(node, client.constructor, client.behaviour, self._display_call(node, qualified),
                              given=given)
 
+    # ------------------------------------------------------------ across modules
+
+    def facts(self) -> ScriptOutboundFacts:
+        module = script_module(self.file)
+        if module.browser or self.catalog.skipped(self.file.path) or self.parse.unreadable:
+            return ScriptOutboundFacts(module)
+        exported = tuple(self.exported_clients()) if self.catalog.prefilter.search(self.file.text) else ()
+        imported = tuple(self.imported_client_calls()) if self._may_call_imported_clients() else ()
+        return ScriptOutboundFacts(module, exported, imported)
+
+    def _may_call_imported_clients(self) -> bool:
+        """A text test before the tree is indexed: does the module call a client
+        method on a name it imports from the project (`api.post(`), or call a
+        default import (`client(`)?"""
+        text_ = self.file.text
+        named, default = set(), set()
+        for match in PROJECT_IMPORT_RE.finditer(text_):
+            if match.group(1):
+                default.add(match.group(1))
+            for part in (match.group(2) or "").split(","):
+                words = NAME_RE.findall(part)
+                if words and words[0] != "type":
+                    named.add(words[-1])
+        if not named and not default:
+            return False
+        if not (named | default).isdisjoint(self.catalog.method_call_re.findall(text_)):
+            return True
+        return bool(default) and not default.isdisjoint(CALLED_NAME_RE.findall(text_))
+
+    def exported_clients(self) -> list[ExportedClient]:
+        exported: list[ExportedClient] = []
+        for statement in self.parse.of("export"):
+            if statement.child_by_field_name("source") is not None:
+                continue  # `export { x } from './y'`: the other module's business
+            declaration, value = statement.child_by_field_name("declaration"), statement.child_by_field_name("value")
+            if value is not None:
+                exported += self._exported("default", self.flow.origins(value))
+            elif declaration is not None and declaration.type == "lexical_declaration":
+                for declarator in declaration.named_children:
+                    name = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+                    if name is not None and name.type == "identifier":
+                        exported += self._exported(text(name), self.flow.origins_of_name(text(name)))
+            else:
+                for clause in (c for c in statement.named_children if c.type == "export_clause"):
+                    for specifier in clause.named_children:
+                        local, alias = specifier.child_by_field_name("name"), specifier.child_by_field_name("alias")
+                        exported += self._exported(text(alias if alias is not None else local),
+                                                   self.flow.origins_of_name(text(local)))
+        return exported
+
+    def _exported(self, name: str, origins: list[Any] | None) -> list[ExportedClient]:
+        if not origins:
+            return []
+        factories = {self.names.of(o.child_by_field_name(_callee_field(o))) for o in origins}
+        if len(factories) != 1:
+            return []
+        factory = factories.pop()
+        client = self.catalog.clients[factory]
+        bounded = bool(client.defaults_set & self.assigned) or any(self._preset(o, client) for o in origins)
+        return [ExportedClient(name, factory, bounded)]
+
+    def imported_client_calls(self) -> list[ImportedClientCall]:
+        """Calls that may be on a client another module made: judged in the project pass."""
+        found = []
+        for node in self.parse.of("call"):
+            callee = unwrapped(node.child_by_field_name("function"))
+            if callee is None:
+                continue
+            if callee.type == "member_expression":
+                method, receiver = text(callee.child_by_field_name("property")), callee.child_by_field_name("object")
+            else:
+                method, receiver = None, callee
+            if receiver is None or receiver.type != "identifier" or text(receiver) not in self.names.bindings:
+                continue
+            if method is not None and method not in self.catalog.client_methods:
+                continue
+            module, name = self.names.bindings[text(receiver)]
+            if module in self.catalog.modules or module.split("/")[0] in self.catalog.modules:
+                continue
+            facts = []
+            for factory, client in self.catalog.clients.items():
+                slot = client.methods.get(method) if method else client.callable
+                if slot is None:
+                    continue
+                facts += [(factory, call) for call in self._judge(
+                    node, slot, client.behaviour, callee=f"`{_display(callee)}(...)`",
+                    via_client=f"the client `{name if name != 'default' else text(receiver)}` it imports from "
+                               f"`{module}`", fixable=False)]
+            if facts:
+                found.append(ImportedClientCall(module, name, tuple(facts)))
+        return found
+
     def _judge_client_call(self, node: Any, callee: Any) -> Iterable[OutboundCall]:
         """`api.get(url)` or `api(config)` on a client made in this module."""
         callee = unwrapped(callee)
@@ -219,14 +362,15 @@ class ScriptAudit:
                         return True
         return False
 
-    def _judge(self, node: Any, slot: OptionSlot, behaviour: Behaviour, **details: Any) -> Iterable[OutboundCall]:
+    def _judge(self, node: Any, slot: OptionSlot, behaviour: Behaviour, *, fixable: bool = True,
+               **details: Any) -> Iterable[OutboundCall]:
         given = self._given(node, slot, behaviour)
         if given is UNKNOWN or given is True:
             return
         if given is None and self._chained(node, slot):
             return
-        yield self._fact(node, slot, behaviour, given=given, fix=self._add_fix(node, slot) if given is None else None,
-                         **details)
+        fix = self._add_fix(node, slot) if given is None and fixable else None
+        yield self._fact(node, slot, behaviour, given=given, fix=fix, **details)
 
     def _fact(self, node: Any, slot: OptionSlot, behaviour: Behaviour, callee: str, *, given: str | None = None,
               via_client: str | None = None, fix: Fix | None = None) -> OutboundCall:

@@ -25,6 +25,7 @@ INDEXED_KINDS = {
     "call": ("call_expression",),
     "new": ("new_expression",),
     "import": ("import_statement",),
+    "export": ("export_statement",),
     "declarator": ("variable_declarator",),
     "assignment": ("assignment_expression",),
     "class": ("class_declaration", "abstract_class_declaration", "class"),
