@@ -181,6 +181,22 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         return [f for f in findings if f.path not in browser_only]
 
     def check_project(self, facts: dict[str, Any], project: ProjectContext) -> Iterable[Finding]:
+        yield from self._injected_client_calls(facts)
+        yield from self._imported_client_calls(facts, project)
+
+    def _injected_client_calls(self, facts: dict[str, Any]) -> Iterable[Finding]:
+        """Calls on a framework's injected client, when no registration anywhere may bound it."""
+        states: dict[str, set[str]] = {}
+        for fact in facts.values():
+            for key, state in fact.registrations:
+                states.setdefault(key, set()).add(state)
+        for path, fact in facts.items():
+            for key, call in fact.injected_calls:
+                if not states.get(key, set()) & {"bounded", "unknown"}:
+                    if (finding := self.judge(path, call)) is not None:
+                        yield finding
+
+    def _imported_client_calls(self, facts: dict[str, Any], project: ProjectContext) -> Iterable[Finding]:
         """Calls on a client another module exports (`export const api = axios.create()`)."""
         importers = {path: fact for path, fact in facts.items() if fact.imported_calls}
         if not importers:

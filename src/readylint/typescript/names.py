@@ -115,7 +115,7 @@ class ModuleNames:
         node = unwrapped(node)
         if node is None:
             return None
-        if node.type == "identifier":
+        if node.type in ("identifier", "type_identifier"):
             name = text(node)
             if name in self.imported:
                 return self.imported[name]

@@ -43,12 +43,22 @@ class ObjectFlow:
             name, value = field.child_by_field_name("name"), field.child_by_field_name("value")
             if name is not None and value is not None:
                 self._fields.setdefault(text(name), []).append(unwrapped(value))
+        # Parameters by declared type: `constructor(private readonly http: HttpService)`
+        # (a field injected from outside) and `function send(http: HttpService)`.
+        self._field_types: dict[str, Any] = {}
+        self._parameter_types: dict[str, Any] = {}
         for parameter in parse.of("parameter"):
-            # `constructor(private readonly http: HttpService)`: injected from outside.
+            pattern = parameter.child_by_field_name("pattern")
+            if pattern is None or pattern.type != "identifier":
+                continue
+            annotation = parameter.child_by_field_name("type")
+            declared = annotation.named_children[0] if annotation is not None and annotation.named_child_count else None
             if any(child.type == "accessibility_modifier" for child in parameter.children):
-                pattern = parameter.child_by_field_name("pattern")
-                if pattern is not None:
-                    self._fields.setdefault(text(pattern), []).append(UNKNOWN)
+                self._fields.setdefault(text(pattern), []).append(UNKNOWN)
+                if declared is not None:
+                    self._field_types[text(pattern)] = declared
+            elif declared is not None:
+                self._parameter_types[text(pattern)] = declared
 
     def origins(self, node: Any) -> list[Any] | None:
         """The creating calls `node`'s value comes from, or None if it may come from elsewhere."""
@@ -61,6 +71,16 @@ class ObjectFlow:
             return self._all_creating(self._names.get(text(node)))
         if node.type == "member_expression" and _on_this(node):
             return self._all_creating(self._fields.get(text(node.child_by_field_name("property"))))
+        return None
+
+    def declared_type(self, node: Any) -> Any | None:
+        """The type a parameter (`http: HttpService`) or parameter property (`this.http`) is declared with."""
+        if node is None:
+            return None
+        if node.type == "identifier":
+            return self._parameter_types.get(text(node))
+        if node.type == "member_expression" and _on_this(node):
+            return self._field_types.get(text(node.child_by_field_name("property")))
         return None
 
     def origins_of_name(self, name: str) -> list[Any] | None:

@@ -76,6 +76,17 @@ class ScriptClientSpec:
 
 
 @dataclass(frozen=True)
+class ScriptInjectedSpec:
+    """A client a framework injects by type, configured where its module is registered."""
+
+    registered_by: frozenset[str]
+    registered_unreadably: frozenset[str]
+    registration: OptionSlot
+    methods: dict[str, OptionSlot]
+    behaviour: Behaviour
+
+
+@dataclass(frozen=True)
 class ExportedClient:
     """A client object a module exports (`export const api = axios.create({...})`)."""
 
@@ -101,6 +112,10 @@ class ScriptOutboundFacts:
     module: ScriptModule
     exported: tuple[ExportedClient, ...] = ()
     imported_calls: tuple[ImportedClientCall, ...] = ()
+    # Calls on injected clients lacking a timeout, by the client's type, and how
+    # this module registers each type's framework module: "bounded", "unbounded", "unknown".
+    injected_calls: tuple[tuple[str, OutboundCall], ...] = ()
+    registrations: tuple[tuple[str, str], ...] = ()
 
 
 # Names imported from what may be another module of the project (not a package
@@ -137,6 +152,23 @@ class ScriptCatalog:
                 defaults_set=frozenset(entry.get("defaults_set", ())),
             )
             self.clients.update(dict.fromkeys(entry["factories"], spec))
+        self.injected: dict[str, ScriptInjectedSpec] = {}
+        for index, entry in enumerate(section.get("injected", [])):
+            where = f"typescript.injected[{index}]"
+            _require(entry, where, ("types", "methods", "method_timeout"))
+            method = _slot(entry, {}, entry["method_timeout"], where)
+            spec = ScriptInjectedSpec(
+                frozenset(entry.get("registered_by", ())), frozenset(entry.get("registered_unreadably", ())),
+                _slot(entry, {"position": 0}, entry.get("registration_timeout") or {}, where),
+                {name: method.at(position) for name, position in dict(entry["methods"]).items()},
+                Behaviour.from_yaml(entry),
+            )
+            self.injected.update(dict.fromkeys(entry["types"], spec))
+        self.registrations = {name: (key, spec) for key, spec in self.injected.items()
+                              for name in spec.registered_by | spec.registered_unreadably}
+        # Text that a module which injects or registers one of these must contain.
+        self.injected_markers = tuple({key.rsplit(".", 1)[-1] for key in self.injected}
+                                      | {name.rsplit(".", 2)[-2] for name in self.registrations})
         self.skip_paths = tuple(section.get("skip_paths", ()))
         self._skipped: dict[str, bool] = {}
         self.modules = frozenset(name.split(".")[0] for name in [*self.calls, *self.clients])
@@ -232,7 +264,42 @@ class ScriptAudit:
             return ScriptOutboundFacts(module)
         exported = tuple(self.exported_clients()) if self.catalog.prefilter.search(self.file.text) else ()
         imported = tuple(self.imported_client_calls()) if self._may_call_imported_clients() else ()
+        if any(marker in self.file.text for marker in self.catalog.injected_markers):
+            return ScriptOutboundFacts(module, exported, imported, tuple(self.injected_calls()),
+                                       tuple(self.registrations()))
         return ScriptOutboundFacts(module, exported, imported)
+
+    def injected_calls(self) -> Iterable[tuple[str, OutboundCall]]:
+        """`this.http.post(url)` on `constructor(private http: HttpService)`, or on a parameter of that type."""
+        for node in self.parse.of("call"):
+            callee = unwrapped(node.child_by_field_name("function"))
+            if callee is None or callee.type != "member_expression":
+                continue
+            receiver = unwrapped(callee.child_by_field_name("object"))
+            type_node = self.flow.declared_type(receiver)
+            key = self.names.of(type_node) if type_node is not None else None
+            spec = self.catalog.injected.get(key or "")
+            slot = spec.methods.get(text(callee.child_by_field_name("property"))) if spec else None
+            if slot is None:
+                continue
+            for call in self._judge(node, slot, spec.behaviour, callee=f"`{_display(callee)}(...)`",
+                                    via_client=f"the injected `{text(type_node)}` (registered without a timeout)",
+                                    fixable=False):
+                yield key, call
+
+    def registrations(self) -> Iterable[tuple[str, str]]:
+        """How this module registers injected clients' framework modules (`HttpModule.register({timeout})`)."""
+        for node in self.parse.of("call"):
+            qualified = self.names.of(node.child_by_field_name("function"))
+            if qualified not in self.catalog.registrations:
+                continue
+            key, spec = self.catalog.registrations[qualified]
+            if qualified in spec.registered_unreadably:
+                yield key, "unknown"
+                continue
+            given = self._given(node, spec.registration, spec.behaviour)
+            yield key, "unknown" if given is UNKNOWN else "bounded" if given is True else "unbounded"
+
 
     def _may_call_imported_clients(self) -> bool:
         """A text test before the tree is indexed: does the module call a client
