@@ -30,7 +30,7 @@ from readylint.checks.secrets import redaction_scanner
 from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult
 from readylint.discovery import Candidate, PathMatcher, discover, find_root
 from readylint.sources import (
-    SCRIPT_KINDS, DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary, looks_minified,
+    SCRIPT_KINDS, DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary, looks_generated, looks_minified,
 )
 from readylint.suppress import Suppressions, parse_suppressions
 
@@ -268,7 +268,7 @@ class FileAnalyzer:
         except DecodeError as exc:
             self.engine_finding(result, PARSE_ERROR, exc.line, exc.column, f"cannot decode file: {exc.reason}")
             return None
-        if kind in SCRIPT_KINDS and looks_minified(text):
+        if kind in SCRIPT_KINDS and (looks_minified(text) or looks_generated(text)):
             kind = FileKind.TEXT  # generated: nothing to fix in its code, but a leaked key is still leaked
         return SourceFile(candidate.path, text, kind, candidate.abs_path)
 

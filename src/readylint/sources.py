@@ -57,6 +57,18 @@ def kind_of(path: str) -> FileKind:
     return kind
 
 
+# Generated code says so in its first lines (Go's convention, Facebook's `@generated`,
+# most generators' "DO NOT EDIT"): it is regenerated, not fixed by hand.
+GENERATED_MARKER_RE = re.compile(
+    r"@generated\b|\bDO NOT EDIT\b|\b(?i:(?:file|code) (?:is |was )?(?:auto-?|automatically )generated)\b"
+)
+GENERATED_HEADER_CHARS = 600
+
+
+def looks_generated(text: str) -> bool:
+    return bool(GENERATED_MARKER_RE.search(text, 0, GENERATED_HEADER_CHARS))
+
+
 def looks_minified(text: str) -> bool:
     if len(text) < MINIFIED_LINE_CHARS:
         return False
