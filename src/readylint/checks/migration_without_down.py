@@ -18,7 +18,8 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
 from readylint.migrations import conventions as conv
 from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
-from readylint.sources import FileKind, SourceFile
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
+from readylint.typescript.migrations import read_migration
 from readylint.sql.statements import changes_only_data, has_effect
 
 # States of a rollback.
@@ -45,7 +46,7 @@ class Step:
 
 class MigrationWithoutDown(ProjectCheck):
     code = "RL401"
-    kinds = frozenset({FileKind.SQL, FileKind.PYTHON})
+    kinds = frozenset({FileKind.SQL, FileKind.PYTHON, *SCRIPT_KINDS})
 
     def __init__(self, rule, options):
         super().__init__(rule, options)
@@ -82,6 +83,8 @@ class MigrationWithoutDown(ProjectCheck):
             return self._alembic_steps(convention, migration, file)
         if layout == "django":
             return self._django_steps(migration, file)
+        if layout == "script":
+            return self._script_steps(convention, migration, file)
         if migration.direction == "repeatable" or migration.direction == "verify":
             return None
         if layout == "plan":
@@ -140,6 +143,29 @@ class MigrationWithoutDown(ProjectCheck):
         return [Step(migration.convention, migration.history, migration.version, True,
                      revision.upgrade_line, revision.downgrade, label, convention.settings["rollback_name"],
                      revision.upgrade_changes_only_data)]
+
+    def _script_steps(
+        self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
+    ) -> list[Step]:
+        if file.script.unreadable:
+            return []
+        module = read_migration(file.script)
+        if module.up is None or module.up.empty:
+            return []  # not a migration module, or a placeholder: nothing to undo
+        down = module.down
+        if down is None:
+            needs_down = convention.patterns.get("needs_down")
+            if needs_down is not None and not needs_down.search(module.up.body):
+                return []  # the tool reverses `up` by itself
+            state = MISSING
+        elif down.declared_irreversible or (down.empty and conv.load_conventions().irreversible_comment.search(
+                down.body)):
+            state = IRREVERSIBLE
+        else:
+            state = EMPTY if down.empty else PRESENT
+        return [Step(migration.convention, migration.history, migration.version, True, module.up.line, state,
+                     f"{convention_title(migration.convention)} migration {posixpath.basename(file.path)}",
+                     convention.settings["rollback_name"])]
 
     def _django_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
         return [
@@ -239,6 +265,14 @@ def message(step: Step, state: str) -> str:
                 "(or `--rollback empty` to mark it irreversible on purpose)")
     if convention.layout == "sections":
         return f"{step.what} {problem}: add the statements that undo the up section"
+    if convention.layout == "script":
+        if state == EMPTY:
+            problem += ", so rolling back silently keeps what up() did"
+        elif state == MISSING and "needs_down" in convention.patterns:
+            problem += (f" and up() runs operations {convention_title(step.convention)} cannot reverse by "
+                        "itself (raw SQL, drops, alterations)")
+        return (f"{step.what} {problem}: write the operations that undo up(), "
+                "or throw in down() to mark it irreversible on purpose")
     if "rollback_name" not in convention.settings:
         title = convention_title(step.convention)
         return (f"{step.what} has no down migration ({title} migrations are forward-only; "
