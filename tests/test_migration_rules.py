@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,17 @@ def test_rl402_message_quotes_reserved_words(tmp_path):
                                    'CREATE TABLE "order" (id int PRIMARY KEY, "user" int REFERENCES "user");\n'})
     (finding,) = lint([tmp_path], select=["RL402"]).findings
     assert 'CREATE INDEX CONCURRENTLY order_user_idx ON "order" ("user");' in finding.message
+
+
+def test_forward_only_history_is_one_info_finding_that_does_not_fail_the_run(tmp_path):
+    for version in ("20240101000000_init", "20240201000000_orders", "20240301000000_index"):
+        path = tmp_path / "prisma" / "migrations" / version / "migration.sql"
+        path.parent.mkdir(parents=True)
+        path.write_text(f'CREATE TABLE "t{version[:8]}" ("id" SERIAL PRIMARY KEY);\n')
+    result = lint([tmp_path], select=["RL401"])
+    assert [(f.path, f.line, f.severity.value) for f in result.findings] == [
+        ("prisma/migrations/20240301000000_index/migration.sql", 1, "info")]
+    assert "Prisma history prisma/migrations: 3 migrations with no way back" in result.findings[0].message
+    process = subprocess.run([sys.executable, "-m", "readylint", "check", "--no-cache", str(tmp_path)],
+                             capture_output=True, text=True)
+    assert process.returncode == 0, process.stdout

@@ -16,6 +16,7 @@ from typing import Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
+from readylint.diagnostics import Severity
 from readylint.migrations import conventions as conv
 from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
@@ -191,6 +192,7 @@ class MigrationWithoutDown(ProjectCheck):
                 if not step.forward:
                     rollbacks[(step.convention, step.history, step.key)] = step
                     uses_rollback_files.add((step.convention, step.history.split("#")[0]))
+        forward_only: dict[tuple[str, str], list[tuple[str, Step]]] = {}
         for path, steps in facts.items():
             for step in steps:
                 if not step.forward:
@@ -203,9 +205,44 @@ class MigrationWithoutDown(ProjectCheck):
                               or rollbacks.get((step.convention, step.history.split("#")[0], step.key)))
                     state = paired.state if paired else MISSING
                 if not self._required(step, state, require, uses_rollback_files):
+                    if state == MISSING and self._forward_only_by_choice(step, uses_rollback_files):
+                        forward_only.setdefault((step.convention, step.history), []).append((path, step))
                     continue
                 yield new_finding(self.rule, path, step.line, step.column, message(step, state),
                                   fingerprint_key=f"{step.convention}:{step.key}:{state}")
+
+        if require == "when-supported":
+            yield from (self._forward_only_history(*key, steps) for key, steps in sorted(forward_only.items()))
+
+    def _forward_only_by_choice(self, step: Step, uses_rollback_files: set[tuple[str, str]]) -> bool:
+        """A history whose tool, or whose team, keeps no way back at all."""
+        convention = conv.load_conventions().named(step.convention)
+        if convention.settings.get("rollback_unknown"):
+            return False
+        if convention.layout == "forward-only":
+            return True
+        return (convention.layout in ("paired-files", "undo-files")
+                and (step.convention, step.history.split("#")[0]) not in uses_rollback_files)
+
+    def _forward_only_history(self, convention_name: str, history: str, steps: list[tuple[str, Step]]):
+        """One finding per forward-only history, at `info`: a deliberate choice
+        a team should make knowingly, not a failed build. It sits on the newest
+        migration, where the next change will be reviewed."""
+        convention = conv.load_conventions().named(convention_name)
+        title = convention_title(convention_name)
+        path, newest = max(steps, key=lambda item: conv.version_key(item[1].key))
+        count = len(steps)
+        remedy = convention.settings.get(
+            "forward_only_remedy",
+            "keep a tested rollback script beside risky migrations, or ship each change so it can roll "
+            "forward (expand, migrate, then contract)")
+        return new_finding(
+            self.rule, path, 1, 1,
+            f"{title} history {history or '.'}: {count} migration{'s' if count != 1 else ''} with no way back; "
+            f"a deploy that goes wrong is undone by hand: {remedy} (require-down = \"always\" reports each "
+            "migration, \"never\" none)",
+            severity=Severity.INFO, fingerprint_key=f"{convention_name}:{history}:forward-only",
+        )
 
     def _required(self, step: Step, state: str, require: str, uses_rollback_files: set[tuple[str, str]]) -> bool:
         if state == PRESENT or (state == EMPTY and step.data_only):
