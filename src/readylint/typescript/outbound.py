@@ -141,11 +141,10 @@ class ScriptCatalog:
         for index, entry in enumerate(section.get("clients", [])):
             where = f"typescript.clients[{index}]"
             _require(entry, where, ("factories", "methods", "method_timeout"))
-            method = _slot(entry, {}, entry["method_timeout"], where)
             callable_ = entry.get("callable")
             spec = ScriptClientSpec(
                 constructor=_slot(entry, entry.get("options") or {}, entry.get("constructor_timeout") or {}, where),
-                methods={name: method.at(position) for name, position in dict(entry["methods"]).items()},
+                methods=_method_slots(entry, where),
                 callable=_slot(entry, callable_, entry["method_timeout"], where) if callable_ else None,
                 behaviour=Behaviour.from_yaml(entry),
                 presets=tuple(entry.get("presets", ())),
@@ -156,12 +155,10 @@ class ScriptCatalog:
         for index, entry in enumerate(section.get("injected", [])):
             where = f"typescript.injected[{index}]"
             _require(entry, where, ("types", "methods", "method_timeout"))
-            method = _slot(entry, {}, entry["method_timeout"], where)
             spec = ScriptInjectedSpec(
                 frozenset(entry.get("registered_by", ())), frozenset(entry.get("registered_unreadably", ())),
                 _slot(entry, {"position": 0}, entry.get("registration_timeout") or {}, where),
-                {name: method.at(position) for name, position in dict(entry["methods"]).items()},
-                Behaviour.from_yaml(entry),
+                _method_slots(entry, where), Behaviour.from_yaml(entry),
             )
             self.injected.update(dict.fromkeys(entry["types"], spec))
         self.registrations = {name: (key, spec) for key, spec in self.injected.items()
@@ -200,6 +197,15 @@ def _require(entry: Any, where: str, keys: tuple[str, ...]) -> None:
     missing = [key for key in keys if not isinstance(entry, dict) or not entry.get(key)]
     if missing:
         raise ValueError(f"RL101 catalog: {where} needs {', '.join(repr(k) for k in missing)} (got {entry!r})")
+
+
+def _method_slots(entry: dict[str, Any], where: str) -> dict[str, OptionSlot]:
+    """A client's `methods` (method -> where its options go), each with the client's `method_timeout`."""
+    if not isinstance(entry["methods"], dict):
+        raise ValueError(f"RL101 catalog: {where}: `methods` maps each method to its options' position "
+                         f"(got {entry['methods']!r})")
+    method = _slot(entry, {}, entry["method_timeout"], where)
+    return {name: method.at(position) for name, position in entry["methods"].items()}
 
 
 def _slot(entry: dict[str, Any], options: dict[str, Any], timeout: dict[str, Any], where: str) -> OptionSlot:
