@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
@@ -41,3 +42,20 @@ def test_positional_only_timeout_has_a_readable_remedy_and_no_fix(catalog):
     findings = list(check.check(file))
     assert [(f.line, f.fix) for f in findings] == [(3, None)]
     assert "pass a timeout as argument 2" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "typescript, fragment",
+    [
+        ({"calls": [{"names": ["ourco"]}]}, "typescript.calls[0] needs 'timeout'"),
+        ({"calls": [{"names": ["ourco"], "timeout": {"keys": ["t"]}, "options": [1]}]}, "must be mappings"),
+        ({"clients": [{"factories": ["ourco.create"], "methods": ["get"], "method_timeout": {"keys": ["t"]}}]},
+         "`methods` maps each method"),
+        ({"injected": [{"types": ["ourco.Http"], "methods": {"get": 1}}]}, "injected[0] needs 'method_timeout'"),
+    ],
+)
+def test_malformed_typescript_entries_are_named(catalog, typescript, fragment):
+    rule = copy.deepcopy(catalog.by_code["RL101"])
+    rule.catalog = {**rule.catalog, "typescript": typescript}
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        OutboundCallWithoutTimeout(rule, rule.option_defaults())
