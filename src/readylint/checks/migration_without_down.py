@@ -47,7 +47,7 @@ class Step:
 
 class MigrationWithoutDown(ProjectCheck):
     code = "RL401"
-    kinds = frozenset({FileKind.SQL, FileKind.PYTHON, *SCRIPT_KINDS})
+    kinds = frozenset({FileKind.SQL, FileKind.PYTHON, FileKind.TEXT, *SCRIPT_KINDS})
 
     def __init__(self, rule, options):
         super().__init__(rule, options)
@@ -86,6 +86,8 @@ class MigrationWithoutDown(ProjectCheck):
             return self._django_steps(migration, file)
         if layout == "script":
             return self._script_steps(convention, migration, file)
+        if layout == "registration":
+            return self._registration_steps(convention, migration, file)
         if migration.direction == "repeatable" or migration.direction == "verify":
             return None
         if layout == "plan":
@@ -167,6 +169,25 @@ class MigrationWithoutDown(ProjectCheck):
         return [Step(migration.convention, migration.history, migration.version, True, module.up.line, state,
                      f"{convention_title(migration.convention)} migration {posixpath.basename(file.path)}",
                      convention.settings["rollback_name"])]
+
+    def _registration_steps(
+        self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
+    ) -> list[Step]:
+        """goose Go migrations: `goose.AddMigrationContext(up, down)` in the file."""
+        steps = []
+        for match in convention.marker("registration").finditer(file.text):
+            down = match.group("down")
+            if down == "nil":
+                state = MISSING
+            else:
+                empty = re.search(convention.settings["empty_function"].format(name=re.escape(down)), file.text)
+                irreversible = empty and conv.load_conventions().irreversible_comment.search(empty.group("comments"))
+                state = IRREVERSIBLE if irreversible else EMPTY if empty else PRESENT
+            line = file.text.count("\n", 0, match.start()) + 1
+            steps.append(Step(migration.convention, migration.history, migration.version, True, line, state,
+                              f"{convention_title(migration.convention)} migration {posixpath.basename(file.path)}",
+                              convention.settings["rollback_name"]))
+        return steps
 
     def _django_steps(self, migration: conv.MigrationFile, file: SourceFile) -> list[Step]:
         return [
@@ -302,6 +323,9 @@ def message(step: Step, state: str) -> str:
                 "(or `--rollback empty` to mark it irreversible on purpose)")
     if convention.layout == "sections":
         return f"{step.what} {problem}: add the statements that undo the up section"
+    if convention.layout == "registration":
+        return (f"{step.what} {problem}: register a down function that undoes the up one "
+                "(one that returns an error marks it irreversible on purpose)")
     if convention.layout == "script":
         if state == EMPTY:
             problem += ", so rolling back silently keeps what up() did"

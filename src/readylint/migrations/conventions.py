@@ -47,7 +47,7 @@ class Conventions:
 
 PATTERN_KEYS = {
     "up_marker", "down_marker", "header", "changeset", "rollback", "irreversible_rollback",
-    "repeatable", "plan_change", "down_path", "needs_down",
+    "repeatable", "plan_change", "down_path", "needs_down", "registration",
 }
 
 
@@ -114,7 +114,7 @@ def _match(convention: Convention, path: str, text: str, abs_path: Path | None) 
         if not convention.marker("header").search(text[:2000]):
             return None
         return _file(convention, path, match, "up")
-    if layout in ("alembic", "django", "script"):
+    if layout in ("alembic", "django", "script", "registration"):
         if match is None or convention.settings["marker"] not in text:
             return None
         return _file(convention, path, match, "up")
@@ -197,7 +197,7 @@ def may_belong_to_history(path: str) -> bool:
     if path.endswith(".sql"):
         return True
     return any(
-        c.layout in ("alembic", "django", "script") and c.path is not None and c.path.search(path)
+        c.layout in ("alembic", "django", "script", "registration") and c.path is not None and c.path.search(path)
         for c in load_conventions().ordered
     )
 
