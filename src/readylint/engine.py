@@ -28,7 +28,7 @@ from readylint.config import Config, ConfigError, suggest
 from readylint.changes import changed_lines, on_changed_lines
 from readylint.checks.secrets import redaction_scanner
 from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult
-from readylint.discovery import Candidate, PathMatcher, discover, find_root
+from readylint.discovery import Candidate, Discovery, PathMatcher, discover, find_root
 from readylint.sources import (
     SCRIPT_KINDS, DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary, looks_generated, looks_minified,
 )
@@ -416,11 +416,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
     paths = [p if p.is_absolute() else cwd / p for p in options.paths]
     root = find_root(paths, cwd, config.directory)
     selection = select_rules(catalog, config, options)
-    excludes = {"exclude": config.exclude} if config.exclude is not None else {}
-    discovery = discover(
-        paths, root, extend_exclude=config.extend_exclude, respect_gitignore=config.respect_gitignore,
-        force_exclude=options.force_exclude, **excludes,
-    )
+    discovery = discover_files(paths, root, config, force_exclude=options.force_exclude)
     discovery.files = [c for c in discovery.files if not _is_baseline(c, options, config)]
     analyzer = FileAnalyzer(catalog, selection, config.max_file_size)
     work = [(candidate, False) for candidate in discovery.files]
@@ -429,8 +425,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
     partial = all(p.is_file() for p in paths)
     reportable = {c.path for c in discovery.files} if partial else None
     if partial and analyzer.project_checks:
-        context = discover([root], root, extend_exclude=config.extend_exclude,
-                           respect_gitignore=config.respect_gitignore, **excludes)
+        context = discover_files([root], root, config)
         work += [
             (c, True) for c in context.files
             if c.path not in reportable and any(check.wants_context(c.path) for check in analyzer.project_checks)
@@ -447,9 +442,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         findings = [f for r in results if not r.facts_only for f in r.findings]
         findings = refined_findings(analyzer, results, findings, root, reportable)
         findings += project_findings(analyzer, results, root, reportable)
-    findings = apply_per_file_ignores(findings, config.per_file_ignores, catalog)
-    findings.sort(key=lambda f: f.sort_key)
-    assign_fingerprints(findings)
+    findings = finish_findings(findings, config, catalog)
     if options.diff_base:
         findings = on_changed_lines(findings, changed_lines(root, options.diff_base))
     checked = {r.path for r in results if r.analysed and not r.facts_only}
@@ -468,6 +461,24 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         fixed_baseline_entries=fixed,
         notices=cache.notices,
     )
+
+
+def discover_files(paths: Sequence[Path], root: Path, config: Config, *, force_exclude: bool = False) -> Discovery:
+    """The files to lint under `paths`, with the configuration's excludes."""
+    excludes = {"exclude": config.exclude} if config.exclude is not None else {}
+    return discover(
+        paths, root, extend_exclude=config.extend_exclude, respect_gitignore=config.respect_gitignore,
+        force_exclude=force_exclude, **excludes,
+    )
+
+
+def finish_findings(findings: list[Finding], config: Config, catalog: Catalog) -> list[Finding]:
+    """Both passes' findings as every output shows them: per-file ignores
+    applied, sorted, fingerprinted."""
+    findings = apply_per_file_ignores(findings, config.per_file_ignores, catalog)
+    findings.sort(key=lambda f: f.sort_key)
+    assign_fingerprints(findings)
+    return findings
 
 
 def _is_baseline(candidate: Candidate, options: RunOptions, config: Config) -> bool:
