@@ -417,7 +417,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
     root = find_root(paths, cwd, config.directory)
     selection = select_rules(catalog, config, options)
     discovery = discover_files(paths, root, config, force_exclude=options.force_exclude)
-    discovery.files = [c for c in discovery.files if not _is_baseline(c, options, config)]
+    discovery.files = [c for c in discovery.files if not is_baseline_file(c, options, config)]
     analyzer = FileAnalyzer(catalog, selection, config.max_file_size)
     work = [(candidate, False) for candidate in discovery.files]
     # Pre-commit passes only some files; project rules still need their
@@ -432,7 +432,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         ]
     jobs = options.jobs or available_cpus()
     with collector_tuned_for_analysis():
-        cache = ResultCache.open(root, _cache_key(catalog, selection, config), enabled=not options.no_cache)
+        cache = ResultCache.open(root, cache_key(catalog, selection, config), enabled=not options.no_cache)
         results = analyse_with_cache(analyzer, work, cache, jobs, options.on_progress)
         if root in paths:  # the whole tree was seen: what is not in it is gone
             cache.forget_except({candidate.path for candidate, _ in work})
@@ -481,7 +481,7 @@ def finish_findings(findings: list[Finding], config: Config, catalog: Catalog) -
     return findings
 
 
-def _is_baseline(candidate: Candidate, options: RunOptions, config: Config) -> bool:
+def is_baseline_file(candidate: Candidate, options: RunOptions, config: Config) -> bool:
     """Baseline files quote findings (and suppression syntax): never lint them."""
     if candidate.abs_path.name == BASELINE_FILENAME:
         return True
@@ -489,7 +489,7 @@ def _is_baseline(candidate: Candidate, options: RunOptions, config: Config) -> b
     return any(candidate.abs_path.resolve() == p.resolve() for p in configured)
 
 
-def _cache_key(catalog: Catalog, selection: Selection, config: Config) -> str:
+def cache_key(catalog: Catalog, selection: Selection, config: Config) -> str:
     rules = [
         (r.code, r.severity.value, r.catalog, r.option_defaults(), r.suppression_markers) for r in catalog
     ]
@@ -542,8 +542,11 @@ def refined_findings(
 
 
 def project_findings(
-    analyzer: FileAnalyzer, results: list[FileResult], root: Path, reportable: set[str] | None
+    analyzer: FileAnalyzer, results: list[FileResult], root: Path, reportable: set[str] | None,
+    buffers: dict[str, SourceFile] | None = None,
 ) -> list[Finding]:
+    """The project checks' findings; a finding's line is read from `buffers`
+    (text an editor holds) where its file is there, else from disk."""
     if not analyzer.project_checks:
         return []
     suppressions = {r.path: r.suppressions for r in results if r.suppressions}
@@ -559,7 +562,8 @@ def project_findings(
             if file_suppressions and file_suppressions.covers(finding):
                 continue
             if finding.path not in sources:
-                sources[finding.path] = _reread(root, finding.path, analyzer)
+                buffered = buffers.get(finding.path) if buffers else None
+                sources[finding.path] = buffered or _reread(root, finding.path, analyzer)
             analyzer.attach_source_lines([finding], sources[finding.path])
             findings.append(finding)
     return findings

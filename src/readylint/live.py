@@ -1,0 +1,136 @@
+"""A project kept analysed in memory while its files change (`readylint server`).
+
+`load()` runs the per-file pass over the workspace once, through the same
+results cache as `readylint check`. After that, `update()` re-analyses one
+file from the text an editor holds (not from disk) and `findings()` re-runs
+only the project pass over the facts every file left: editing a file costs
+that file's analysis plus the project pass, never the whole tree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from readylint.catalog import Catalog
+from readylint.config import Config, load_config
+from readylint.diagnostics import FileProblem, Finding
+from readylint.discovery import Candidate, find_root
+from readylint.engine import (
+    FileAnalyzer, FileResult, RunOptions, analyse_with_cache, available_cpus, cache_key,
+    collector_tuned_for_analysis, discover_files, finish_findings, is_baseline_file, project_findings,
+    refined_findings, select_rules,
+)
+from readylint.cache import ResultCache
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of, looks_minified
+
+
+class LiveProject:
+    """One workspace: its configuration, its rules, and every file's latest result."""
+
+    def __init__(self, workspace: Path, *, use_cache: bool = True, jobs: int | None = None):
+        self.workspace = Path(os.path.abspath(workspace))
+        # ConfigError and CatalogError propagate: the caller reports them.
+        self.config: Config = load_config(None, self.workspace)
+        self.catalog = Catalog.load(extensions=self.config.extend_rules)
+        self.root = find_root([self.workspace], self.workspace, self.config.directory)
+        self.selection = select_rules(self.catalog, self.config, RunOptions())
+        self.analyzer = FileAnalyzer(self.catalog, self.selection, self.config.max_file_size)
+        self.use_cache = use_cache
+        self.jobs = jobs or available_cpus()
+        self.candidates: dict[str, Candidate] = {}  # path -> the file, for every file linted
+        self.results: dict[str, FileResult] = {}
+        self.buffers: dict[str, SourceFile] = {}  # text an editor holds, where it differs from disk
+        self.notices: list[str] = []
+
+    def load(self) -> None:
+        """Analyse every file of the workspace (unchanged ones from the cache)."""
+        discovery = discover_files([self.workspace], self.root, self.config)
+        self.candidates = {
+            c.path: c for c in discovery.files if not is_baseline_file(c, RunOptions(), self.config)
+        }
+        work = [(candidate, False) for candidate in self.candidates.values()]
+        with collector_tuned_for_analysis():
+            cache = ResultCache.open(
+                self.root, cache_key(self.catalog, self.selection, self.config), enabled=self.use_cache
+            )
+            results = analyse_with_cache(self.analyzer, work, cache, self.jobs, None)
+            if self.workspace == self.root:  # the whole tree was seen: what is not in it is gone
+                cache.forget_except(set(self.candidates))
+            cache.save()
+        self.notices = cache.notices
+        self.results = {result.path: result for result in results}
+
+    def path_of(self, abs_path: Path) -> str | None:
+        """The file's path as findings name it, or None when the configuration
+        leaves it out (excluded, ignored by git, outside the workspace)."""
+        candidate = self._candidate(abs_path)
+        return candidate.path if candidate else None
+
+    def _candidate(self, abs_path: Path) -> Candidate | None:
+        abs_path = Path(os.path.abspath(abs_path))  # as discovery names files: symlinks kept
+        if not abs_path.is_relative_to(self.workspace):
+            return None
+        path = abs_path.relative_to(self.root).as_posix()
+        if path in self.candidates:
+            return self.candidates[path]
+        if not abs_path.is_file():
+            return None  # a new buffer not yet saved: judged once it is on disk
+        # A file created since load(): the configuration decides as it would for `check`.
+        found = discover_files([abs_path], self.root, self.config, force_exclude=True).files
+        if not found or is_baseline_file(found[0], RunOptions(), self.config):
+            return None
+        self.candidates[found[0].path] = found[0]
+        return found[0]
+
+    def update(self, abs_path: Path, text: str) -> FileResult | None:
+        """Re-analyse one file from `text`; None if the configuration leaves it out."""
+        candidate = self._candidate(abs_path)
+        if candidate is None:
+            return None
+        self.buffers[candidate.path] = SourceFile(candidate.path, text, kind_of(candidate.path), candidate.abs_path)
+        result = self._analyse_text(candidate, text)
+        self.results[candidate.path] = result
+        return result
+
+    def revert(self, abs_path: Path) -> FileResult | None:
+        """The editor let go of the file: its result is again that of its text on
+        disk (or it is gone, if it was deleted)."""
+        candidate = self._candidate(abs_path)
+        if candidate is None:
+            return None
+        self.buffers.pop(candidate.path, None)
+        if not candidate.abs_path.is_file():
+            self.candidates.pop(candidate.path, None)
+            self.results.pop(candidate.path, None)
+            return None
+        result = self.analyzer.analyse(candidate)
+        self.results[candidate.path] = result
+        return result
+
+    def _analyse_text(self, candidate: Candidate, text: str) -> FileResult:
+        if len(text) > self.config.max_file_size:
+            # Over the limit `check` would not read it: judged as `check` judges its file (RL002).
+            return self.analyzer.analyse(candidate)
+        kind = kind_of(candidate.path)
+        if kind in SCRIPT_KINDS and looks_minified(text):
+            kind = FileKind.TEXT  # as FileAnalyzer.read decides for a file on disk
+        source = SourceFile(candidate.path, text, kind, candidate.abs_path)
+        return self.analyzer.analyse_source(source, FileResult(candidate.path))
+
+    def findings(self) -> dict[str, list[Finding]]:
+        """Every file's findings, the project pass's included, as `check` would
+        report them (suppressions, per-file ignores), grouped by path."""
+        results = list(self.results.values())
+        findings = [f for r in results for f in r.findings]
+        findings = refined_findings(self.analyzer, results, findings, self.root, None)
+        findings += project_findings(self.analyzer, results, self.root, None, buffers=self.buffers)
+        grouped: dict[str, list[Finding]] = defaultdict(list)
+        for finding in finish_findings(findings, self.config, self.catalog):
+            grouped[finding.path].append(finding)
+        return grouped
+
+    @property
+    def internal_errors(self) -> list[FileProblem]:
+        return [e for r in self.results.values() for e in r.internal_errors]
