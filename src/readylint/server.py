@@ -1,0 +1,412 @@
+"""`readylint server`: findings in the editor as you type (Language Server Protocol, stdio).
+
+The workspace is analysed once on start (through the results cache, as
+`readylint check` would); after that each edit re-analyses the edited file
+from the editor's text and re-runs the project pass (`live.LiveProject`), and
+diagnostics are published for every file whose findings changed: an edit to
+a migration can add or clear a finding in another one.
+
+Diagnostics carry the rule's code, a link to its docs and the finding's
+message, secrets masked as in every other output. Code actions apply a rule's
+fix (an unsafe fix says so and is never the preferred action) or add a
+`readylint: ignore[RLxxx]` comment; hovering over a diagnostic shows the
+rule's docs. Nothing a client sends (a malformed message, a file that does
+not parse, a broken configuration) stops the server: it reports and serves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import tokenize
+from pathlib import Path, PurePosixPath
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace.position_codec import PositionCodec
+
+from readylint import __version__
+from readylint.catalog import CatalogError
+from readylint.config import CONFIG_FILENAMES, ConfigError
+from readylint.diagnostics import Applicability, Edit, Finding, Position, Severity
+from readylint.live import LiveProject
+from readylint.report.ruledocs import rule_markdown
+from readylint.report.sarif import INFORMATION_URI
+from readylint.sources import NEWLINE_RE, SCRIPT_KINDS, FileKind, kind_of
+from readylint.suppress import DIRECTIVE_RE
+
+# Typing pauses shorter than this are still typing: analyse once it stops.
+DEBOUNCE_SECONDS = 0.25
+SOURCE = "readylint"
+SEVERITIES = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+COMMENT_PREFIXES = {
+    FileKind.PYTHON: "#", FileKind.SQL: "--", FileKind.TYPESCRIPT: "//", FileKind.JAVASCRIPT: "//",
+    FileKind.TEXT: "#",
+}
+# Text formats without comments: an ignore comment would break them.
+NO_COMMENT_SUFFIXES = {".json"}
+# Saving one of these changes what is linted and how: the project is loaded afresh.
+PROJECT_FILES = {*CONFIG_FILENAMES, ".gitignore"}
+
+logger = logging.getLogger(__name__)
+
+
+def rule_doc_url(code: str, name: str) -> str:
+    return f"{INFORMATION_URI}/blob/main/rules/{code}-{name}.yaml"
+
+
+class ReadylintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("readylint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.workspace_root: Path | None = None
+        self.project: LiveProject | None = None
+        self.findings: dict[str, list[Finding]] = {}  # path -> findings, as last computed
+        self.published: dict[str, list[types.Diagnostic]] = {}  # uri -> diagnostics last sent
+        self.versions: dict[str, int | None] = {}  # path -> the version of the open document analysed
+        self.pending: dict[str, asyncio.Task] = {}  # uri -> a debounced analysis
+        self.lock = asyncio.Lock()  # one analysis at a time: the project is not shared between threads
+
+    @property
+    def codec(self) -> PositionCodec:
+        return self.workspace.position_codec
+
+    # ------------------------------------------------------------ loading
+
+    async def load_project(self) -> None:
+        """(Re)load the workspace; a broken configuration is reported and
+        leaves the server without diagnostics until it is fixed and saved."""
+        if self.workspace_root is None:
+            return
+        async with self.lock:
+            try:
+                project = await asyncio.to_thread(self._loaded, self.workspace_root)
+            except (ConfigError, CatalogError) as exc:
+                self.project = None
+                self.show(types.MessageType.Error, f"readylint: {exc} (fix it and save to retry)")
+                self.publish({})
+                return
+            except Exception as exc:  # a bug in readylint must not end the editor's session
+                logger.exception("loading the workspace failed")
+                self.project = None
+                self.show(types.MessageType.Error, f"readylint: internal error while loading: {type(exc).__name__}: {exc}")
+                self.publish({})
+                return
+            self.project = project
+            for notice in project.notices:
+                self.log(f"readylint: notice: {notice}")
+            for document in list(self.workspace.text_documents.values()):
+                path = self.path_of(document.uri)
+                if path is not None:
+                    result = await asyncio.to_thread(project.update, path, document.source)
+                    if result is not None:
+                        self.versions[result.path] = document.version
+            await self.refresh()
+
+    @staticmethod
+    def _loaded(root: Path) -> LiveProject:
+        project = LiveProject(root)
+        project.load()
+        return project
+
+    # ------------------------------------------------------------ analysis
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Analyse the document after `delay` seconds, unless it changes again first."""
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.pending[uri] = asyncio.ensure_future(self._analyse_later(uri, delay))
+
+    async def _analyse_later(self, uri: str, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+        except asyncio.CancelledError:
+            return
+        self.pending.pop(uri, None)
+        await self.analyse(uri)
+
+    async def analyse(self, uri: str, *, closed: bool = False) -> None:
+        path = self.path_of(uri)
+        if path is None or self.project is None:
+            return
+        async with self.lock:
+            project = self.project
+            try:
+                if closed:
+                    result = await asyncio.to_thread(project.revert, path)
+                    if result is not None:
+                        self.versions.pop(result.path, None)
+                else:
+                    document = self.workspace.get_text_document(uri)
+                    version = document.version
+                    result = await asyncio.to_thread(project.update, path, document.source)
+                    if result is not None:
+                        self.versions[result.path] = version
+            except Exception as exc:
+                logger.exception("analysing %s failed", uri)
+                self.log(f"readylint: internal error on {uri}: {type(exc).__name__}: {exc}")
+                return
+            for problem in result.internal_errors if result else ():
+                self.log(f"readylint: internal error on {problem.path}: {problem.reason}")
+            # The analysed document hears back even with nothing to report: its
+            # editor then knows it was checked.
+            await self.refresh(also=from_fs_path(str(path)) if result else None)
+
+    async def refresh(self, also: str | None = None) -> None:
+        """Re-run the project pass and publish what changed (and `also` that
+        document's diagnostics). Holds the lock."""
+        project = self.project
+        assert project is not None
+        self.findings = await asyncio.to_thread(project.findings)
+        self.publish(self.findings, also)
+
+    def publish(self, findings: dict[str, list[Finding]], also: str | None = None) -> None:
+        """Send the diagnostics of every file whose diagnostics changed, and of `also`."""
+        current: dict[str, list[types.Diagnostic]] = {}
+        if self.project is not None:
+            for path, file_findings in findings.items():
+                lines = self.lines_of(path)
+                current[from_fs_path(str(self.project.root / path))] = [
+                    self.diagnostic(finding, lines) for finding in file_findings
+                ]
+        for uri in self.published.keys() | current.keys() | ({also} if also else set()):
+            diagnostics = current.get(uri, [])
+            if self.published.get(uri, []) != diagnostics or uri == also:
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+        self.published = {uri: diagnostics for uri, diagnostics in current.items() if diagnostics}
+
+    # ------------------------------------------------------------ positions
+
+    def path_of(self, uri: str) -> Path | None:
+        fs_path = to_fs_path(uri) if uri.startswith("file:") else None
+        return Path(fs_path) if fs_path else None
+
+    def lines_of(self, path: str) -> list[str]:
+        """The text findings of `path` were computed on, split as readylint counts lines."""
+        assert self.project is not None
+        buffered = self.project.buffers.get(path)
+        if buffered is not None:
+            return buffered.lines
+        try:
+            text = (self.project.root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return []
+        return NEWLINE_RE.split(text)
+
+    def position(self, lines: list[str], line: int, column: int) -> types.Position:
+        """A 1-based (line, character column) as the client counts: 0-based, in its units."""
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return types.Position(line=max(line - 1, 0), character=self.codec.client_num_units(text[: max(column - 1, 0)]))
+
+    def range_of(self, lines: list[str], line: int, column: int, end_line: int, end_column: int) -> types.Range:
+        return types.Range(start=self.position(lines, line, column), end=self.position(lines, end_line, end_column))
+
+    def diagnostic(self, finding: Finding, lines: list[str]) -> types.Diagnostic:
+        return types.Diagnostic(
+            range=self.range_of(lines, finding.line, finding.column, finding.end_line, finding.end_column),
+            message=finding.message,
+            severity=SEVERITIES[finding.severity],
+            code=finding.code,
+            code_description=types.CodeDescription(href=rule_doc_url(finding.code, finding.name)),
+            source=SOURCE,
+            data={"fingerprint": finding.fingerprint},
+        )
+
+    # ------------------------------------------------------------ code actions and hover
+
+    def findings_at(self, uri: str, start: types.Position, end: types.Position) -> tuple[str, list[Finding]]:
+        """(path, the findings of the document whose lines meet [start, end])."""
+        path = self.path_of(uri)
+        if path is None or self.project is None:
+            return "", []
+        relative = self.project.path_of(path)
+        if relative is None:
+            return "", []
+        found = [
+            f for f in self.findings.get(relative, [])
+            if f.line - 1 <= end.line and start.line <= f.end_line - 1
+        ]
+        return relative, found
+
+    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        path, findings = self.findings_at(params.text_document.uri, params.range.start, params.range.end)
+        if self.project is None or not findings:
+            return []
+        source = self.project.buffers.get(path)
+        if source is None:
+            return []  # findings of a file the editor does not hold: nothing to edit against
+        text, lines, version = source.text, source.lines, self.versions.get(path)
+        uri = params.text_document.uri
+        diagnostics = {d.data.get("fingerprint"): d for d in params.context.diagnostics if isinstance(d.data, dict)}
+        actions: list[types.CodeAction] = []
+        for finding in findings:
+            diagnostic = diagnostics.get(finding.fingerprint)
+            if finding.fix is not None and finding.fix.edits:
+                unsafe = finding.fix.applicability is Applicability.UNSAFE
+                description = finding.fix.description or f"apply the {finding.code} fix"
+                actions.append(types.CodeAction(
+                    title=f"{finding.code}: {description}" + (" (unsafe: changes behaviour)" if unsafe else ""),
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic] if diagnostic else None,
+                    is_preferred=not unsafe,
+                    edit=self.workspace_edit(uri, version, [self.text_edit(lines, e) for e in finding.fix.edits]),
+                ))
+        for code, line in dict.fromkeys((f.code, self.ignore_line(path, text, f.line)) for f in findings):
+            edit = ignore_edit(path, lines, line, code) if line else None
+            if edit is None:
+                continue
+            actions.append(types.CodeAction(
+                title=f"Ignore {code} on this line",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[d for f in findings if f.code == code and (d := diagnostics.get(f.fingerprint))] or None,
+                edit=self.workspace_edit(uri, version, [self.text_edit(lines, edit)]),
+            ))
+        return actions
+
+    def ignore_line(self, path: str, text: str, line: int) -> int | None:
+        """Where an ignore comment for a finding on `line` goes: the end of its
+        statement's first line (which suppressions read), unless that line
+        ends inside a string, where a comment would change the string."""
+        assert self.project is not None
+        source = self.project.buffers.get(path)
+        target = source.statement_starts.get(line, line) if source is not None else line
+        if kind_of(path) is FileKind.PYTHON and target in python_string_lines(text):
+            return None
+        return target
+
+    def text_edit(self, lines: list[str], edit: Edit) -> types.TextEdit:
+        return types.TextEdit(
+            range=self.range_of(lines, edit.start.line, edit.start.column, edit.end.line, edit.end.column),
+            new_text=edit.content,
+        )
+
+    @staticmethod
+    def workspace_edit(uri: str, version: int | None, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+        # Versioned: a client whose document moved on since the analysis refuses the edit.
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+            edits=edits,
+        )])
+
+    def hover(self, params: types.HoverParams) -> types.Hover | None:
+        _, findings = self.findings_at(params.text_document.uri, params.position, params.position)
+        if self.project is None or not findings:
+            return None
+        rules = dict.fromkeys(f.code for f in findings)
+        docs = "\n\n---\n\n".join(rule_markdown(self.project.catalog.by_code[code]) for code in rules)
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=docs))
+
+    # ------------------------------------------------------------ messages to the user
+
+    def show(self, kind: types.MessageType, message: str) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def log(self, message: str) -> None:
+        self.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=message))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        # A malformed message or a handler's bug: logged, and the server serves on.
+        logger.error("%s", error)
+        self.log(f"readylint: {type(error).__name__}: {error}")
+
+
+def ignore_edit(path: str, lines: list[str], line: int, code: str) -> Edit | None:
+    """The edit that silences `code` on `line`: the code added to the line's
+    `readylint: ignore[...]` if it has one, else a new comment at its end."""
+    kind = kind_of(path)
+    if PurePosixPath(path).suffix.lower() in NO_COMMENT_SUFFIXES or not 0 < line <= len(lines):
+        return None
+    text = lines[line - 1]
+    existing = next((m for m in DIRECTIVE_RE.finditer(text) if m.group(1) == "ignore" and m.group(2)), None)
+    if existing is not None:
+        column = existing.end(2) + 1  # just before `]`
+        return Edit(Position(line, column), Position(line, column), f", {code}")
+    prefix = COMMENT_PREFIXES[kind]
+    end = len(text) + 1
+    if kind in SCRIPT_KINDS and text.rstrip().endswith("*/"):
+        prefix = "//"
+    return Edit(Position(line, end), Position(line, end), f"  {prefix} readylint: ignore[{code}]")
+
+
+def python_string_lines(text: str) -> set[int]:
+    """Lines whose end lies inside a Python string (a triple-quoted one)."""
+    inside: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.start[0] < token.end[0] and token.type in _STRING_TOKENS:
+                inside.update(range(token.start[0], token.end[0]))
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return inside
+
+
+_STRING_TOKENS = {tokenize.STRING, *(t for t in (getattr(tokenize, "FSTRING_MIDDLE", None),) if t is not None)}
+
+
+def build_server() -> ReadylintServer:
+    server = ReadylintServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: ReadylintServer, params: types.InitializeParams) -> None:
+        root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
+        if root:
+            ls.workspace_root = ls.path_of(root)
+        elif params.root_path:
+            ls.workspace_root = Path(params.root_path)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: ReadylintServer, params: types.InitializedParams) -> None:
+        await ls.load_project()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: ReadylintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: ReadylintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, DEBOUNCE_SECONDS)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: ReadylintServer, params: types.DidSaveTextDocumentParams) -> None:
+        path = ls.path_of(params.text_document.uri)
+        extensions = ls.project.config.extend_rules if ls.project else []
+        if path is not None and (path.name in PROJECT_FILES or any(path == Path(p) for p in extensions)):
+            await ls.load_project()
+        else:
+            ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: ReadylintServer, params: types.DidCloseTextDocumentParams) -> None:
+        pending = ls.pending.pop(params.text_document.uri, None)
+        if pending is not None:
+            pending.cancel()
+        await ls.analyse(params.text_document.uri, closed=True)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_action(ls: ReadylintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return ls.code_actions(params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: ReadylintServer, params: types.HoverParams) -> types.Hover | None:
+        return ls.hover(params)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: ReadylintServer, params: None) -> None:
+        for task in ls.pending.values():
+            task.cancel()
+        ls.pending.clear()
+
+    return server
+
+
+def serve() -> None:
+    build_server().start_io()
