@@ -19,8 +19,10 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import multiprocessing
 import tokenize
 from pathlib import Path, PurePosixPath
+from typing import Collection
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -100,13 +102,15 @@ class ReadylintServer(LanguageServer):
             self.project = project
             for notice in project.notices:
                 self.log(f"readylint: notice: {notice}")
+            analysed = set()
             for document in list(self.workspace.text_documents.values()):
                 path = self.path_of(document.uri)
                 if path is not None:
                     result = await asyncio.to_thread(project.update, path, document.source)
                     if result is not None:
                         self.versions[result.path] = document.version
-            await self.refresh()
+                        analysed.add(from_fs_path(str(path)))
+            await self.refresh(analysed)
 
     @staticmethod
     def _loaded(root: Path) -> LiveProject:
@@ -133,10 +137,12 @@ class ReadylintServer(LanguageServer):
 
     async def analyse(self, uri: str, *, closed: bool = False) -> None:
         path = self.path_of(uri)
-        if path is None or self.project is None:
+        if path is None:
             return
-        async with self.lock:
+        async with self.lock:  # after a load under way, which may leave no project
             project = self.project
+            if project is None:
+                return
             try:
                 if closed:
                     result = await asyncio.to_thread(project.revert, path)
@@ -154,20 +160,19 @@ class ReadylintServer(LanguageServer):
                 return
             for problem in result.internal_errors if result else ():
                 self.log(f"readylint: internal error on {problem.path}: {problem.reason}")
-            # The analysed document hears back even with nothing to report: its
-            # editor then knows it was checked.
-            await self.refresh(also=from_fs_path(str(path)) if result else None)
+            await self.refresh({from_fs_path(str(path))} if result else set())
 
-    async def refresh(self, also: str | None = None) -> None:
-        """Re-run the project pass and publish what changed (and `also` that
-        document's diagnostics). Holds the lock."""
+    async def refresh(self, analysed: set[str]) -> None:
+        """Re-run the project pass and publish what changed, and the diagnostics
+        of the documents just `analysed`. Holds the lock."""
         project = self.project
         assert project is not None
         self.findings = await asyncio.to_thread(project.findings)
-        self.publish(self.findings, also)
+        self.publish(self.findings, analysed)
 
-    def publish(self, findings: dict[str, list[Finding]], also: str | None = None) -> None:
-        """Send the diagnostics of every file whose diagnostics changed, and of `also`."""
+    def publish(self, findings: dict[str, list[Finding]], analysed: Collection[str] = ()) -> None:
+        """Send the diagnostics of every file whose diagnostics changed, and of
+        the documents just analysed (their editors then know they were checked)."""
         current: dict[str, list[types.Diagnostic]] = {}
         if self.project is not None:
             for path, file_findings in findings.items():
@@ -175,9 +180,9 @@ class ReadylintServer(LanguageServer):
                 current[from_fs_path(str(self.project.root / path))] = [
                     self.diagnostic(finding, lines) for finding in file_findings
                 ]
-        for uri in self.published.keys() | current.keys() | ({also} if also else set()):
+        for uri in self.published.keys() | current.keys() | set(analysed):
             diagnostics = current.get(uri, [])
-            if self.published.get(uri, []) != diagnostics or uri == also:
+            if self.published.get(uri, []) != diagnostics or uri in analysed:
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
         self.published = {uri: diagnostics for uri, diagnostics in current.items() if diagnostics}
 
@@ -409,4 +414,11 @@ def build_server() -> ReadylintServer:
 
 
 def serve() -> None:
+    # The workspace loads in a thread while another reads stdin. A pool worker
+    # forked from a process with threads can inherit a lock another thread
+    # held, and wait on it forever (it did, in bench/server_latency.py):
+    # workers come from a fork server instead, started before any thread.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.set_start_method("forkserver", force=True)
+        multiprocessing.set_forkserver_preload(["readylint.engine"])
     build_server().start_io()
