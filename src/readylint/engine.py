@@ -543,16 +543,17 @@ def refined_findings(
 
 def project_findings(
     analyzer: FileAnalyzer, results: list[FileResult], root: Path, reportable: set[str] | None,
-    buffers: dict[str, SourceFile] | None = None,
+    sources: dict[str, SourceFile | None] | None = None,
 ) -> list[Finding]:
-    """The project checks' findings; a finding's line is read from `buffers`
-    (text an editor holds) where its file is there, else from disk."""
+    """The project checks' findings. A finding's line comes from its file in
+    `sources` (files already read: an editor's text, or a file read by an
+    earlier pass), else from disk, and what is read is kept there."""
     if not analyzer.project_checks:
         return []
     suppressions = {r.path: r.suppressions for r in results if r.suppressions}
     project = ProjectContext(root, reportable)
     findings = []
-    sources: dict[str, SourceFile | None] = {}
+    sources = {} if sources is None else sources
     for check in analyzer.project_checks:
         facts = {r.path: r.facts[check.code] for r in results if check.code in r.facts}
         for finding in check.check_project(facts, project):
@@ -562,8 +563,7 @@ def project_findings(
             if file_suppressions and file_suppressions.covers(finding):
                 continue
             if finding.path not in sources:
-                buffered = buffers.get(finding.path) if buffers else None
-                sources[finding.path] = buffered or _reread(root, finding.path, analyzer)
+                sources[finding.path] = _reread(root, finding.path, analyzer)
             analyzer.attach_source_lines([finding], sources[finding.path])
             findings.append(finding)
     return findings

@@ -42,6 +42,9 @@ class LiveProject:
         self.candidates: dict[str, Candidate] = {}  # path -> the file, for every file linted
         self.results: dict[str, FileResult] = {}
         self.buffers: dict[str, SourceFile] = {}  # text an editor holds, where it differs from disk
+        # Each file's text as the project pass reads its findings' lines: the
+        # editor's, else the disk's, read once rather than on every edit.
+        self.line_sources: dict[str, SourceFile | None] = {}
         self.notices: list[str] = []
 
     def load(self) -> None:
@@ -90,6 +93,7 @@ class LiveProject:
         if candidate is None:
             return None
         self.buffers[candidate.path] = SourceFile(candidate.path, text, kind_of(candidate.path), candidate.abs_path)
+        self.line_sources[candidate.path] = self.buffers[candidate.path]
         result = self._analyse_text(candidate, text)
         self.results[candidate.path] = result
         return result
@@ -101,6 +105,7 @@ class LiveProject:
         if candidate is None:
             return None
         self.buffers.pop(candidate.path, None)
+        self.line_sources.pop(candidate.path, None)
         if not candidate.abs_path.is_file():
             self.candidates.pop(candidate.path, None)
             self.results.pop(candidate.path, None)
@@ -125,7 +130,7 @@ class LiveProject:
         results = list(self.results.values())
         findings = [f for r in results for f in r.findings]
         findings = refined_findings(self.analyzer, results, findings, self.root, None)
-        findings += project_findings(self.analyzer, results, self.root, None, buffers=self.buffers)
+        findings += project_findings(self.analyzer, results, self.root, None, self.line_sources)
         grouped: dict[str, list[Finding]] = defaultdict(list)
         for finding in finish_findings(findings, self.config, self.catalog):
             grouped[finding.path].append(finding)
