@@ -264,3 +264,4 @@ async def test_a_broken_configuration_is_shown_and_fixed_by_saving_it(tmp_path, 
         await client.shutdown_session()
         await client.stop()
     assert client._server.returncode == 0
+

@@ -37,7 +37,7 @@ from readylint.diagnostics import Applicability, Edit, Finding, Position, Severi
 from readylint.live import LiveProject
 from readylint.report.ruledocs import rule_markdown
 from readylint.report.sarif import INFORMATION_URI
-from readylint.sources import NEWLINE_RE, SCRIPT_KINDS, FileKind, kind_of
+from readylint.sources import NEWLINE_RE, FileKind, kind_of
 from readylint.suppress import DIRECTIVE_RE
 
 # Typing pauses shorter than this are still typing: analyse once it stops.
@@ -268,7 +268,7 @@ class ReadylintServer(LanguageServer):
         source = self.project.buffers.get(path)
         if source is None:
             return []  # findings of a file the editor does not hold: nothing to edit against
-        text, lines, version = source.text, source.lines, self.versions.get(path)
+        lines, version = source.lines, self.versions.get(path)
         uri = params.text_document.uri
         diagnostics = {d.data.get("fingerprint"): d for d in params.context.diagnostics if isinstance(d.data, dict)}
         actions: list[types.CodeAction] = []
@@ -284,8 +284,11 @@ class ReadylintServer(LanguageServer):
                     is_preferred=not unsafe,
                     edit=self.workspace_edit(uri, version, [self.text_edit(lines, e) for e in finding.fix.edits]),
                 ))
-        for code, line in dict.fromkeys((f.code, self.ignore_line(path, text, f.line)) for f in findings):
-            edit = ignore_edit(path, lines, line, code) if line else None
+        # A comment at the end of a line inside a string would change the string.
+        in_strings = python_string_lines(source.text) if source.kind is FileKind.PYTHON else set()
+        for code, line in dict.fromkeys((f.code, source.statement_starts.get(f.line, f.line)) for f in findings):
+            # The statement's first line: suppressions read it for the whole statement.
+            edit = ignore_edit(path, lines, line, code) if line not in in_strings else None
             if edit is None:
                 continue
             actions.append(types.CodeAction(
@@ -295,17 +298,6 @@ class ReadylintServer(LanguageServer):
                 edit=self.workspace_edit(uri, version, [self.text_edit(lines, edit)]),
             ))
         return actions
-
-    def ignore_line(self, path: str, text: str, line: int) -> int | None:
-        """Where an ignore comment for a finding on `line` goes: the end of its
-        statement's first line (which suppressions read), unless that line
-        ends inside a string, where a comment would change the string."""
-        assert self.project is not None
-        source = self.project.buffers.get(path)
-        target = source.statement_starts.get(line, line) if source is not None else line
-        if kind_of(path) is FileKind.PYTHON and target in python_string_lines(text):
-            return None
-        return target
 
     def text_edit(self, lines: list[str], edit: Edit) -> types.TextEdit:
         return types.TextEdit(
@@ -346,7 +338,6 @@ class ReadylintServer(LanguageServer):
 def ignore_edit(path: str, lines: list[str], line: int, code: str) -> Edit | None:
     """The edit that silences `code` on `line`: the code added to the line's
     `readylint: ignore[...]` if it has one, else a new comment at its end."""
-    kind = kind_of(path)
     if PurePosixPath(path).suffix.lower() in NO_COMMENT_SUFFIXES or not 0 < line <= len(lines):
         return None
     text = lines[line - 1]
@@ -354,11 +345,8 @@ def ignore_edit(path: str, lines: list[str], line: int, code: str) -> Edit | Non
     if existing is not None:
         column = existing.end(2) + 1  # just before `]`
         return Edit(Position(line, column), Position(line, column), f", {code}")
-    prefix = COMMENT_PREFIXES[kind]
-    end = len(text) + 1
-    if kind in SCRIPT_KINDS and text.rstrip().endswith("*/"):
-        prefix = "//"
-    return Edit(Position(line, end), Position(line, end), f"  {prefix} readylint: ignore[{code}]")
+    end = Position(line, len(text) + 1)
+    return Edit(end, end, f"  {COMMENT_PREFIXES[kind_of(path)]} readylint: ignore[{code}]")
 
 
 def python_string_lines(text: str) -> set[int]:
@@ -403,7 +391,7 @@ def build_server() -> ReadylintServer:
     async def did_save(ls: ReadylintServer, params: types.DidSaveTextDocumentParams) -> None:
         path = ls.path_of(params.text_document.uri)
         extensions = ls.project.config.extend_rules if ls.project else []
-        if path is not None and (path.name in PROJECT_FILES or any(path == Path(p) for p in extensions)):
+        if path is not None and (path.name in PROJECT_FILES or path.resolve() in extensions):
             await ls.load_project()
         else:
             ls.schedule(params.text_document.uri, 0)
