@@ -265,3 +265,14 @@ async def test_a_broken_configuration_is_shown_and_fixed_by_saving_it(tmp_path, 
         await client.stop()
     assert client._server.returncode == 0
 
+
+
+async def test_columns_are_counted_in_the_clients_units(client, workspace):
+    path = workspace / "app" / "unicode.py"
+    prefix = 'label = "é😀"; '
+    path.write_text(f"import requests\n{prefix}requests.get(label)\n")
+    open_document(client, path)
+    await until(lambda: codes_and_lines(client, path) == [("RL101", 2)])
+    (diagnostic,) = client.diagnostics[uri(path)]
+    # UTF-16, the client's default: the emoji is two code units, one character.
+    assert diagnostic.range.start.character == len(prefix) + 1

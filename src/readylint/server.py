@@ -89,30 +89,26 @@ class ReadylintServer(LanguageServer):
             return
         async with self.lock:
             try:
-                project = await asyncio.to_thread(self._loaded, self.workspace_root)
-            except (ConfigError, CatalogError) as exc:
-                self.project = None
-                self.show(types.MessageType.Error, f"readylint: {exc} (fix it and save to retry)")
-                self.publish({})
-                return
-            except Exception as exc:  # a bug in readylint must not end the editor's session
-                logger.exception("loading the workspace failed")
-                self.project = None
-                self.show(types.MessageType.Error, f"readylint: internal error while loading: {type(exc).__name__}: {exc}")
-                self.publish({})
-                return
-            self.project = project
-            for notice in project.notices:
-                self.log(f"readylint: notice: {notice}")
-            analysed = set()
-            for document in list(self.workspace.text_documents.values()):
-                path = self.path_of(document.uri)
-                if path is not None:
-                    result = await asyncio.to_thread(project.update, path, document.source)
+                self.project = await asyncio.to_thread(self._loaded, self.workspace_root)
+                for notice in self.project.notices:
+                    self.log(f"readylint: notice: {notice}")
+                analysed = set()
+                for document in list(self.workspace.text_documents.values()):
+                    path = self.path_of(document.uri)
+                    result = await asyncio.to_thread(self.project.update, path, document.source) if path else None
                     if result is not None:
                         self.versions[result.path] = document.version
                         analysed.add(from_fs_path(str(path)))
-            await self.refresh(analysed)
+                await self.refresh(analysed)
+            except Exception as exc:  # whatever the cause, the editor's session goes on
+                if isinstance(exc, (ConfigError, CatalogError)):
+                    message = f"readylint: {exc} (fix it and save to retry)"
+                else:
+                    logger.exception("loading the workspace failed")
+                    message = f"readylint: internal error while loading: {type(exc).__name__}: {exc}"
+                self.project = None
+                self.show(types.MessageType.Error, message)
+                self.publish({})
 
     @staticmethod
     def _loaded(root: Path) -> LiveProject:
@@ -169,13 +165,12 @@ class ReadylintServer(LanguageServer):
                     result = await asyncio.to_thread(project.update, path, document.source)
                     if result is not None:
                         self.versions[result.path] = version
-            except Exception as exc:
+                for problem in result.internal_errors if result else ():
+                    self.log(f"readylint: internal error on {problem.path}: {problem.reason}")
+                await self.refresh({from_fs_path(str(path))} if result else set())
+            except Exception as exc:  # a bug in readylint: reported, and the next edit is tried afresh
                 logger.exception("analysing %s failed", uri)
                 self.log(f"readylint: internal error on {uri}: {type(exc).__name__}: {exc}")
-                return
-            for problem in result.internal_errors if result else ():
-                self.log(f"readylint: internal error on {problem.path}: {problem.reason}")
-            await self.refresh({from_fs_path(str(path))} if result else set())
 
     async def refresh(self, analysed: set[str]) -> None:
         """Re-run the project pass and publish what changed, and the diagnostics
@@ -377,6 +372,8 @@ def build_server() -> ReadylintServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ReadylintServer, params: types.InitializedParams) -> None:
+        if ls.workspace_root is None:
+            ls.show(types.MessageType.Warning, "readylint: no workspace folder was given; open a folder to lint it")
         await ls.load_project()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
