@@ -89,3 +89,16 @@ def test_reverting_reads_the_file_on_disk_again(tmp_path):
     assert "shop/settings.py" not in project.findings()
     project.revert(settings)
     assert [f.code for f in project.findings()["shop/settings.py"]] == ["RL503"]
+
+
+def test_the_configured_baseline_hides_what_it_records(tmp_path):
+    from readylint.baseline import Baseline
+
+    shop = copy_of_shop(tmp_path)
+    Baseline.from_findings(lint([shop]).findings).write(shop / "recorded.json")
+    (shop / "pyproject.toml").write_text('[tool.readylint]\nbaseline = "recorded.json"\n')
+    project = live(shop)
+    assert project.findings() == {}
+    services = shop / "shop" / "services.py"
+    project.update(services, services.read_text().replace(", timeout=5)", ")"))
+    assert [(f.line, f.code) for f in project.findings()["shop/services.py"]] == [(32, "RL101")]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from readylint.catalog import Catalog
 from readylint.config import Config, load_config
-from readylint.diagnostics import FileProblem, Finding
+from readylint.baseline import Baseline
+from readylint.diagnostics import Finding
 from readylint.discovery import Candidate, find_root
 from readylint.engine import (
     FileAnalyzer, FileResult, RunOptions, analyse_with_cache, available_cpus, cache_key,
@@ -31,9 +32,11 @@ class LiveProject:
 
     def __init__(self, workspace: Path, *, use_cache: bool = True, jobs: int | None = None):
         self.workspace = Path(os.path.abspath(workspace))
-        # ConfigError and CatalogError propagate: the caller reports them.
+        # ConfigError, CatalogError and BaselineError propagate: the caller reports them.
         self.config: Config = load_config(None, self.workspace)
         self.catalog = Catalog.load(extensions=self.config.extend_rules)
+        # The configured baseline hides what it records, as in `check`.
+        self.baseline = Baseline.load(self.config.baseline) if self.config.baseline else None
         self.root = find_root([self.workspace], self.workspace, self.config.directory)
         self.selection = select_rules(self.catalog, self.config, RunOptions())
         self.analyzer = FileAnalyzer(self.catalog, self.selection, self.config.max_file_size)
@@ -41,7 +44,7 @@ class LiveProject:
         self.jobs = jobs or available_cpus()
         self.candidates: dict[str, Candidate] = {}  # path -> the file, for every file linted
         self.results: dict[str, FileResult] = {}
-        self.buffers: dict[str, SourceFile] = {}  # text an editor holds, where it differs from disk
+        self.buffers: dict[str, SourceFile] = {}  # the text of each file an editor holds open
         # Each file's text as the project pass reads its findings' lines: the
         # editor's, else the disk's, read once rather than on every edit.
         self.line_sources: dict[str, SourceFile | None] = {}
@@ -115,7 +118,7 @@ class LiveProject:
         return result
 
     def _analyse_text(self, candidate: Candidate, text: str) -> FileResult:
-        if len(text) > self.config.max_file_size:
+        if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
             # Over the limit `check` would not read it: judged as `check` judges its file (RL002).
             return self.analyzer.analyse(candidate)
         kind = kind_of(candidate.path)
@@ -126,16 +129,21 @@ class LiveProject:
 
     def findings(self) -> dict[str, list[Finding]]:
         """Every file's findings, the project pass's included, as `check` would
-        report them (suppressions, per-file ignores), grouped by path."""
+        report them (suppressions, per-file ignores, baseline), grouped by path."""
         results = list(self.results.values())
         findings = [f for r in results for f in r.findings]
         findings = refined_findings(self.analyzer, results, findings, self.root, None)
         findings += project_findings(self.analyzer, results, self.root, None, self.line_sources)
+        findings = finish_findings(findings, self.config, self.catalog)
+        if self.baseline is not None:
+            findings, _, _ = self.baseline.split(findings, set())
         grouped: dict[str, list[Finding]] = defaultdict(list)
-        for finding in finish_findings(findings, self.config, self.catalog):
+        for finding in findings:
             grouped[finding.path].append(finding)
         return grouped
 
     @property
-    def internal_errors(self) -> list[FileProblem]:
-        return [e for r in self.results.values() for e in r.internal_errors]
+    def settings_files(self) -> set[Path]:
+        """Files besides a configuration file that decide what is reported:
+        the rule extensions and the baseline (resolved paths)."""
+        return {*self.config.extend_rules, *([self.config.baseline] if self.config.baseline else [])}

@@ -31,6 +31,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from readylint import __version__
+from readylint.baseline import BaselineError
 from readylint.catalog import CatalogError
 from readylint.config import CONFIG_FILENAMES, ConfigError
 from readylint.diagnostics import Applicability, Edit, Finding, Position, Severity
@@ -54,7 +55,8 @@ COMMENT_PREFIXES = {
 }
 # Text formats without comments: an ignore comment would break them.
 NO_COMMENT_SUFFIXES = {".json"}
-# Saving one of these changes what is linted and how: the project is loaded afresh.
+# Saving one of these (or LiveProject.settings_files) changes what is linted
+# and how: the project is loaded afresh.
 PROJECT_FILES = {*CONFIG_FILENAMES, ".gitignore"}
 
 logger = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ class ReadylintServer(LanguageServer):
                         analysed.add(from_fs_path(str(path)))
                 await self.refresh(analysed)
             except Exception as exc:  # whatever the cause, the editor's session goes on
-                if isinstance(exc, (ConfigError, CatalogError)):
+                if isinstance(exc, (ConfigError, CatalogError, BaselineError)):
                     message = f"readylint: {exc} (fix it and save to retry)"
                 else:
                     logger.exception("loading the workspace failed")
@@ -387,8 +389,8 @@ def build_server() -> ReadylintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: ReadylintServer, params: types.DidSaveTextDocumentParams) -> None:
         path = ls.path_of(params.text_document.uri)
-        extensions = ls.project.config.extend_rules if ls.project else []
-        if path is not None and (path.name in PROJECT_FILES or path.resolve() in extensions):
+        settings_files = ls.project.settings_files if ls.project else set()
+        if path is not None and (path.name in PROJECT_FILES or path.resolve() in settings_files):
             await ls.load_project()
         else:
             ls.schedule(params.text_document.uri, 0)
