@@ -13,6 +13,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 SERVER = [sys.executable, "-m", "readylint", "server"]
+LANGUAGE_IDS = {".py": "python", ".ts": "typescript", ".sql": "sql"}
 SECRET_PASSWORD = "Xq7vR2mPz9LkT4wd"
 CLIENT_PY = """import requests
 
@@ -21,6 +22,10 @@ def fetch(url):
     return requests.get(url)
 """
 FIXED_CLIENT_PY = CLIENT_PY.replace("requests.get(url)", "requests.get(url, timeout=10)")
+API_TS = """export async function load(url: string) {
+  return fetch(url);
+}
+"""
 UP_001 = """CREATE TABLE customers (id bigserial PRIMARY KEY);
 CREATE TABLE orders (
     id bigserial PRIMARY KEY,
@@ -38,6 +43,7 @@ def write_workspace(root: Path) -> Path:
         "app/client.py": CLIENT_PY,
         "app/settings.py": f'DATABASE_URL = "postgres://app:{SECRET_PASSWORD}@db.internal/app"\n',
         "legacy/old.py": CLIENT_PY,
+        "web/api.ts": API_TS,
         "migrations/001_orders.up.sql": UP_001,
         "migrations/001_orders.down.sql": "DROP TABLE orders;\nDROP TABLE customers;\n",
         "migrations/002_notes.up.sql": UP_002,
@@ -84,7 +90,8 @@ async def start(workspace: Path, env: dict[str, str]) -> LanguageClient:
 
 def open_document(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> None:
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=uri(path), language_id="python", version=version, text=path.read_text() if text is None else text,
+        uri=uri(path), language_id=LANGUAGE_IDS.get(path.suffix, "plaintext"), version=version,
+        text=path.read_text() if text is None else text,
     )))
 
 
@@ -276,3 +283,18 @@ async def test_columns_are_counted_in_the_clients_units(client, workspace):
     (diagnostic,) = client.diagnostics[uri(path)]
     # UTF-16, the client's default: the emoji is two code units, one character.
     assert diagnostic.range.start.character == len(prefix) + 1
+
+
+async def test_typescript_gets_diagnostics_a_fix_and_a_slash_slash_ignore(client, workspace):
+    path = workspace / "web" / "api.ts"
+    open_document(client, path)
+    await until(lambda: codes_and_lines(client, path) == [("RL101", 2)])
+    (diagnostic,) = client.diagnostics[uri(path)]
+    fix, ignore = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri(path)),
+        range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic]),
+    ))
+    assert "AbortSignal.timeout(10_000)" in apply(API_TS, fix.edit.document_changes[0].edits)
+    ignored = apply(API_TS, ignore.edit.document_changes[0].edits)
+    assert ignored.splitlines()[1] == "  return fetch(url);  // readylint: ignore[RL101]"
