@@ -268,6 +268,12 @@ class FileAnalyzer:
         except DecodeError as exc:
             self.engine_finding(result, PARSE_ERROR, exc.line, exc.column, f"cannot decode file: {exc.reason}")
             return None
+        return self.source_of_text(candidate, text)
+
+    @staticmethod
+    def source_of_text(candidate: Candidate, text: str) -> SourceFile:
+        """The file's text as the checks read it (also an editor's, in `readylint server`)."""
+        kind = kind_of(candidate.path)
         if kind in SCRIPT_KINDS and (looks_minified(text) or looks_generated(text)):
             kind = FileKind.TEXT  # generated: nothing to fix in its code, but a leaked key is still leaked
         return SourceFile(candidate.path, text, kind, candidate.abs_path)

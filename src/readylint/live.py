@@ -24,7 +24,7 @@ from readylint.engine import (
     refined_findings, select_rules,
 )
 from readylint.cache import ResultCache
-from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of, looks_minified
+from readylint.sources import SourceFile, kind_of
 
 
 class LiveProject:
@@ -121,10 +121,7 @@ class LiveProject:
         if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
             # Over the limit `check` would not read it: judged as `check` judges its file (RL002).
             return self.analyzer.analyse(candidate)
-        kind = kind_of(candidate.path)
-        if kind in SCRIPT_KINDS and looks_minified(text):
-            kind = FileKind.TEXT  # as FileAnalyzer.read decides for a file on disk
-        source = SourceFile(candidate.path, text, kind, candidate.abs_path)
+        source = self.analyzer.source_of_text(candidate, text)
         return self.analyzer.analyse_source(source, FileResult(candidate.path))
 
     def findings(self) -> dict[str, list[Finding]]:
