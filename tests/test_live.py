@@ -81,13 +81,13 @@ def test_a_file_created_after_loading_is_linted(tmp_path):
     assert [(f.line, f.code) for f in project.findings()["shop/created.py"]] == [(2, "RL101")]
 
 
-def test_reverting_reads_the_file_on_disk_again(tmp_path):
+def test_rereading_analyses_the_file_on_disk_again(tmp_path):
     shop = copy_of_shop(tmp_path)
     project = live(shop)
     settings = shop / "shop" / "settings.py"
     project.update(settings, "DEBUG = False\n")
     assert "shop/settings.py" not in project.findings()
-    project.revert(settings)
+    project.reread(settings)
     assert [f.code for f in project.findings()["shop/settings.py"]] == ["RL503"]
 
 

@@ -298,3 +298,19 @@ async def test_typescript_gets_diagnostics_a_fix_and_a_slash_slash_ignore(client
     assert "AbortSignal.timeout(10_000)" in apply(API_TS, fix.edit.document_changes[0].edits)
     ignored = apply(API_TS, ignore.edit.document_changes[0].edits)
     assert ignored.splitlines()[1] == "  return fetch(url);  // readylint: ignore[RL101]"
+
+
+async def test_files_changed_on_disk_are_read_again(client, workspace):
+    path = workspace / "app" / "checked_out.py"
+    path.write_text(CLIENT_PY)  # as a `git checkout` would, without the editor
+
+    def notify(change: types.FileChangeType) -> None:
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=uri(path), type=change)],
+        ))
+
+    notify(types.FileChangeType.Created)
+    await until(lambda: codes_and_lines(client, path) == [("RL101", 5)])
+    path.unlink()
+    notify(types.FileChangeType.Deleted)
+    await until(lambda: codes_and_lines(client, path) == [])

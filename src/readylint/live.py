@@ -101,9 +101,9 @@ class LiveProject:
         self.results[candidate.path] = result
         return result
 
-    def revert(self, abs_path: Path) -> FileResult | None:
-        """The editor let go of the file: its result is again that of its text on
-        disk (or it is gone, if it was deleted)."""
+    def reread(self, abs_path: Path) -> FileResult | None:
+        """Analyse the file's text on disk again (the editor let go of it, or it
+        changed on disk); forget it if it was deleted."""
         candidate = self._candidate(abs_path)
         if candidate is None:
             return None

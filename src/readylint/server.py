@@ -158,7 +158,7 @@ class ReadylintServer(LanguageServer):
                 return
             try:
                 if closed:
-                    result = await asyncio.to_thread(project.revert, path)
+                    result = await asyncio.to_thread(project.reread, path)
                     if result is not None:
                         self.versions.pop(result.path, None)
                 else:
@@ -173,6 +173,30 @@ class ReadylintServer(LanguageServer):
             except Exception as exc:  # a bug in readylint: reported, and the next edit is tried afresh
                 logger.exception("analysing %s failed", uri)
                 self.log(f"readylint: internal error on {uri}: {type(exc).__name__}: {exc}")
+
+    async def files_changed(self, changes: list[types.FileEvent]) -> None:
+        """Files changed on disk, not through the editor (a checkout, a
+        generator): those no editor holds are read again."""
+        paths = [(change.uri, path) for change in changes if (path := self.path_of(change.uri))]
+        if any(self.is_settings_file(path) for _, path in paths):
+            await self.load_project()
+            return
+        async with self.lock:
+            project = self.project
+            if project is None:
+                return
+            try:
+                for uri, path in paths:
+                    if uri not in self.workspace.text_documents:  # an open document's text is the editor's
+                        await asyncio.to_thread(project.reread, path)
+                await self.refresh(set())
+            except Exception as exc:
+                logger.exception("re-reading changed files failed")
+                self.log(f"readylint: internal error on changed files: {type(exc).__name__}: {exc}")
+
+    def is_settings_file(self, path: Path) -> bool:
+        settings_files = self.project.settings_files if self.project else set()
+        return path.name in PROJECT_FILES or path.resolve() in settings_files
 
     async def refresh(self, analysed: set[str]) -> None:
         """Re-run the project pass and publish what changed, and the diagnostics
@@ -376,7 +400,19 @@ def build_server() -> ReadylintServer:
     async def initialized(ls: ReadylintServer, params: types.InitializedParams) -> None:
         if ls.workspace_root is None:
             ls.show(types.MessageType.Warning, "readylint: no workspace folder was given; open a folder to lint it")
+        watching = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
+        if watching and watching.dynamic_registration:
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[types.Registration(
+                id="readylint-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                    watchers=[types.FileSystemWatcher(glob_pattern="**/*")],
+                ),
+            )]))
         await ls.load_project()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def did_change_watched_files(ls: ReadylintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        await ls.files_changed(params.changes)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ReadylintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -389,8 +425,7 @@ def build_server() -> ReadylintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: ReadylintServer, params: types.DidSaveTextDocumentParams) -> None:
         path = ls.path_of(params.text_document.uri)
-        settings_files = ls.project.settings_files if ls.project else set()
-        if path is not None and (path.name in PROJECT_FILES or path.resolve() in settings_files):
+        if path is not None and ls.is_settings_file(path):
             await ls.load_project()
         else:
             ls.schedule(params.text_document.uri, 0)
