@@ -125,3 +125,11 @@ def test_text_does_not_repeat_problems_reported_as_findings(project):
     assert "Could not analyse" not in output
     data = json.loads(invoke("check", "--format", "json").output)
     assert {"path": "blob.py", "kind": "error", "reason": "binary content (NUL bytes) in a python file; not checked"} in data["problems"]
+
+
+def test_server_without_pygls_says_what_to_install(monkeypatch):
+    monkeypatch.delitem(sys.modules, "readylint.server", raising=False)
+    monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)  # as if not installed
+    result = CliRunner().invoke(main, ["server"])
+    assert result.exit_code == 2
+    assert 'pip install "readylint[server]"' in result.output

@@ -1,4 +1,4 @@
-"""The `readylint` command: check, rules, explain.
+"""The `readylint` command: check, baseline, rules, explain, server.
 
 Exit codes (fixed): 0 no findings at or above the fail threshold, 1 findings,
 2 usage, configuration or internal error.
@@ -266,6 +266,23 @@ def explain(rule: str) -> None:
             Console().print(Markdown(rule_markdown(spec)))
         else:
             click.echo(rule_text(spec))
+
+
+@main.command()
+def server() -> None:
+    """Run the language server on stdin/stdout (for editors; needs readylint[server])."""
+    try:
+        from readylint.server import serve
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        click.echo(
+            f"readylint: error: the language server needs pygls and lsprotocol ({exc.name} is missing): "
+            'pip install "readylint[server]"',
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+    serve()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,7 +28,7 @@ from readylint.config import Config, ConfigError, suggest
 from readylint.changes import changed_lines, on_changed_lines
 from readylint.checks.secrets import redaction_scanner
 from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult
-from readylint.discovery import Candidate, PathMatcher, discover, find_root
+from readylint.discovery import Candidate, Discovery, PathMatcher, discover, find_root
 from readylint.sources import (
     SCRIPT_KINDS, DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary, looks_generated, looks_minified,
 )
@@ -268,6 +268,12 @@ class FileAnalyzer:
         except DecodeError as exc:
             self.engine_finding(result, PARSE_ERROR, exc.line, exc.column, f"cannot decode file: {exc.reason}")
             return None
+        return self.source_of_text(candidate, text)
+
+    @staticmethod
+    def source_of_text(candidate: Candidate, text: str) -> SourceFile:
+        """The file's text as the checks read it (also an editor's, in `readylint server`)."""
+        kind = kind_of(candidate.path)
         if kind in SCRIPT_KINDS and (looks_minified(text) or looks_generated(text)):
             kind = FileKind.TEXT  # generated: nothing to fix in its code, but a leaked key is still leaked
         return SourceFile(candidate.path, text, kind, candidate.abs_path)
@@ -416,12 +422,8 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
     paths = [p if p.is_absolute() else cwd / p for p in options.paths]
     root = find_root(paths, cwd, config.directory)
     selection = select_rules(catalog, config, options)
-    excludes = {"exclude": config.exclude} if config.exclude is not None else {}
-    discovery = discover(
-        paths, root, extend_exclude=config.extend_exclude, respect_gitignore=config.respect_gitignore,
-        force_exclude=options.force_exclude, **excludes,
-    )
-    discovery.files = [c for c in discovery.files if not _is_baseline(c, options, config)]
+    discovery = discover_files(paths, root, config, force_exclude=options.force_exclude)
+    discovery.files = [c for c in discovery.files if not is_baseline_file(c, options, config)]
     analyzer = FileAnalyzer(catalog, selection, config.max_file_size)
     work = [(candidate, False) for candidate in discovery.files]
     # Pre-commit passes only some files; project rules still need their
@@ -429,15 +431,14 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
     partial = all(p.is_file() for p in paths)
     reportable = {c.path for c in discovery.files} if partial else None
     if partial and analyzer.project_checks:
-        context = discover([root], root, extend_exclude=config.extend_exclude,
-                           respect_gitignore=config.respect_gitignore, **excludes)
+        context = discover_files([root], root, config)
         work += [
             (c, True) for c in context.files
             if c.path not in reportable and any(check.wants_context(c.path) for check in analyzer.project_checks)
         ]
     jobs = options.jobs or available_cpus()
     with collector_tuned_for_analysis():
-        cache = ResultCache.open(root, _cache_key(catalog, selection, config), enabled=not options.no_cache)
+        cache = ResultCache.open(root, cache_key(catalog, selection, config), enabled=not options.no_cache)
         results = analyse_with_cache(analyzer, work, cache, jobs, options.on_progress)
         if root in paths:  # the whole tree was seen: what is not in it is gone
             cache.forget_except({candidate.path for candidate, _ in work})
@@ -447,9 +448,7 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
         findings = [f for r in results if not r.facts_only for f in r.findings]
         findings = refined_findings(analyzer, results, findings, root, reportable)
         findings += project_findings(analyzer, results, root, reportable)
-    findings = apply_per_file_ignores(findings, config.per_file_ignores, catalog)
-    findings.sort(key=lambda f: f.sort_key)
-    assign_fingerprints(findings)
+    findings = finish_findings(findings, config, catalog)
     if options.diff_base:
         findings = on_changed_lines(findings, changed_lines(root, options.diff_base))
     checked = {r.path for r in results if r.analysed and not r.facts_only}
@@ -470,7 +469,25 @@ def run(config: Config, catalog: Catalog, options: RunOptions, cwd: Path | None 
     )
 
 
-def _is_baseline(candidate: Candidate, options: RunOptions, config: Config) -> bool:
+def discover_files(paths: Sequence[Path], root: Path, config: Config, *, force_exclude: bool = False) -> Discovery:
+    """The files to lint under `paths`, with the configuration's excludes."""
+    excludes = {"exclude": config.exclude} if config.exclude is not None else {}
+    return discover(
+        paths, root, extend_exclude=config.extend_exclude, respect_gitignore=config.respect_gitignore,
+        force_exclude=force_exclude, **excludes,
+    )
+
+
+def finish_findings(findings: list[Finding], config: Config, catalog: Catalog) -> list[Finding]:
+    """Both passes' findings as every output shows them: per-file ignores
+    applied, sorted, fingerprinted."""
+    findings = apply_per_file_ignores(findings, config.per_file_ignores, catalog)
+    findings.sort(key=lambda f: f.sort_key)
+    assign_fingerprints(findings)
+    return findings
+
+
+def is_baseline_file(candidate: Candidate, options: RunOptions, config: Config) -> bool:
     """Baseline files quote findings (and suppression syntax): never lint them."""
     if candidate.abs_path.name == BASELINE_FILENAME:
         return True
@@ -478,7 +495,7 @@ def _is_baseline(candidate: Candidate, options: RunOptions, config: Config) -> b
     return any(candidate.abs_path.resolve() == p.resolve() for p in configured)
 
 
-def _cache_key(catalog: Catalog, selection: Selection, config: Config) -> str:
+def cache_key(catalog: Catalog, selection: Selection, config: Config) -> str:
     rules = [
         (r.code, r.severity.value, r.catalog, r.option_defaults(), r.suppression_markers) for r in catalog
     ]
@@ -531,14 +548,18 @@ def refined_findings(
 
 
 def project_findings(
-    analyzer: FileAnalyzer, results: list[FileResult], root: Path, reportable: set[str] | None
+    analyzer: FileAnalyzer, results: list[FileResult], root: Path, reportable: set[str] | None,
+    sources: dict[str, SourceFile | None] | None = None,
 ) -> list[Finding]:
+    """The project checks' findings. A finding's line comes from its file in
+    `sources` (files already read: an editor's text, or a file read by an
+    earlier pass), else from disk, and what is read is kept there."""
     if not analyzer.project_checks:
         return []
     suppressions = {r.path: r.suppressions for r in results if r.suppressions}
     project = ProjectContext(root, reportable)
     findings = []
-    sources: dict[str, SourceFile | None] = {}
+    sources = {} if sources is None else sources
     for check in analyzer.project_checks:
         facts = {r.path: r.facts[check.code] for r in results if check.code in r.facts}
         for finding in check.check_project(facts, project):
