@@ -270,10 +270,10 @@ class ScriptAudit:
             return ScriptOutboundFacts(module)
         exported = tuple(self.exported_clients()) if self.catalog.prefilter.search(self.file.text) else ()
         imported = tuple(self.imported_client_calls()) if self._may_call_imported_clients() else ()
+        injected = registrations = ()
         if any(marker in self.file.text for marker in self.catalog.injected_markers):
-            return ScriptOutboundFacts(module, exported, imported, tuple(self.injected_calls()),
-                                       tuple(self.registrations()))
-        return ScriptOutboundFacts(module, exported, imported)
+            injected, registrations = tuple(self.injected_calls()), tuple(self.registrations())
+        return ScriptOutboundFacts(module, exported, imported, injected, registrations)
 
     def injected_calls(self) -> Iterable[tuple[str, OutboundCall]]:
         """`this.http.post(url)` on `constructor(private http: HttpService)`, or on a parameter of that type."""
@@ -305,7 +305,6 @@ class ScriptAudit:
                 continue
             given = self._given(node, spec.registration, spec.behaviour)
             yield key, "unknown" if given is UNKNOWN else "bounded" if given is True else "unbounded"
-
 
     def _may_call_imported_clients(self) -> bool:
         """A text test before the tree is indexed: does the module call a client
