@@ -187,6 +187,69 @@ def test_newer_python_syntax_is_partial_not_an_error(tmp_path, catalog):
     assert [(p.path, p.kind) for p in result.problems] == [("new.py", "partial")]
 
 
+def nested(depth: int) -> str:
+    return "x = " + "(" * depth + "1" + ")" * depth + "\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_deeply_nested_python_is_a_syntax_error_and_the_run_goes_on(tmp_path, catalog, monkeypatch, jobs):
+    # 2,000 levels once overflowed libcst's stack (exit 139, or BrokenProcessPool
+    # with --jobs 2); 500 were called "newer Python" and every rule skipped.
+    monkeypatch.setattr("readylint.engine.POOL_MIN_FILES", 1)
+    write(tmp_path / "deep.py", nested(2000))
+    write(tmp_path / "deeper_than_any_python.py", nested(500))
+    write(tmp_path / "ok.py", "import requests\nrequests.get(url)\n")
+    result = run_tree(tmp_path, catalog, jobs=jobs)
+    assert codes(result) == [
+        ("deep.py", 1, "RL001"), ("deeper_than_any_python.py", 1, "RL001"), ("ok.py", 2, "RL101"),
+    ]
+    deep = result.findings[0]
+    assert deep.column == len("x = ") + 201
+    assert "too many nested parentheses (more than 200 levels of brackets" in deep.message
+    assert result.problems == [] and result.exit_code == 1
+    # A pre-commit run of ok.py alone still reads the deep file for project facts.
+    assert codes(run_tree(tmp_path, catalog, paths=[tmp_path / "ok.py"], jobs=jobs)) == [("ok.py", 2, "RL101")]
+
+
+def test_a_file_that_kills_the_fallback_parser_costs_only_that_file(tmp_path, catalog):
+    # A chain of 20,000 `and` is fine for `ast`, and overflows libcst's native
+    # stack: with the syntax error after it, libcst is asked and its process dies.
+    write(tmp_path / "chain.py", "x = " + "1 and " * 20_000 + "1\nimport\n")
+    write(tmp_path / "ok.py", "import requests\nrequests.get(url)\n")
+    result = run_tree(tmp_path, catalog)
+    assert codes(result) == [("chain.py", 2, "RL001"), ("ok.py", 2, "RL101")]
+    assert "invalid syntax, or newer syntax nested too deeply to check" in result.findings[0].message
+    newer = [text for version, text in sorted(NEWER_SYNTAX.items()) if version > sys.version_info[:2]]
+    if newer:  # the next file gets a parser again
+        write(tmp_path / "new.py", newer[0])
+        assert [(p.path, p.kind) for p in run_tree(tmp_path, catalog).problems] == [("new.py", "partial")]
+
+
+def indented(levels: int) -> str:
+    """`if x:` blocks nested so that the innermost statement is `levels` deep."""
+    return "".join(" " * level + "if x:\n" for level in range(levels)) + " " * levels + "pass\n"
+
+
+def test_newer_syntax_deeper_than_any_python_is_a_syntax_error(tmp_path, catalog):
+    newer = [text for version, text in sorted(NEWER_SYNTAX.items()) if version > sys.version_info[:2]]
+    if not newer:
+        pytest.skip("no syntax sample newer than this interpreter")
+    after_newer = newer[0].count("\n") + 1  # the first line after the newer syntax
+    # CPython's limits themselves: newer syntax, still partly analysed.
+    write(tmp_path / "new.py", newer[0] + nested(200) + indented(99))
+    result = run_tree(tmp_path, catalog)
+    assert codes(result) == [] and [p.kind for p in result.problems] == ["partial"]
+    # One level past either, after the syntax this interpreter rejects: broken on every version.
+    write(tmp_path / "new.py", newer[0] + nested(201))
+    (finding,) = run_tree(tmp_path, catalog).findings
+    assert (finding.code, finding.line, finding.column) == ("RL001", after_newer, len("x = ") + 201)
+    assert "too many nested parentheses" in finding.message
+    write(tmp_path / "new.py", newer[0] + indented(100))
+    (finding,) = run_tree(tmp_path, catalog).findings
+    assert (finding.code, finding.line) == ("RL001", after_newer + 100)
+    assert "too many levels of indentation (more than 99 levels" in finding.message
+
+
 def test_a_crashing_rule_is_an_internal_error_and_others_still_run(tmp_path, test_rules):
     write(tmp_path / "a.py", "BOOM = 1\nFLAG = 2\n")
     result = run_tree(tmp_path, test_rules, select=["RL900", "RL901"])

@@ -263,15 +263,16 @@ def parse_python(text: str, path: str = "<file>") -> PythonParse:
     try:
         return PythonParse(ast.parse(text, filename=path))
     except SyntaxError as exc:
-        error = (exc.msg or "invalid syntax", exc.lineno or 1, exc.offset or 1)
-    except (ValueError, RecursionError, MemoryError) as exc:
+        syntax_error = exc
+    except (RecursionError, MemoryError):
+        # CPython's parser and tree builder give up on deep nesting (a chain
+        # of thousands of `-` or `+`) this way rather than with a SyntaxError.
+        return PythonParse(None, ("nested too deeply for Python's parser", 1, 1))
+    except ValueError as exc:  # NUL bytes in the source
         return PythonParse(None, (f"cannot parse: {exc}", 1, 1))
-    # The interpreter's own parser knows only its own grammar; libcst's native
-    # parser knows Python 3.0-3.15, so valid newer code is not called broken.
-    try:
-        import libcst
+    # The interpreter's own parser knows only its own grammar, so valid newer
+    # code is not called broken: newer_syntax asks a parser that knows more.
+    from readylint.python.newer_syntax import error_in_every_version
 
-        libcst.parse_module(text)
-    except Exception:  # libcst raises several error types; any of them means "not valid"
-        return PythonParse(None, error)
-    return PythonParse(None, None, newer_syntax=True)
+    error = error_in_every_version(text, syntax_error)
+    return PythonParse(None, error, newer_syntax=error is None)
