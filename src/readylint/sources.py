@@ -66,6 +66,26 @@ def looks_minified(text: str) -> bool:
     )
 
 
+class LineCounter:
+    """Line numbers of offsets into one text, for offsets met in order (the
+    statements of a file, its models): each step counts only the newlines
+    since the last offset, where `text.count("\n", 0, offset)` per offset
+    re-reads the file from the top and grows with the square of its size."""
+
+    def __init__(self, text: str, first_line: int = 1):
+        self._text = text
+        self._offset = 0
+        self._line = first_line
+
+    def line_at(self, offset: int) -> int:
+        if offset >= self._offset:
+            self._line += self._text.count("\n", self._offset, offset)
+        else:
+            self._line -= self._text.count("\n", offset, self._offset)
+        self._offset = offset
+        return self._line
+
+
 class DecodeError(Exception):
     """A source file whose bytes are not text in the encoding it declares."""
 
