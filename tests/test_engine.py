@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from pathlib import Path
@@ -153,6 +154,24 @@ def test_bad_input_never_stops_the_run(tmp_path, test_rules):
     assert problems["image.png"].kind == "skipped"
     assert problems["huge.sql"].kind == "error" and "max-file-size" in problems["huge.sql"].reason
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(("codec", "bom"), [
+    ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-32-le", codecs.BOM_UTF32_LE),
+])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path, catalog, codec, bom):
+    # PowerShell's `>`, SQL Server Management Studio and regedit save files this way.
+    password = "q8V2zR3mWx7Lp2Kd9TnYab"
+    write(tmp_path / "client.py", bom + "import requests\n\nrequests.get(url)\n".encode(codec))
+    write(tmp_path / "prod.env", bom + f"DB_HOST=db\nDB_PASSWORD={password}\n".encode(codec))
+    write(tmp_path / "truncated.sql", bom + "SELECT 1;\nSELECT 2;\n".encode(codec)[:-1])
+    result = run_tree(tmp_path, catalog)
+    assert codes(result) == [("client.py", 3, "RL101"), ("prod.env", 2, "RL504"), ("truncated.sql", 2, "RL001")]
+    assert result.findings[1].column == len("DB_PASSWORD=") + 1
+    assert f"cannot decode file: invalid {codec} data" in result.findings[2].message
+    # Without a mark, NUL bytes still mean binary.
+    write(tmp_path / "client.py", "import requests\n".encode("utf-16-le"))
+    assert ("client.py", 1, "RL001") in codes(run_tree(tmp_path, catalog))
 
 
 def test_file_deleted_during_run_is_rl001(tmp_path, catalog):

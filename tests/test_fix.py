@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import codecs
 import shutil
 import textwrap
 from pathlib import Path
@@ -150,6 +151,15 @@ def test_fix_does_not_follow_a_link_made_after_the_check(tmp_path: Path):
     config, catalog = Config(), Catalog.load()
     assert fix_run(result, config, catalog, RunOptions(paths=[project]), unsafe=True, write=True) == []
     assert outside.read_text() == FLAGGED
+
+
+def test_fix_keeps_a_utf16_file_utf16(tmp_path: Path):
+    target = tmp_path / "app.py"
+    target.write_bytes(codecs.BOM_UTF16_LE + FLAGGED.encode("utf-16-le"))
+    result = CliRunner().invoke(main, ["check", str(target), "--fix", "--unsafe-fixes", "-q"])
+    assert result.exit_code == 0, result.output
+    fixed = FLAGGED.replace("get(url)", "get(url, timeout=10)")
+    assert target.read_bytes() == codecs.BOM_UTF16_LE + fixed.encode("utf-16-le")
 
 
 def test_diff_prints_and_does_not_write(tmp_path: Path):

@@ -27,7 +27,7 @@ from readylint.config import Config
 from readylint.diagnostics import Applicability, Finding, Fix, RunResult, mask_secret
 from readylint.discovery import stays_inside
 from readylint.engine import FileAnalyzer, FileResult, RunOptions, apply_per_file_ignores, select_rules
-from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, decode, kind_of
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, decode, kind_of, wide_encoding
 
 MAX_PASSES = 8
 
@@ -163,6 +163,10 @@ def fix_run(
 
 def _encode_like(text: str, original: bytes, kind: FileKind) -> bytes:
     """Text back to bytes in the file's own encoding, byte-order mark included."""
+    wide = wide_encoding(original)
+    if wide is not None:
+        bom, encoding = wide
+        return bom + text.encode(encoding)
     encoding = "utf-8"
     if kind is FileKind.PYTHON:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import codecs
 import enum
 import io
 import re
@@ -96,14 +97,40 @@ class DecodeError(Exception):
         self.column = column
 
 
+# Byte-order marks of the encodings whose text is full of NUL bytes, UTF-32
+# first (its little-endian mark starts with UTF-16's). Windows tools write
+# them: PowerShell's `>`, SQL Server Management Studio, regedit.
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def wide_encoding(data: bytes) -> tuple[bytes, str] | None:
+    """(byte-order mark, codec) of UTF-16 or UTF-32 bytes that start with a mark."""
+    return next(((bom, codec) for bom, codec in WIDE_BOMS if data.startswith(bom)), None)
+
+
 def looks_binary(data: bytes) -> bool:
-    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+    return b"\x00" in data[:BINARY_SNIFF_BYTES] and wide_encoding(data) is None
 
 
 def decode(data: bytes, kind: FileKind) -> str:
-    """Bytes to text. Python honours PEP 263 cookies and BOMs and must decode
+    """Bytes to text. UTF-16 and UTF-32 with a byte-order mark must decode
+    cleanly. Otherwise Python honours PEP 263 cookies and BOMs and must decode
     cleanly; other text is UTF-8 and falls back to Latin-1, which always
     decodes, because a secret in a Latin-1 config file is still a secret."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        bom, encoding = wide
+        try:
+            return data[len(bom):].decode(encoding)
+        except UnicodeDecodeError as exc:  # a truncated file, a lone surrogate
+            before = data[len(bom):len(bom) + exc.start].decode(encoding, "replace")
+            raise DecodeError(
+                f"invalid {encoding} data at byte {len(bom) + exc.start} ({exc.reason})",
+                before.count("\n") + 1, len(before) - before.rfind("\n"),
+            ) from None
     if kind is FileKind.PYTHON:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
