@@ -3,6 +3,7 @@ from __future__ import annotations
 import codecs
 import os
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,28 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path, catalog, code
     # Without a mark, NUL bytes still mean binary.
     write(tmp_path / "client.py", "import requests\n".encode("utf-16-le"))
     assert ("client.py", 1, "RL001") in codes(run_tree(tmp_path, catalog))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_skipped_with_its_reason_and_never_waited_on(tmp_path, catalog):
+    os.mkfifo(tmp_path / "pipe.py")
+    write(tmp_path / "ok.py", "import requests\nrequests.get(url)\n")
+    result = run_tree(tmp_path, catalog, paths=[tmp_path / "pipe.py", tmp_path / "ok.py"])
+    assert codes(result) == [("ok.py", 2, "RL101")] and result.files_checked == 1
+    assert [(p.path, p.kind, p.reason) for p in result.problems] == [
+        ("pipe.py", "skipped", "a named pipe, not a regular file; not read")
+    ]
+    # A file that became a pipe after discovery: reading it must not wait for a writer.
+    analyzer = FileAnalyzer(catalog, select_rules(catalog, Config(), RunOptions()), 1024)
+    outcome: list = []
+    reader = threading.Thread(
+        target=lambda: outcome.append(analyzer.analyse(Candidate(tmp_path / "pipe.py", "pipe.py", True))),
+        daemon=True,
+    )
+    reader.start()
+    reader.join(timeout=10)
+    assert outcome, "reading a named pipe blocked"
+    assert outcome[0].findings == [] and outcome[0].problem.kind == "skipped"
 
 
 def test_file_deleted_during_run_is_rl001(tmp_path, catalog):

@@ -500,7 +500,7 @@ def discover(
         elif stat.S_ISREG(path_stat.st_mode):
             walker.add_named_file(abs_path, path_stat)
         else:
-            problem = FileProblem(walker.display(abs_path), "not a regular file", kind="skipped")
+            problem = FileProblem(walker.display(abs_path), not_regular_reason(path_stat.st_mode), kind="skipped")
             walker.problems.append(problem)
     return Discovery(walker.candidates(), walker.problems)
 
@@ -518,6 +518,18 @@ class _Directory(NamedTuple):
 _DANGLING_LINK_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR})
 LINK_OUTSIDE_TREE = "symbolic link leading outside the scanned tree; not followed"
 LINK_LOOP = "symbolic link loop; not followed"
+
+
+def not_regular_reason(mode: int) -> str:
+    """Why a path named to be linted is not read: what it is instead. Opening
+    a named pipe would wait for a writer, and reading a device never ends."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe, not a regular file; not read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file; not read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a regular file; not read"
+    return "not a regular file; not read"
 
 
 def stays_inside(abs_path: str | Path, real_bases: Iterable[str]) -> bool:

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import os
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +29,7 @@ from readylint.config import Config, ConfigError, suggest
 from readylint.changes import changed_lines, on_changed_lines
 from readylint.checks.secrets import redaction_scanner
 from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult
-from readylint.discovery import Candidate, PathMatcher, discover, find_root
+from readylint.discovery import Candidate, PathMatcher, discover, find_root, not_regular_reason
 from readylint.sources import (
     SCRIPT_KINDS, DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary, looks_minified,
 )
@@ -239,8 +240,18 @@ class FileAnalyzer:
         """The file's text, or None with the reason recorded (RL001/RL002 or a skip)."""
         kind = kind_of(candidate.path)
         try:
-            size = candidate.abs_path.stat().st_size
-            with candidate.abs_path.open("rb") as handle:
+            # Non-blocking: a file replaced by a named pipe since discovery
+            # must not make open() wait for a writer that never comes.
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows
+            descriptor = os.open(candidate.abs_path, flags)
+            with open(descriptor, "rb") as handle:
+                file_stat = os.fstat(descriptor)
+                if not stat.S_ISREG(file_stat.st_mode):
+                    result.problem = FileProblem(
+                        candidate.path, not_regular_reason(file_stat.st_mode), kind=ProblemKind.SKIPPED
+                    )
+                    return None
+                size = file_stat.st_size
                 data = handle.read(self.max_file_size + 1)
         except OSError as exc:
             reason = exc.strerror or str(exc)
