@@ -11,7 +11,8 @@ Python 3.0-3.15 and answers instead, with two guards:
   brackets overflows it and the process dies with SIGSEGV, taking the whole
   run down. So it runs in a child process, started once per process that
   needs it and fed one file at a time; a child that dies takes only its
-  file's answer with it ("not valid"), and the next file gets a new child.
+  file's answer with it (a syntax error, "or newer syntax nested too deeply
+  to check"), and the next file gets a new child.
 
 Only files `ast` rejects come here, a handful in most trees (nine of the
 standard library's 13,000 files).
@@ -19,6 +20,7 @@ standard library's 13,000 files).
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import subprocess
@@ -135,6 +137,7 @@ class _GuardedParser:
 
 
 _parser = _GuardedParser()
+atexit.register(_parser.close)  # the child ends when its stdin closes; wait for it
 
 
 def serve() -> None:
