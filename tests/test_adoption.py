@@ -138,8 +138,15 @@ def git(cwd, *args):
 
 
 @needs_git
-def test_changed_lines_mode_reports_modified_lines_only(project):
+@pytest.mark.parametrize("git_config", [
+    {},
+    # Settings that change what `git diff` prints, each once made it find nothing or too much.
+    {"diff.noprefix": "true", "diff.mnemonicPrefix": "true", "diff.interHunkContext": "20", "color.diff": "always"},
+])
+def test_changed_lines_mode_reports_modified_lines_only(project, git_config):
     git(project, "init", "-q")
+    for key, value in git_config.items():
+        git(project, "config", key, value)
     git(project, "add", "-A")
     git(project, "commit", "-qm", "legacy")
     modified = LEGACY.replace('second = os.environ.get("B")', 'second = os.environ.get("C")')

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from readylint.diagnostics import FileProblem
-from readylint.discovery import DEFAULT_EXCLUDES, PathMatcher, PathNotFound, discover, find_root
+from readylint.discovery import (
+    DEFAULT_EXCLUDES, LINK_LOOP, LINK_OUTSIDE_TREE, PathMatcher, PathNotFound, discover, find_root,
+)
 
 
 def make(root: Path, *files: str) -> None:
@@ -295,7 +297,8 @@ def test_a_symlink_loop_ends_and_each_real_directory_is_listed_once(tmp_path, mo
     monkeypatch.setattr(os, "scandir", recording_scandir)
     discovery = discover([tmp_path], tmp_path)
     assert [c.path for c in discovery.files] == ["pkg/mod.py"]
-    assert discovery.problems == []
+    # `up` leads to a directory already listed; `itself` leads nowhere but to itself.
+    assert discovery.problems == [FileProblem("pkg/itself", LINK_LOOP, kind="skipped")]
     assert listed == [".", "pkg"]
 
 
@@ -316,6 +319,47 @@ def test_a_real_file_reached_twice_is_listed_once_under_its_first_path(tmp_path)
     assert [c.path for c in discovery.files] == ["alias/mod.py"]
     # The path the file was found by, not the symlink's target.
     assert discovery.files[0].abs_path == tmp_path / "alias/mod.py"
+
+
+def test_symlinks_never_lead_outside_the_scanned_tree(tmp_path):
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    make(outside, "secret.py", "lib/mod.py")
+    make(project, "app.py", "pkg/real.py")
+    (project / "passwd.py").symlink_to(outside / "secret.py")
+    (project / "vendor").symlink_to(outside / "lib", target_is_directory=True)
+    (project / "etc").symlink_to("/etc", target_is_directory=True)
+    (project / "proc").symlink_to("/proc/self", target_is_directory=True)
+    (project / "pkg/escape.py").symlink_to("../../outside/secret.py")
+    (project / "alias.py").symlink_to("pkg/real.py")  # inside the tree: followed
+    (project / "pkg/here").symlink_to(project / "pkg", target_is_directory=True)
+    discovery = discover([project], project)
+    assert [c.path for c in discovery.files] == ["alias.py", "app.py"]
+    assert sorted(discovery.problems, key=lambda p: p.path) == [
+        FileProblem(path, LINK_OUTSIDE_TREE, kind="skipped")
+        for path in ("etc", "passwd.py", "pkg/escape.py", "proc", "vendor")
+    ]
+
+
+def test_a_named_path_through_a_symlink_out_of_the_tree_is_skipped(tmp_path):
+    # pre-commit and editors name files: a committed link to a secret is still not read.
+    make(tmp_path / "outside", "secret.py", "lib/mod.py")
+    make(tmp_path / "project", "app.py")
+    (tmp_path / "project/passwd.py").symlink_to(tmp_path / "outside/secret.py")
+    (tmp_path / "project/vendor").symlink_to(tmp_path / "outside/lib", target_is_directory=True)
+    (tmp_path / "project/itself.py").symlink_to("itself.py")
+    named = [tmp_path / "project" / name for name in ("app.py", "passwd.py", "vendor/mod.py", "itself.py")]
+    discovery = discover(named, tmp_path / "project")
+    assert [c.path for c in discovery.files] == ["app.py"]
+    assert discovery.problems == [
+        FileProblem("passwd.py", LINK_OUTSIDE_TREE, kind="skipped"),
+        FileProblem("vendor/mod.py", LINK_OUTSIDE_TREE, kind="skipped"),
+        FileProblem("itself.py", LINK_LOOP, kind="skipped"),
+    ]
+    # Named outside the root, a tree is the user's to scan, its own links included.
+    (tmp_path / "outside/lib/alias.py").symlink_to("mod.py")
+    discovery = discover([tmp_path / "outside/lib"], tmp_path / "project")
+    assert [c.path for c in discovery.files] == [(tmp_path / "outside/lib/alias.py").as_posix()]
+    assert discovery.problems == []
 
 
 def test_symlinked_files_are_linted(tmp_path):

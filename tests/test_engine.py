@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import codecs
 import os
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -155,6 +157,46 @@ def test_bad_input_never_stops_the_run(tmp_path, test_rules):
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize(("codec", "bom"), [
+    ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-32-le", codecs.BOM_UTF32_LE),
+])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path, catalog, codec, bom):
+    # PowerShell's `>`, SQL Server Management Studio and regedit save files this way.
+    password = "q8V2zR3mWx7Lp2Kd9TnYab"
+    write(tmp_path / "client.py", bom + "import requests\n\nrequests.get(url)\n".encode(codec))
+    write(tmp_path / "prod.env", bom + f"DB_HOST=db\nDB_PASSWORD={password}\n".encode(codec))
+    write(tmp_path / "truncated.sql", bom + "SELECT 1;\nSELECT 2;\n".encode(codec)[:-1])
+    result = run_tree(tmp_path, catalog)
+    assert codes(result) == [("client.py", 3, "RL101"), ("prod.env", 2, "RL504"), ("truncated.sql", 2, "RL001")]
+    assert result.findings[1].column == len("DB_PASSWORD=") + 1
+    assert f"cannot decode file: invalid {codec} data" in result.findings[2].message
+    # Without a mark, NUL bytes still mean binary.
+    write(tmp_path / "client.py", "import requests\n".encode("utf-16-le"))
+    assert ("client.py", 1, "RL001") in codes(run_tree(tmp_path, catalog))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_skipped_with_its_reason_and_never_waited_on(tmp_path, catalog):
+    os.mkfifo(tmp_path / "pipe.py")
+    write(tmp_path / "ok.py", "import requests\nrequests.get(url)\n")
+    result = run_tree(tmp_path, catalog, paths=[tmp_path / "pipe.py", tmp_path / "ok.py"])
+    assert codes(result) == [("ok.py", 2, "RL101")] and result.files_checked == 1
+    assert [(p.path, p.kind, p.reason) for p in result.problems] == [
+        ("pipe.py", "skipped", "a named pipe, not a regular file; not read")
+    ]
+    # A file that became a pipe after discovery: reading it must not wait for a writer.
+    analyzer = FileAnalyzer(catalog, select_rules(catalog, Config(), RunOptions()), 1024)
+    outcome: list = []
+    reader = threading.Thread(
+        target=lambda: outcome.append(analyzer.analyse(Candidate(tmp_path / "pipe.py", "pipe.py", True))),
+        daemon=True,
+    )
+    reader.start()
+    reader.join(timeout=10)
+    assert outcome, "reading a named pipe blocked"
+    assert outcome[0].findings == [] and outcome[0].problem.kind == "skipped"
+
+
 def test_file_deleted_during_run_is_rl001(tmp_path, catalog):
     analyzer = FileAnalyzer(catalog, select_rules(catalog, Config(), RunOptions()), 1024)
     result = analyzer.analyse(Candidate(tmp_path / "gone.py", "gone.py", explicit=False))
@@ -185,6 +227,69 @@ def test_newer_python_syntax_is_partial_not_an_error(tmp_path, catalog):
     result = run_tree(tmp_path, catalog)
     assert codes(result) == []
     assert [(p.path, p.kind) for p in result.problems] == [("new.py", "partial")]
+
+
+def nested(depth: int) -> str:
+    return "x = " + "(" * depth + "1" + ")" * depth + "\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_deeply_nested_python_is_a_syntax_error_and_the_run_goes_on(tmp_path, catalog, monkeypatch, jobs):
+    # 2,000 levels once overflowed libcst's stack (exit 139, or BrokenProcessPool
+    # with --jobs 2); 500 were called "newer Python" and every rule skipped.
+    monkeypatch.setattr("readylint.engine.POOL_MIN_FILES", 1)
+    write(tmp_path / "deep.py", nested(2000))
+    write(tmp_path / "deeper_than_any_python.py", nested(500))
+    write(tmp_path / "ok.py", "import requests\nrequests.get(url)\n")
+    result = run_tree(tmp_path, catalog, jobs=jobs)
+    assert codes(result) == [
+        ("deep.py", 1, "RL001"), ("deeper_than_any_python.py", 1, "RL001"), ("ok.py", 2, "RL101"),
+    ]
+    deep = result.findings[0]
+    assert deep.column == len("x = ") + 201
+    assert "too many nested parentheses (more than 200 levels of brackets" in deep.message
+    assert result.problems == [] and result.exit_code == 1
+    # A pre-commit run of ok.py alone still reads the deep file for project facts.
+    assert codes(run_tree(tmp_path, catalog, paths=[tmp_path / "ok.py"], jobs=jobs)) == [("ok.py", 2, "RL101")]
+
+
+def test_a_file_that_kills_the_fallback_parser_costs_only_that_file(tmp_path, catalog):
+    # A chain of 20,000 `and` is fine for `ast`, and overflows libcst's native
+    # stack: with the syntax error after it, libcst is asked and its process dies.
+    write(tmp_path / "chain.py", "x = " + "1 and " * 20_000 + "1\nimport\n")
+    write(tmp_path / "ok.py", "import requests\nrequests.get(url)\n")
+    result = run_tree(tmp_path, catalog)
+    assert codes(result) == [("chain.py", 2, "RL001"), ("ok.py", 2, "RL101")]
+    assert "invalid syntax, or newer syntax nested too deeply to check" in result.findings[0].message
+    newer = [text for version, text in sorted(NEWER_SYNTAX.items()) if version > sys.version_info[:2]]
+    if newer:  # the next file gets a parser again
+        write(tmp_path / "new.py", newer[0])
+        assert [(p.path, p.kind) for p in run_tree(tmp_path, catalog).problems] == [("new.py", "partial")]
+
+
+def indented(levels: int) -> str:
+    """`if x:` blocks nested so that the innermost statement is `levels` deep."""
+    return "".join(" " * level + "if x:\n" for level in range(levels)) + " " * levels + "pass\n"
+
+
+def test_newer_syntax_deeper_than_any_python_is_a_syntax_error(tmp_path, catalog):
+    newer = [text for version, text in sorted(NEWER_SYNTAX.items()) if version > sys.version_info[:2]]
+    if not newer:
+        pytest.skip("no syntax sample newer than this interpreter")
+    after_newer = newer[0].count("\n") + 1  # the first line after the newer syntax
+    # CPython's limits themselves: newer syntax, still partly analysed.
+    write(tmp_path / "new.py", newer[0] + nested(200) + indented(99))
+    result = run_tree(tmp_path, catalog)
+    assert codes(result) == [] and [p.kind for p in result.problems] == ["partial"]
+    # One level past either, after the syntax this interpreter rejects: broken on every version.
+    write(tmp_path / "new.py", newer[0] + nested(201))
+    (finding,) = run_tree(tmp_path, catalog).findings
+    assert (finding.code, finding.line, finding.column) == ("RL001", after_newer, len("x = ") + 201)
+    assert "too many nested parentheses" in finding.message
+    write(tmp_path / "new.py", newer[0] + indented(100))
+    (finding,) = run_tree(tmp_path, catalog).findings
+    assert (finding.code, finding.line) == ("RL001", after_newer + 100)
+    assert "too many levels of indentation (more than 99 levels" in finding.message
 
 
 def test_a_crashing_rule_is_an_internal_error_and_others_still_run(tmp_path, test_rules):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import codecs
 import shutil
 import textwrap
 from pathlib import Path
@@ -10,9 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from readylint.catalog import Catalog
 from readylint.cli import main
+from readylint.config import Config
 from readylint.diagnostics import Applicability, Edit, Finding, Fix, Position, Severity
-from readylint.fix import MAX_PASSES, apply_fixes, fix_text
+from readylint.engine import RunOptions
+from readylint.fix import MAX_PASSES, apply_fixes, fix_run, fix_text
 from readylint.python.calls import add_keyword_edit
 from readylint.sources import SourceFile
 
@@ -116,6 +120,46 @@ def test_fix_with_unsafe_fixes_writes_and_reports_what_is_left(tmp_path: Path):
     result = CliRunner().invoke(main, ["check", str(target), "--fix", "--unsafe-fixes", "-q"])
     assert result.exit_code == 0, result.output
     assert target.read_text() == FLAGGED.replace("get(url)", "get(url, timeout=10)")
+
+
+def test_fix_never_writes_through_a_symlink_out_of_the_tree(tmp_path: Path, monkeypatch):
+    outside = tmp_path / "outside.py"
+    outside.write_text(FLAGGED)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text(FLAGGED)
+    (project / "linked.py").symlink_to(outside)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert (project / "app.py").read_text() == FLAGGED.replace("get(url)", "get(url, timeout=10)")
+    assert outside.read_text() == FLAGGED
+    assert "Skipped 1 file (symbolic link leading outside the scanned tree; not followed): linked.py" in result.output
+
+
+def test_fix_does_not_follow_a_link_made_after_the_check(tmp_path: Path):
+    outside = tmp_path / "outside.py"
+    outside.write_text(FLAGGED)
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg/real.py").write_text(FLAGGED)
+    (project / "app.py").symlink_to(project / "pkg/real.py")
+    result = lint([project])
+    assert [(f.path, f.code) for f in result.findings] == [("app.py", "RL101")]
+    (project / "app.py").unlink()
+    (project / "app.py").symlink_to(outside)
+    config, catalog = Config(), Catalog.load()
+    assert fix_run(result, config, catalog, RunOptions(paths=[project]), unsafe=True, write=True) == []
+    assert outside.read_text() == FLAGGED
+
+
+def test_fix_keeps_a_utf16_file_utf16(tmp_path: Path):
+    target = tmp_path / "app.py"
+    target.write_bytes(codecs.BOM_UTF16_LE + FLAGGED.encode("utf-16-le"))
+    result = CliRunner().invoke(main, ["check", str(target), "--fix", "--unsafe-fixes", "-q"])
+    assert result.exit_code == 0, result.output
+    fixed = FLAGGED.replace("get(url)", "get(url, timeout=10)")
+    assert target.read_bytes() == codecs.BOM_UTF16_LE + fixed.encode("utf-16-le")
 
 
 def test_diff_prints_and_does_not_write(tmp_path: Path):

@@ -27,7 +27,8 @@ from readylint.report import FORMATS, render
 from readylint.secrets import SecretScanner
 from readylint.secrets.checksums import github_crc32
 from readylint.secrets.jwt import jwt_claims
-from readylint.secrets.scanner import ascii_lower, trie_regex
+from readylint.secrets.base import Hit
+from readylint.secrets.scanner import ascii_lower, rank, trie_regex
 from readylint.secrets.values import shannon_entropy
 from readylint.sources import SourceFile, kind_of
 
@@ -369,3 +370,18 @@ def test_text_caret_underlines_the_mask_not_the_old_width(tmp_path, catalog):
     assert masked in source
     assert caret.index("^") == source.index(masked)
     assert caret.count("^") == len(masked)
+
+
+def test_rank_keeps_the_most_specific_of_overlapping_hits_and_every_separate_one():
+    def hit(code, start, end):
+        return Hit(code, "detector", start, end, "s" * (end - start), "message")
+
+    url = hit("RL503", 10, 40)  # a password in a URL ...
+    token = hit("RL501", 20, 30)  # ... that is a provider token: the token wins
+    generic = hit("RL504", 25, 35)  # overlaps the token
+    key = hit("RL502", 50, 90)
+    inside_key = hit("RL501", 60, 70)
+    before, after = hit("RL504", 0, 10), hit("RL504", 40, 50)  # touching, not overlapping
+    same_span = hit("RL504", 50, 90)
+    ranked = rank([after, generic, url, same_span, inside_key, before, key, token])
+    assert ranked == [before, token, after, key]

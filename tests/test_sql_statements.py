@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from readylint.sources import LineCounter
 from readylint.sql.statements import has_effect, split_statements
 
 
@@ -22,9 +23,17 @@ def test_lines_are_counted_from_the_section_start():
     assert [(s.line, s.text) for s in statements] == [(12, "DROP TABLE a"), (13, "DROP TABLE b")]
 
 
+def test_line_counter_counts_each_offset_from_the_last():
+    text = "a\nb\n\nc\nd"
+    lines = LineCounter(text, first_line=10)
+    assert [lines.line_at(text.index(char)) for char in "abcd"] == [10, 11, 13, 14]
+    assert lines.line_at(text.index("b")) == 11  # back again
+    assert lines.line_at(len(text)) == 14
+
+
 def test_untokenizable_text_still_splits():
-    statements = split_statements("DROP TABLE a;\nSELECT 'unterminated;\n")
-    assert [s.keywords[0] for s in statements] == ["DROP", "SELECT"]
+    statements = split_statements("DROP TABLE a;\n\nDROP TABLE b;\nSELECT 'unterminated;\n")
+    assert [(s.keywords[0], s.line) for s in statements] == [("DROP", 1), ("DROP", 3), ("SELECT", 4)]
 
 
 def test_has_effect_ignores_comments_and_transaction_frames():

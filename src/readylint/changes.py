@@ -81,7 +81,14 @@ def changed_lines(root: Path, base: str) -> dict[str, set[int] | None]:
     """Root-relative path -> changed line numbers, or WHOLE_FILE for untracked files."""
     top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
     _git(top, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
-    diff = _git(top, "diff", "--no-color", "--no-ext-diff", "--unified=0", base, "--")
+    # Every option that the user's git configuration could change is given:
+    # diff.noprefix or diff.mnemonicPrefix change the `b/` that parse_diff
+    # strips, diff.interHunkContext fuses hunks (unchanged lines between them
+    # would count as changed), a textconv driver renumbers lines.
+    diff = _git(
+        top, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+        "--unified=0", "--inter-hunk-context=0", base, "--",
+    )
     untracked = _git(top, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
     by_top_path: dict[str, set[int] | None] = dict(parse_diff(diff))
     by_top_path.update({path: WHOLE_FILE for path in untracked if path})

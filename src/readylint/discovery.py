@@ -12,6 +12,11 @@ prune `foo` itself, so `foo/**` + `!foo/keep.py` loses keep.py.
 
 Discovery never reads file contents (only .gitignore files): whether a file is
 binary or too large is decided by the engine when it reads it.
+
+Symbolic links are followed only while they lead to somewhere inside the
+scanned tree (the root, and any path named on the command line outside it),
+as ruff and semgrep do: a committed `x.py -> /etc/shadow` or `etc -> /etc` is
+skipped and listed, never read, and so never rewritten by `--fix`.
 """
 
 from __future__ import annotations
@@ -458,17 +463,30 @@ def discover(
     for a path that does not exist.
     """
     excludes = _PatternList([*exclude, *extend_exclude])
-    walker = _Walker(os.path.abspath(root), excludes, respect_gitignore)
+    abs_root = os.path.abspath(root)
+    abs_paths = [os.path.abspath(path) for path in paths]
+    # What was asked for: the root, and what was named outside it (where
+    # links inside the root may not lead, but the user has sent us).
+    outside_root = [p for p in abs_paths if p != abs_root and not p.startswith(os.path.join(abs_root, ""))]
+    real_bases = [os.path.realpath(p) for p in (abs_root, *outside_root)]
+    walker = _Walker(abs_root, excludes, respect_gitignore, real_bases)
     named: list[tuple[str, os.stat_result]] = []
-    for path in paths:
-        abs_path = os.path.abspath(path)
+    for path, abs_path in zip(paths, abs_paths):
         try:
-            named.append((abs_path, os.stat(abs_path)))
+            path_stat = os.stat(abs_path)
         except (FileNotFoundError, NotADirectoryError):
             raise PathNotFound(path) from None
         except OSError as exc:
-            problem = FileProblem(walker.display(abs_path), f"cannot access: {exc.strerror}")
+            if exc.errno == errno.ELOOP:
+                problem = FileProblem(walker.display(abs_path), LINK_LOOP, kind="skipped")
+            else:
+                problem = FileProblem(walker.display(abs_path), f"cannot access: {exc.strerror}")
             walker.problems.append(problem)
+            continue
+        if not stays_inside(abs_path, real_bases):
+            walker.problems.append(FileProblem(walker.display(abs_path), LINK_OUTSIDE_TREE, kind="skipped"))
+            continue
+        named.append((abs_path, path_stat))
 
     # Walk in path order, so that of two routes to one real directory (through
     # a symlink) the one that sorts first is the one listed.
@@ -482,7 +500,7 @@ def discover(
         elif stat.S_ISREG(path_stat.st_mode):
             walker.add_named_file(abs_path, path_stat)
         else:
-            problem = FileProblem(walker.display(abs_path), "not a regular file", kind="skipped")
+            problem = FileProblem(walker.display(abs_path), not_regular_reason(path_stat.st_mode), kind="skipped")
             walker.problems.append(problem)
     return Discovery(walker.candidates(), walker.problems)
 
@@ -497,14 +515,36 @@ class _Directory(NamedTuple):
 
 
 # Why stat() fails on a symlink that leads nowhere: skipped without a word.
-_DANGLING_LINK_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
+_DANGLING_LINK_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR})
+LINK_OUTSIDE_TREE = "symbolic link leading outside the scanned tree; not followed"
+LINK_LOOP = "symbolic link loop; not followed"
+
+
+def not_regular_reason(mode: int) -> str:
+    """Why a path named to be linted is not read: what it is instead. Opening
+    a named pipe would wait for a writer, and reading a device never ends."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe, not a regular file; not read"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file; not read"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a regular file; not read"
+    return "not a regular file; not read"
+
+
+def stays_inside(abs_path: str | Path, real_bases: Iterable[str]) -> bool:
+    """Whether `abs_path`, with every symbolic link on it resolved, is one of
+    `real_bases` (resolved directories) or under one."""
+    real = os.path.realpath(abs_path)
+    return any(real == base or real.startswith(os.path.join(base, "")) for base in real_bases)
 
 
 class _Walker:
     """The state of one discovery: what has been seen, parsed and found."""
 
-    def __init__(self, root: str, exclude: _PatternList, respect_gitignore: bool) -> None:
+    def __init__(self, root: str, exclude: _PatternList, respect_gitignore: bool, real_bases: list[str]) -> None:
         self._root = root
+        self._real_bases = real_bases  # where symbolic links may lead
         self._root_prefix = os.path.join(root, "")
         self._exclude = exclude
         self._respect_gitignore = respect_gitignore
@@ -701,12 +741,17 @@ class _Walker:
                     is_dir = entry.is_dir()
                     file_id = None if is_dir else _file_id(entry, dir_stat.st_dev)
                 except OSError as exc:
-                    if exc.errno not in _DANGLING_LINK_ERRNOS:
+                    if exc.errno == errno.ELOOP:
+                        self.problems.append(FileProblem(path, LINK_LOOP, kind="skipped"))
+                    elif exc.errno not in _DANGLING_LINK_ERRNOS:
                         self.problems.append(FileProblem(path, f"cannot access: {exc.strerror}"))
                     continue
                 if not is_dir and file_id is None:
                     continue  # not a regular file
                 if self._excludes_entry(path, _to_posix(entry.path), entry.name, is_dir, rules):
+                    continue
+                if entry.is_symlink() and not stays_inside(entry.path, self._real_bases):
+                    self.problems.append(FileProblem(path, LINK_OUTSIDE_TREE, kind="skipped"))
                     continue
                 if is_dir:
                     subdirs.append(_Directory(entry.path, directory.as_path / entry.name, path, rules))

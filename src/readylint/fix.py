@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import difflib
 import io
+import os
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,9 @@ from typing import Callable, Iterable
 from readylint.catalog import Catalog
 from readylint.config import Config
 from readylint.diagnostics import Applicability, Finding, Fix, RunResult, mask_secret
+from readylint.discovery import stays_inside
 from readylint.engine import FileAnalyzer, FileResult, RunOptions, apply_per_file_ignores, select_rules
-from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, decode, kind_of
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, decode, kind_of, wide_encoding
 
 MAX_PASSES = 8
 
@@ -141,8 +143,12 @@ def fix_run(
         return apply_per_file_ignores(findings, config.per_file_ignores, catalog)
 
     changed = []
+    real_root = os.path.realpath(result.root)
     for path in paths:
         abs_path = result.root / path
+        # Discovery followed no link out of the tree; one made since is not written through.
+        if not Path(path).is_absolute() and not stays_inside(abs_path, [real_root]):
+            continue
         data = abs_path.read_bytes()
         before = decode(data, kind_of(path))
         after, applied = fix_text(analyzer, path, before, unsafe=unsafe, keep=keep)
@@ -157,6 +163,10 @@ def fix_run(
 
 def _encode_like(text: str, original: bytes, kind: FileKind) -> bytes:
     """Text back to bytes in the file's own encoding, byte-order mark included."""
+    wide = wide_encoding(original)
+    if wide is not None:
+        bom, encoding = wide
+        return bom + text.encode(encoding)
     encoding = "utf-8"
     if kind is FileKind.PYTHON:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(original).readline)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import codecs
 import enum
 import io
 import re
@@ -78,6 +79,26 @@ def looks_minified(text: str) -> bool:
     )
 
 
+class LineCounter:
+    """Line numbers of offsets into one text, for offsets met in order (the
+    statements of a file, its models): each step counts only the newlines
+    since the last offset, where `text.count("\n", 0, offset)` per offset
+    re-reads the file from the top and grows with the square of its size."""
+
+    def __init__(self, text: str, first_line: int = 1):
+        self._text = text
+        self._offset = 0
+        self._line = first_line
+
+    def line_at(self, offset: int) -> int:
+        if offset >= self._offset:
+            self._line += self._text.count("\n", self._offset, offset)
+        else:
+            self._line -= self._text.count("\n", offset, self._offset)
+        self._offset = offset
+        return self._line
+
+
 class DecodeError(Exception):
     """A source file whose bytes are not text in the encoding it declares."""
 
@@ -88,14 +109,40 @@ class DecodeError(Exception):
         self.column = column
 
 
+# Byte-order marks of the encodings whose text is full of NUL bytes, UTF-32
+# first (its little-endian mark starts with UTF-16's). Windows tools write
+# them: PowerShell's `>`, SQL Server Management Studio, regedit.
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def wide_encoding(data: bytes) -> tuple[bytes, str] | None:
+    """(byte-order mark, codec) of UTF-16 or UTF-32 bytes that start with a mark."""
+    return next(((bom, codec) for bom, codec in WIDE_BOMS if data.startswith(bom)), None)
+
+
 def looks_binary(data: bytes) -> bool:
-    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+    return b"\x00" in data[:BINARY_SNIFF_BYTES] and wide_encoding(data) is None
 
 
 def decode(data: bytes, kind: FileKind) -> str:
-    """Bytes to text. Python honours PEP 263 cookies and BOMs and must decode
+    """Bytes to text. UTF-16 and UTF-32 with a byte-order mark must decode
+    cleanly. Otherwise Python honours PEP 263 cookies and BOMs and must decode
     cleanly; other text is UTF-8 and falls back to Latin-1, which always
     decodes, because a secret in a Latin-1 config file is still a secret."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        bom, encoding = wide
+        try:
+            return data[len(bom):].decode(encoding)
+        except UnicodeDecodeError as exc:  # a truncated file, a lone surrogate
+            before = data[len(bom):len(bom) + exc.start].decode(encoding, "replace")
+            raise DecodeError(
+                f"invalid {encoding} data at byte {len(bom) + exc.start} ({exc.reason})",
+                before.count("\n") + 1, len(before) - before.rfind("\n"),
+            ) from None
     if kind is FileKind.PYTHON:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -275,15 +322,16 @@ def parse_python(text: str, path: str = "<file>") -> PythonParse:
     try:
         return PythonParse(ast.parse(text, filename=path))
     except SyntaxError as exc:
-        error = (exc.msg or "invalid syntax", exc.lineno or 1, exc.offset or 1)
-    except (ValueError, RecursionError, MemoryError) as exc:
+        syntax_error = exc
+    except (RecursionError, MemoryError):
+        # CPython's parser and tree builder give up on deep nesting (a chain
+        # of thousands of `-` or `+`) this way rather than with a SyntaxError.
+        return PythonParse(None, ("nested too deeply for Python's parser", 1, 1))
+    except ValueError as exc:  # NUL bytes in the source
         return PythonParse(None, (f"cannot parse: {exc}", 1, 1))
-    # The interpreter's own parser knows only its own grammar; libcst's native
-    # parser knows Python 3.0-3.15, so valid newer code is not called broken.
-    try:
-        import libcst
+    # The interpreter's own parser knows only its own grammar, so valid newer
+    # code is not called broken: newer_syntax asks a parser that knows more.
+    from readylint.python.newer_syntax import error_in_every_version
 
-        libcst.parse_module(text)
-    except Exception:  # libcst raises several error types; any of them means "not valid"
-        return PythonParse(None, error)
-    return PythonParse(None, None, newer_syntax=True)
+    error = error_in_every_version(text, syntax_error)
+    return PythonParse(None, error, newer_syntax=error is None)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from readylint.catalog import shipped_rules_dir
+from readylint.sources import LineCounter
 
 CONVENTIONS_FILE = "migration-conventions.yaml"
 NUMBER_OR_TEXT_RE = re.compile(r"\d+|\D+")
@@ -238,6 +239,7 @@ def changesets(convention: Convention, text: str) -> list[Changeset]:
     """The changesets of a Liquibase formatted-SQL file, with their rollbacks."""
     starts = list(convention.marker("changeset").finditer(text))
     rollback_re = convention.marker("rollback")
+    lines = LineCounter(text)
     found = []
     for index, start in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
@@ -249,6 +251,6 @@ def changesets(convention: Convention, text: str) -> list[Changeset]:
             for line in body.splitlines()
             if (m := rollback_re.match(line.strip()))
         )
-        line = text.count("\n", 0, start.start()) + 1
+        line = lines.line_at(start.start())
         found.append(Changeset(start.group("id"), line, Section(body, line + 1, line), rollbacks))
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from readylint.sources import LineCounter
 from readylint.sql.schema import DeclaredForeignKey, DeclaredTable
 
 PROVIDER_RE = re.compile(r"datasource\s+\w+\s*\{[^}]*?\bprovider\s*=\s*\"(\w+)\"", re.S)
@@ -32,9 +33,10 @@ def _names(listed: str) -> tuple[str, ...]:
 
 def prisma_tables(text: str) -> list[DeclaredTable]:
     tables = []
+    lines = LineCounter(text)
     for model in MODEL_RE.finditer(text):
         name, body = model.group(1), model.group(2)
-        body_line = text.count("\n", 0, model.start(2)) + 1
+        body_line = lines.line_at(model.start(2))
         keys: list[tuple[str, ...]] = []
         unique_keys: list[tuple[str, ...]] = []
         foreign_keys = []

@@ -137,8 +137,8 @@ def _relative_end(file: SourceFile, call: ast.Call) -> tuple[int, int]:
 
 
 def _call_tokens(file: SourceFile, call: ast.Call) -> list[tokenize.TokenInfo] | None:
-    segment = ast.get_source_segment(file.text, call)
-    if segment is None:
+    segment = file.segment(call)
+    if not segment:
         return None
     try:
         return [t for t in tokenize.generate_tokens(io.StringIO(segment).readline)

@@ -35,6 +35,11 @@ CREDENTIALS_RE = re.compile(r"://[^\s/@]*@")
 DSN_PASSWORD_RE = re.compile(r"(?i)(?<![\w-])(?:password|pwd)\s*=\s*(?P<password>[^\s;'\"&]+)")
 DSN_CONTEXT_RE = re.compile(r"(?i)(?<![\w-])(?:host|server|data source|dbname|database|user id|uid|user)\s*=")
 IPV4_LOOPBACK_RE = re.compile(r"127(?:\.\d{1,3}){3}")
+# `password=` in code rather than in a string: a parameter's default or a
+# keyword argument (`def login(self, user=None, password=None)`,
+# `connect(host=h, password=os.environ["PW"])`) is a name, a call or a
+# subscript that argument punctuation ends, never a literal password.
+CODE_EXPRESSION_RE = re.compile(r"[A-Za-z_][\w.]*[(\[,)]")
 
 
 @dataclass
@@ -104,7 +109,7 @@ class ConnectionStringProbe:
             return
         for match in DSN_PASSWORD_RE.finditer(text, start, end):
             password = match.group("password")
-            if self.judge.is_placeholder(password) or len(password) < 4:
+            if self.judge.is_placeholder(password) or len(password) < 4 or CODE_EXPRESSION_RE.match(password):
                 continue
             yield Hit(
                 self.code, "connection-string", match.start("password"), match.end("password"), password,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from readylint.sources import LineCounter
+
 if TYPE_CHECKING:  # sqlglot is imported on first use: a run without SQL never pays for it
     from sqlglot.dialects.dialect import Dialect
     from sqlglot.tokens import Token
@@ -62,6 +64,7 @@ def split_statements(text: str, dialect: str = "postgres", first_line: int = 1) 
     except SqlglotError:
         return _split_naively(text, first_line)
     statements = []
+    lines = LineCounter(text, first_line)
     current: list[Token] = []
     for token in tokens + [None]:
         if token is not None and token.token_type is not TokenType.SEMICOLON:
@@ -69,7 +72,7 @@ def split_statements(text: str, dialect: str = "postgres", first_line: int = 1) 
             continue
         if current:
             start, end = current[0].start, current[-1].end + 1
-            line = first_line + text.count("\n", 0, start)
+            line = lines.line_at(start)
             keywords = tuple(t.text.upper() for t in current[:6])
             statements.append(Statement(text[start:end], line, keywords, tuple(current), text, first_line))
         current = []
@@ -80,12 +83,13 @@ def _split_naively(text: str, first_line: int) -> tuple[Statement, ...]:
     """For text the tokenizer rejects (an unterminated string): split on `;`
     outside comments, so a broken file still counts as having statements."""
     statements = []
+    lines = LineCounter(text, first_line)
     offset = 0
     for chunk in re.split(r";", text):
         code = COMMENT_RE.sub("", chunk).strip()
         if code:
             lead = len(chunk) - len(chunk.lstrip())
-            line = first_line + text.count("\n", 0, offset + lead)
+            line = lines.line_at(offset + lead)
             statements.append(Statement(chunk.strip(), line, tuple(code.upper().split()[:6])))
         offset += len(chunk) + 1
     return tuple(statements)

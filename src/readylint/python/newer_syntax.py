@@ -1,0 +1,157 @@
+"""Is code this interpreter's parser rejects valid Python of a newer version?
+
+`ast` knows only the running interpreter's grammar, so readylint on Python
+3.11 would call a 3.12 `type X = int` broken. libcst's native parser knows
+Python 3.0-3.15 and answers instead, with two guards:
+
+- It has no nesting limit, and every CPython has one (MAXLEVEL brackets,
+  MAXINDENT indentation levels): code past them is a syntax error on every
+  version, never newer syntax. `beyond_nesting_limits` finds it first.
+- It recurses on the native stack: a chain of 30,000 `+` or 1,500 nested
+  brackets overflows it and the process dies with SIGSEGV, taking the whole
+  run down. So it runs in a child process, started once per process that
+  needs it and fed one file at a time; a child that dies takes only its
+  file's answer with it (a syntax error, "or newer syntax nested too deeply
+  to check"), and the next file gets a new child.
+
+Only files `ast` rejects come here, a handful in most trees (nine of the
+standard library's 13,000 files).
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import os
+import subprocess
+import sys
+import tokenize
+
+# CPython's tokenizer limits (Parser/tokenizer.h), unchanged since Python 2.
+MAX_BRACKET_DEPTH = 200
+MAX_INDENT_LEVELS = 99
+OPENING_BRACKETS = frozenset("([{")
+CLOSING_BRACKETS = frozenset(")]}")
+# The messages CPython gives for those limits, and what they mean.
+NESTING_LIMITS = {
+    "too many nested parentheses": f"more than {MAX_BRACKET_DEPTH} levels of brackets",
+    "too many levels of indentation": f"more than {MAX_INDENT_LEVELS} levels of indentation",
+}
+
+_LENGTH_BYTES = 8
+VALID, INVALID = b"1", b"0"
+# Isolated (-I): the child imports from the parent's sys.path, passed as its
+# arguments, never from the working directory, which is the tree being scanned.
+_CHILD_COMMAND = (
+    sys.executable, "-I", "-c",
+    "import sys; sys.path[:] = sys.argv[1:]; from readylint.python.newer_syntax import serve; serve()",
+)
+
+
+def error_in_every_version(text: str, error: SyntaxError) -> tuple[str, int, int] | None:
+    """The syntax error to report for `text`, which this interpreter's `ast`
+    rejected with `error`, as (reason, line, column); None if it is valid
+    Python of a newer version."""
+    reported = (error.msg or "invalid syntax", error.lineno or 1, error.offset or 1)
+    beyond = reported if error.msg in NESTING_LIMITS else beyond_nesting_limits(text)
+    if beyond is not None:
+        message, line, column = beyond
+        return f"{message} ({NESTING_LIMITS[message]}, which no Python version accepts)", line, column
+    answer = _parser.answer(text)
+    if answer == VALID:
+        return None
+    if answer == INVALID:
+        return reported
+    message, line, column = reported
+    return f"{message}, or newer syntax nested too deeply to check", line, column
+
+
+def beyond_nesting_limits(text: str) -> tuple[str, int, int] | None:
+    """(CPython's message, line, column) where `text` first nests brackets or
+    indentation deeper than any CPython accepts, or None. Tokenizes only as
+    far as the tokenizer can go: past an error, nothing more is known."""
+    depth = indents = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in OPENING_BRACKETS:
+                depth += 1
+                if depth > MAX_BRACKET_DEPTH:
+                    return "too many nested parentheses", token.start[0], token.start[1] + 1
+            elif token.type == tokenize.OP and token.string in CLOSING_BRACKETS:
+                depth = max(depth - 1, 0)
+            elif token.type == tokenize.INDENT:
+                indents += 1
+                if indents > MAX_INDENT_LEVELS:
+                    return "too many levels of indentation", token.start[0], 1
+            elif token.type == tokenize.DEDENT:
+                indents -= 1
+    except (tokenize.TokenError, SyntaxError):  # SyntaxError covers IndentationError
+        pass
+    return None
+
+
+class _GuardedParser:
+    """One child process running libcst's parser; replaced when it dies."""
+
+    def __init__(self) -> None:
+        self._child: subprocess.Popen | None = None
+        self._owner = 0  # the pid that started the child: a forked worker needs its own
+
+    def answer(self, text: str) -> bytes:
+        """VALID or INVALID from libcst; b"" if parsing `text` killed the child."""
+        data = text.encode("utf-8", "surrogatepass")
+        child = self._running_child()
+        try:
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write(len(data).to_bytes(_LENGTH_BYTES, "big") + data)
+            child.stdin.flush()
+            answer = child.stdout.read(1)
+        except OSError:  # the child died before reading it all
+            answer = b""
+        if answer not in (VALID, INVALID):
+            self.close()  # killed by this file (a stack overflow): the next file gets a new child
+            return b""
+        return answer
+
+    def _running_child(self) -> subprocess.Popen:
+        if self._child is None or self._owner != os.getpid() or self._child.poll() is not None:
+            self._child = subprocess.Popen(
+                [*_CHILD_COMMAND, *sys.path],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                # The overflow message ("thread 'main' has overflowed its stack")
+                # is not the user's business: the file gets RL001.
+                stderr=subprocess.DEVNULL,
+            )
+            self._owner = os.getpid()
+        return self._child
+
+    def close(self) -> None:
+        child, self._child = self._child, None
+        if child is None or self._owner != os.getpid():
+            return
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
+        child.wait()
+
+
+_parser = _GuardedParser()
+atexit.register(_parser.close)  # the child ends when its stdin closes; wait for it
+
+
+def serve() -> None:
+    """The child: read length-prefixed UTF-8 sources from stdin, answer each
+    with VALID or INVALID on stdout, until stdin closes."""
+    import libcst
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while len(header := stdin.read(_LENGTH_BYTES)) == _LENGTH_BYTES:
+        text = stdin.read(int.from_bytes(header, "big")).decode("utf-8", "surrogatepass")
+        try:
+            libcst.parse_module(text)
+            answer = VALID
+        except Exception:  # libcst raises several error types; any of them means "not valid"
+            answer = INVALID
+        stdout.write(answer)
+        stdout.flush()
