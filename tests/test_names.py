@@ -231,3 +231,12 @@ def test_nonlocal_refers_to_the_enclosing_function():
         """
     )
     assert found[7] is None
+
+
+def test_scopes_as_deep_as_the_parser_allows_do_not_exhaust_the_stack(tmp_path):
+    from conftest import lint
+
+    (tmp_path / "deep.py").write_text("import requests\nf = " + "lambda: " * 500 + "requests.get(u)\n")
+    result = lint([tmp_path])
+    assert not result.internal_errors
+    assert [(f.code, f.line) for f in result.findings] == [("RL101", 2)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from readylint.python.tree import COMPREHENSIONS, NESTED_SCOPES, TreeIndex
 
@@ -91,7 +91,16 @@ class QualifiedNames:
         self.index = index if index is not None else TreeIndex(tree)
         self.scope_of: dict[ast.AST, Scope] = {}
         self.scopes: dict[ast.AST, Scope] = {}
-        self._build(tree, None)
+        # Work still to do, as a stack rather than recursion: nesting as deep
+        # as the parser allows (500 lambdas) must not exhaust Python's stack.
+        self._pending: list[tuple[Callable[[ast.AST, Scope | None], None], ast.AST, Scope | None]] = []
+        self._later(self._build, tree, None)
+        while self._pending:
+            step, node, scope = self._pending.pop()
+            step(node, scope)
+
+    def _later(self, step: Callable[[ast.AST, Scope | None], None], node: ast.AST, scope: Scope | None) -> None:
+        self._pending.append((step, node, scope))
 
     # -------------------------------------------------------------- building
 
@@ -106,7 +115,7 @@ class QualifiedNames:
         else:
             body = node.body if isinstance(node.body, list) else [node.body]
         for part in body:
-            self._visit(part, scope)
+            self._later(self._visit, part, scope)
 
     def _visit(self, root: ast.AST, scope: Scope) -> None:
         """`root` and every node under it that runs in `scope`; the nested
@@ -129,17 +138,17 @@ class QualifiedNames:
                     if child.returns:
                         header.append(child.returns)
                 for part in header:
-                    self._visit(part, scope)
-                self._build(child, scope)
+                    self._later(self._visit, part, scope)
+                self._later(self._build, child, scope)
             elif isinstance(child, ast.Lambda):
                 for part in [*child.args.defaults, *(d for d in child.args.kw_defaults if d is not None)]:
-                    self._visit(part, scope)
-                self._build(child, scope)
+                    self._later(self._visit, part, scope)
+                self._later(self._build, child, scope)
             elif isinstance(child, COMPREHENSIONS):
                 # The first iterable is evaluated in the enclosing scope; the
                 # rest, targets included, in the comprehension's own scope.
-                self._visit(child.generators[0].iter, scope)
-                self._build(child, scope)
+                self._later(self._visit, child.generators[0].iter, scope)
+                self._later(self._build, child, scope)
             elif isinstance(child, ast.NamedExpr) and scope.is_comprehension:
                 # `:=` in a comprehension binds in the enclosing function.
                 self._binding_scope(scope).bind(child.target.id, LOCAL)
