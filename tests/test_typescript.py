@@ -236,3 +236,12 @@ def test_generated_scripts_are_read_for_secrets_only(tmp_path: Path) -> None:
     )
     (tmp_path / "handwritten.ts").write_text("// Not generated.\nexport const send = (u: string) => fetch(u);\n")
     assert [(f.path, f.line) for f in lint([tmp_path]).findings] == [("handwritten.ts", 2)]
+
+
+def test_re_exports_are_read_as_barrels_write_them() -> None:
+    from readylint.typescript.modules import re_exports
+
+    assert re_exports(
+        "export * from './http';\nexport { a, b as c } from './x';\nexport type { T } from './t';\n"
+        "export { type U, v } from './u';\nexport * as ns from './ns';\n"
+    ) == (("*", "./http", "*"), ("a", "./x", "a"), ("c", "./x", "b"), ("v", "./u", "v"))

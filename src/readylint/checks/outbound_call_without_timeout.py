@@ -205,13 +205,18 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         if not exported:
             return
         resolver = ModuleResolver(project.root, facts)
+        re_exported = {path: fact.module.re_exports for path, fact in facts.items() if fact.module.re_exports}
         browser_only = self._browser_only(facts, project)
         for path, fact in importers.items():
             if path in browser_only:
                 continue
             for imported in fact.imported_calls:
                 target = resolver.resolve(path, imported.specifier)
-                client = exported.get(target, {}).get(imported.name) if target else None
+                if target is None:
+                    continue
+                definitions = resolver.definitions(target, imported.name, re_exported)
+                client = next((exported[where][name] for where, name in definitions
+                               if name in exported.get(where, {})), None)
                 if client is None or client.bounded:
                     continue
                 for factory, call in imported.unbounded_as:

@@ -33,6 +33,25 @@ _TRAILING_COMMA_RE = re.compile(r",(\s*[}\]])")
 IMPORT_RE = re.compile(r"""(?:from|^[ \t]*import|require\(|import\()[ \t]*['"]([^'"\n]+)['"]""", re.MULTILINE)
 
 
+# Re-exports, as barrel files (`index.ts`) write them; `export type {...}` erases.
+STAR_REEXPORT_RE = re.compile(r"""^[ \t]*export[ \t]*\*[ \t]*from[ \t]*['"]([^'"\n]+)['"]""", re.MULTILINE)
+NAMED_REEXPORT_RE = re.compile(
+    r"""^[ \t]*export[ \t]*\{([^}]*)\}[ \t]*from[ \t]*['"]([^'"\n]+)['"]""", re.MULTILINE)
+MAX_REEXPORT_HOPS = 8
+ReExport = tuple[str, str, str]  # (name exported here, specifier, name there); "*" for `export * from`
+
+
+def re_exports(text: str) -> tuple[ReExport, ...]:
+    found: list[ReExport] = [("*", specifier, "*") for specifier in STAR_REEXPORT_RE.findall(text)]
+    for names, specifier in NAMED_REEXPORT_RE.findall(text):
+        for part in names.split(","):
+            words = part.split()
+            if not words or words[0] == "type":
+                continue
+            found.append((words[-1], specifier, words[0]))
+    return tuple(found)
+
+
 def import_specifiers(text: str) -> tuple[str, ...]:
     """Every module `text` imports, re-exports or requires, by its specifier."""
     return tuple(dict.fromkeys(IMPORT_RE.findall(text)))
@@ -91,6 +110,23 @@ class ModuleResolver:
             if mapping.base is not None and (found := self._file(posixpath.join(mapping.base, specifier))):
                 return found
         return self._workspace_file(specifier)
+
+    def definitions(self, path: str, name: str, re_exports_of: dict[str, tuple[ReExport, ...]]) -> Iterable[
+            tuple[str, str]]:
+        """Where `name`, as `path` exports it, may be defined: `path` itself, then
+        through its re-exports (`export { api } from './http'`, `export * from './http'`)."""
+        queue, seen = [(path, name, 0)], set()
+        while queue:
+            here, wanted, hops = queue.pop(0)
+            if (here, wanted) in seen:
+                continue
+            seen.add((here, wanted))
+            yield here, wanted
+            if hops >= MAX_REEXPORT_HOPS:
+                continue
+            for exported, specifier, original in re_exports_of.get(here, ()):
+                if exported in (wanted, "*") and (target := self.resolve(here, specifier)) is not None:
+                    queue.append((target, wanted if exported == "*" else original, hops + 1))
 
     def _file(self, path: str) -> str | None:
         if path.startswith("../"):

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from readylint.sources import SourceFile
-from readylint.typescript.modules import ModuleResolver, import_specifiers
+from readylint.typescript.modules import ModuleResolver, ReExport, import_specifiers, re_exports
 
 MAX_DIRECTIVES = 16
 CLIENT_HOOKS = ("useState", "useEffect", "useLayoutEffect", "useReducer", "useSWR", "useQuery", "useMutation",
@@ -129,12 +129,14 @@ class ScriptModule:
     imports: tuple[str, ...]
     browser: bool
     server_only: bool = False
+    re_exports: tuple[ReExport, ...] = ()
 
 
 def script_module(file: SourceFile) -> ScriptModule:
     text = file.text
     server_only = "use server" in directives(text) or ("server-only" in text and bool(SERVER_ONLY_IMPORT_RE.search(text)))
-    return ScriptModule(import_specifiers(text), runs_in_browser(file), server_only)
+    return ScriptModule(import_specifiers(text), runs_in_browser(file), server_only,
+                        re_exports(text) if "export" in text else ())
 
 
 def client_only_modules(modules: dict[str, ScriptModule], root: Path) -> set[str]:
