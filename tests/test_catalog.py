@@ -193,3 +193,9 @@ def test_bad_shared_catalog_extension_names_file_and_field(tmp_path, extension, 
         Catalog.load(extensions=[path])
     assert str(path) in str(error.value)
     assert fragment in str(error.value)
+
+
+def test_rl101_docs_show_the_defect_in_each_language_it_reads(catalog, tmp_path):
+    rule = catalog.by_code["RL101"]
+    write_example(tmp_path, rule, rule.example)
+    assert {f.path for f in lint([tmp_path], select=["RL101"]).findings} == {"rates.py", "rates.ts"}

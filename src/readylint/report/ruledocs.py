@@ -21,6 +21,9 @@ from readylint.report import FIX_FLAGS
 LANGUAGES = {
     ".py": "python",
     ".pyi": "python",
+    ".ts": "typescript", ".tsx": "tsx", ".mts": "typescript", ".cts": "typescript",
+    ".js": "javascript", ".jsx": "jsx", ".mjs": "javascript", ".cjs": "javascript",
+    ".go": "go",
     ".sql": "sql",
     ".toml": "toml",
     ".yaml": "yaml",
