@@ -20,7 +20,7 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
 from readylint.migrations import conventions as conv
 from readylint.migrations.alembic_ops import upgrade_operations
-from readylint.migrations.prisma_schema import prisma_tables, provider
+from readylint.migrations.prisma_schema import datasource_text, emulates_relations, prisma_tables, provider
 from readylint.migrations.python_migrations import alembic_revision
 from readylint.python.model_declarations import django_tables, sqlalchemy_tables
 from readylint.sources import FileKind, SourceFile
@@ -52,7 +52,7 @@ class MigrationFacts:
 class DeclarationFacts:
     """Tables an ORM declares in this file (models, a Prisma schema)."""
 
-    origin: str  # sqlalchemy | django | prisma
+    origin: str  # sqlalchemy | django | prisma | prisma-relation-mode
     tables: tuple[DeclaredTable, ...]
 
 
@@ -149,11 +149,18 @@ class UnindexedForeignKey(ProjectCheck):
         return None
 
     def _prisma(self, file: SourceFile) -> DeclarationFacts | None:
-        # MySQL indexes foreign keys itself; relationMode = "prisma" creates none.
-        if provider(file.text) not in ("postgresql", "postgres", "cockroachdb") or "relationMode" in file.text:
+        # With relationMode = "prisma" there is no foreign key for any database to
+        # index, and Prisma's docs ask for @@index on relation scalars everywhere;
+        # otherwise MySQL indexes foreign keys itself.
+        datasource = datasource_text(file.text, file.abs_path.parent if file.abs_path else None)
+        if emulates_relations(datasource):
+            origin = "prisma-relation-mode"
+        elif provider(datasource) in ("postgresql", "postgres", "cockroachdb"):
+            origin = "prisma"
+        else:
             return None
         tables = prisma_tables(file.text)
-        return DeclarationFacts("prisma", tuple(tables)) if tables else None
+        return DeclarationFacts(origin, tuple(tables)) if tables else None
 
     def _alembic(self, file: SourceFile, migration) -> MigrationFacts | None:
         if migration is None or migration.convention != "alembic" or file.python.tree is None:
@@ -209,6 +216,7 @@ class UnindexedForeignKey(ProjectCheck):
         }
         prisma_roots = {h.rsplit("/migrations", 1)[0] for h, files in histories.items() if files[0][1].convention == "prisma"}
         for path, fact in sorted(declarations.items()):
+            # Migrations describe what the database got, except relations Prisma only emulates.
             if fact.origin == "prisma" and any(
                 posixpath.dirname(path) == root or posixpath.dirname(path).startswith(root + "/") for root in prisma_roots
             ):
@@ -328,6 +336,11 @@ def declaration_message(origin: str, table: DeclaredTable, key: DeclaredForeignK
         field = key.columns[0]
         return (f"{table.model}.{field} is a ForeignKey with db_index=False and no index in Meta starts with it: "
                 f"{consequence}; remove db_index=False or add models.Index(fields=[\"{field}\"])")
+    if origin == "prisma-relation-mode":
+        return (f"relation {table.model}({columns}) -> {key.references} has no @@index([{columns}]): with "
+                f"relationMode = \"prisma\" the database has no foreign key, so nothing indexes it and Prisma's "
+                f"emulated referential actions and relation queries scan {table.name}; add @@index([{columns}]) "
+                f"to model {table.model}")
     if origin == "prisma":
         return (f"relation {table.model}({columns}) -> {key.references} has no @@index([{columns}]) "
                 f"(PostgreSQL does not index foreign keys): {consequence}; add @@index([{columns}]) to model {table.model}")
