@@ -245,3 +245,10 @@ def test_re_exports_are_read_as_barrels_write_them() -> None:
         "export * from './http';\nexport { a, b as c } from './x';\nexport type { T } from './t';\n"
         "export { type U, v } from './u';\nexport * as ns from './ns';\n"
     ) == (("*", "./http", "*"), ("a", "./x", "a"), ("c", "./x", "b"), ("v", "./u", "v"))
+
+
+def test_a_browser_extension_script_is_browser_code(tmp_path: Path) -> None:
+    (tmp_path / "background.ts").write_text(
+        "chrome.runtime.onMessage.addListener(async (m) => { await fetch('https://api.example.test/x'); });\n"
+    )
+    assert lint([tmp_path]).findings == []

@@ -3,7 +3,8 @@
 A module is browser code when it says so (a `'use client'` directive), when it
 uses React's client-only hooks (a server component cannot; their effects and
 event handlers run in the browser), or when it reads the page
-(`window.location`, `document.cookie`, `localStorage`) without checking
+(`window.location`, `document.cookie`, `localStorage`, an extension's
+`chrome.runtime`) without checking
 `typeof window`, which code that runs on both sides does.
 
 A module no server code imports is browser code too: a helper in a Next.js
@@ -37,6 +38,8 @@ PAGE_APIS_RE = re.compile(
     r"\bwindow\.(?:location|addEventListener|open|history|localStorage|sessionStorage|document)\b"
     r"|\bdocument\.(?:cookie|getElementById|querySelector|createElement|body)\b"
     r"|\b(?:localStorage|sessionStorage)\.(?:getItem|setItem)\b"
+    # A browser extension's background or content script.
+    r"|\b(?:chrome|browser)\.(?:runtime|storage|tabs|action|scripting)\.\w"
 )
 ISOMORPHIC_RE = re.compile(r"\btypeof\s+window\b")
 # Server-only by declaration: modules guarded by the `server-only` package.
@@ -89,7 +92,8 @@ def _runs_in_browser(file: SourceFile) -> bool:
     # Substring tests first: each regex scan costs far more than they do.
     if "use client" in directives(text) or (any(hook in text for hook in CLIENT_HOOKS) and CLIENT_HOOKS_RE.search(text)):
         return True
-    if (any(api in text for api in ("window.", "document.", "Storage.")) and PAGE_APIS_RE.search(text)
+    if (any(api in text for api in ("window.", "document.", "Storage.", "chrome.", "browser."))
+            and PAGE_APIS_RE.search(text)
             and not ("typeof" in text and ISOMORPHIC_RE.search(text))):
         return True
     return file.abs_path is not None and _client_package(str(file.abs_path.parent))
