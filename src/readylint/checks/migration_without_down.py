@@ -138,7 +138,7 @@ class MigrationWithoutDown(ProjectCheck):
         tree = file.python.tree
         if tree is None:
             return []
-        revision = alembic_revision(tree)
+        revision = alembic_revision(tree, file.lines, conv.load_conventions().irreversible_comment)
         # A merge point or placeholder revision changes nothing: nothing to undo.
         if revision.upgrade_empty:
             return []

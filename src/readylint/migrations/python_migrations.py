@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from readylint.python.names import QualifiedNames
@@ -22,7 +23,10 @@ class Revision:
     downgrade: str  # "present" | "missing" | "empty" | "irreversible"
 
 
-def alembic_revision(tree: ast.Module) -> Revision:
+def alembic_revision(tree: ast.Module, lines: list[str] | None = None,
+                     irreversible_comment: "re.Pattern[str] | None" = None) -> Revision:
+    """`lines` and `irreversible_comment`: an empty downgrade() whose comment says
+    it is empty on purpose (`# irreversible`, `# intentionally empty`) is irreversible."""
     values: dict[str, ast.expr] = {}
     functions: dict[str, ast.FunctionDef] = {}
     for node in tree.body:
@@ -40,7 +44,7 @@ def alembic_revision(tree: ast.Module) -> Revision:
     elif _raises(downgrade.body):
         state = "irreversible"
     elif _is_empty(downgrade.body):
-        state = "empty"
+        state = "irreversible" if _says_irreversible(downgrade, lines, irreversible_comment) else "empty"
     else:
         state = "present"
     return Revision(
@@ -51,6 +55,13 @@ def alembic_revision(tree: ast.Module) -> Revision:
         upgrade_changes_only_data=upgrade is not None and _changes_only_data(upgrade),
         downgrade=state,
     )
+
+
+def _says_irreversible(function: ast.AST, lines: list[str] | None, pattern: "re.Pattern[str] | None") -> bool:
+    if not lines or pattern is None:
+        return False
+    body = lines[function.lineno - 1:function.end_lineno or function.lineno]
+    return any(pattern.search(line.split("#", 1)[1]) for line in body if "#" in line)
 
 
 # `op.*` calls that do not change the schema by themselves.
