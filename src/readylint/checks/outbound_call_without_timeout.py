@@ -21,6 +21,7 @@ import ast
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
@@ -128,6 +129,7 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
         self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
         self.scripts = ScriptCatalog(catalog.get("typescript") or {})
+        self._placement: tuple[Path, list[Any], tuple[ModuleResolver, set[str]]] | None = None
 
     def judge(self, path: str, call: OutboundCall) -> Finding | None:
         """The rule's judgement of a call a language's analysis found, in any language."""
@@ -161,15 +163,18 @@ class OutboundCallWithoutTimeout(ProjectCheck):
             return ModuleAudit(self, file).findings()
         if not self.scripts.prefilter.search(file.text) or self.scripts.skipped(file.path) or file.script.unreadable:
             return ()
-        audit = ScriptAudit(self.scripts, file, self.default_timeout)
-        return filter(None, (self.judge(file.path, call) for call in audit.calls()))
+        return filter(None, (self.judge(file.path, call) for call in self._audit(file).calls()))
 
     # Scripts: a module that only browser code imports is browser code.
 
     def collect(self, file: SourceFile) -> ScriptOutboundFacts | None:
         if file.kind not in SCRIPT_KINDS:
             return None
-        return ScriptAudit(self.scripts, file, self.default_timeout).facts()
+        return self._audit(file).facts()
+
+    def _audit(self, file: SourceFile) -> ScriptAudit:
+        """One audit of a script per file, shared by `check` and `collect` (its object flow is built once)."""
+        return file.shared((ScriptAudit, id(self)), lambda: ScriptAudit(self.scripts, file, self.default_timeout))
 
     def wants_context(self, path: str) -> bool:
         return kind_of(path) in SCRIPT_KINDS
@@ -177,7 +182,7 @@ class OutboundCallWithoutTimeout(ProjectCheck):
     def refine(self, findings: list[Finding], facts: dict[str, Any], project: ProjectContext) -> list[Finding]:
         if not any(kind_of(f.path) in SCRIPT_KINDS for f in findings):
             return findings
-        browser_only = self._browser_only(facts, project)
+        _, browser_only = self._placed(facts, project)
         return [f for f in findings if f.path not in browser_only]
 
     def check_project(self, facts: dict[str, Any], project: ProjectContext) -> Iterable[Finding]:
@@ -192,9 +197,8 @@ class OutboundCallWithoutTimeout(ProjectCheck):
                 states.setdefault(key, set()).add(state)
         for path, fact in facts.items():
             for key, call in fact.injected_calls:
-                if not states.get(key, set()) & {"bounded", "unknown"}:
-                    if (finding := self.judge(path, call)) is not None:
-                        yield finding
+                if not states.get(key, set()) & {"bounded", "unknown"} and (finding := self.judge(path, call)):
+                    yield finding
 
     def _imported_client_calls(self, facts: dict[str, Any], project: ProjectContext) -> Iterable[Finding]:
         """Calls on a client another module exports (`export const api = axios.create()`)."""
@@ -204,9 +208,8 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         exported = {path: {e.name: e for e in fact.exported} for path, fact in facts.items() if fact.exported}
         if not exported:
             return
-        resolver = ModuleResolver(project.root, facts)
+        resolver, browser_only = self._placed(facts, project)
         re_exported = {path: fact.module.re_exports for path, fact in facts.items() if fact.module.re_exports}
-        browser_only = self._browser_only(facts, project)
         for path, fact in importers.items():
             if path in browser_only:
                 continue
@@ -223,11 +226,21 @@ class OutboundCallWithoutTimeout(ProjectCheck):
                     if factory == client.factory and (finding := self.judge(path, call)) is not None:
                         yield finding
 
-    def _browser_only(self, facts: dict[str, Any], project: ProjectContext) -> set[str]:
-        """Modules only browser code imports. Tests import from both sides and
-        run on neither: they place nothing."""
+    def _placed(self, facts: dict[str, Any], project: ProjectContext) -> tuple[ModuleResolver, set[str]]:
+        """The project's module resolver and the modules only browser code imports,
+        computed once for `refine` and `check_project` of the same run (the same
+        facts objects), not once each. Tests import from both sides and run on
+        neither: they place nothing."""
+        values = list(facts.values())
+        if self._placement is not None:
+            root, seen, placement = self._placement
+            if root == project.root and len(seen) == len(values) and all(a is b for a, b in zip(seen, values)):
+                return placement
+        resolver = ModuleResolver(project.root, facts)
         modules = {path: fact.module for path, fact in facts.items() if not self.scripts.skipped(path)}
-        return client_only_modules(modules, project.root)
+        placement = (resolver, client_only_modules(modules, resolver))
+        self._placement = (project.root, values, placement)
+        return placement
 
 
 class ModuleAudit:

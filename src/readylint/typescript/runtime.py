@@ -143,14 +143,14 @@ def script_module(file: SourceFile) -> ScriptModule:
                         re_exports(text) if "export" in text else ())
 
 
-def client_only_modules(modules: dict[str, ScriptModule], root: Path) -> set[str]:
-    """Modules imported, directly or through other such modules, only by browser code."""
-    resolver = ModuleResolver(root, modules)
+def client_only_modules(modules: dict[str, ScriptModule], resolver: ModuleResolver) -> set[str]:
+    """Modules imported, directly or through other such modules, only by browser code.
+    Only `modules` place others (the caller leaves out tests, which run on neither side)."""
     importers: dict[str, set[str]] = {}
     for path, module in modules.items():
         for specifier in module.imports:
             target = resolver.resolve(path, specifier)
-            if target is not None and target != path:
+            if target is not None and target != path and target in modules:
                 importers.setdefault(target, set()).add(path)
     client = {path for path, module in modules.items() if module.browser}
     only_client: set[str] = set()
