@@ -163,18 +163,18 @@ class OutboundCallWithoutTimeout(ProjectCheck):
             return ModuleAudit(self, file).findings()
         if not self.scripts.prefilter.search(file.text) or self.scripts.skipped(file.path) or file.script.unreadable:
             return ()
-        return filter(None, (self.judge(file.path, call) for call in self._audit(file).calls()))
+        audit = ScriptAudit(self.scripts, file, self.default_timeout)
+        return filter(None, (self.judge(file.path, call) for call in audit.calls()))
 
     # Scripts: a module that only browser code imports is browser code.
 
     def collect(self, file: SourceFile) -> ScriptOutboundFacts | None:
         if file.kind not in SCRIPT_KINDS:
             return None
-        return self._audit(file).facts()
-
-    def _audit(self, file: SourceFile) -> ScriptAudit:
-        """One audit of a script per file, shared by `check` and `collect` (its object flow is built once)."""
-        return file.shared((ScriptAudit, id(self)), lambda: ScriptAudit(self.scripts, file, self.default_timeout))
+        # A second audit rather than one kept on the file: an audit refers to its
+        # file, and a cycle through `SourceFile.shared` keeps every tree alive
+        # under the analysis's rare collections (503 MB against 89 MB on trigger.dev).
+        return ScriptAudit(self.scripts, file, self.default_timeout).facts()
 
     def wants_context(self, path: str) -> bool:
         return kind_of(path) in SCRIPT_KINDS
