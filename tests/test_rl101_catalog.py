@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 import re
 
 import pytest
@@ -59,3 +61,17 @@ def test_malformed_typescript_entries_are_named(catalog, typescript, fragment):
     rule.catalog = {**rule.catalog, "typescript": typescript}
     with pytest.raises(ValueError, match=re.escape(fragment)):
         OutboundCallWithoutTimeout(rule, rule.option_defaults())
+
+
+def test_a_malformed_extension_is_a_configuration_error_naming_its_file(tmp_path):
+    (tmp_path / "ours.yaml").write_text(
+        "code: RL101\ncatalog:\n  typescript:\n    clients:\n      - factories: [ourco.create]\n"
+        "        methods: [get]\n        method_timeout: {keys: [t]}\n"
+    )
+    (tmp_path / "readylint.yaml").write_text('extend-rules: ["ours.yaml"]\n')
+    (tmp_path / "a.ts").write_text("fetch(u);\n")
+    process = subprocess.run([sys.executable, "-m", "readylint", "check", "--no-cache", str(tmp_path)],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert process.returncode == 2
+    assert "internal error" not in process.stderr and "Traceback" not in process.stderr
+    assert "ours.yaml" in process.stderr and "`methods` maps each method" in process.stderr

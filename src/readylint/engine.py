@@ -162,7 +162,7 @@ class FileAnalyzer:
         self.selection = selection
         self.max_file_size = max_file_size
         self.checks: list[Check] = [
-            CHECKS[code](rule, selection.options.get(code, {}))
+            _build_check(rule, selection.options.get(code, {}))
             for code, rule in selection.rules.items()
             if code in CHECKS
         ]
@@ -322,6 +322,16 @@ class FileAnalyzer:
         for line, name in suppressions.unknown:
             yield new_finding(rule, source.path, line, 1, f"suppression names unknown rule '{name}'; "
                               "it silences nothing (see `readylint rules`)")
+
+
+def _build_check(rule: RuleSpec, options: dict[str, Any]) -> Check:
+    """A rule's check; a catalog or option it cannot use (a user's extend-rules
+    entry of the wrong shape) is a configuration error naming the rule's files."""
+    try:
+        return CHECKS[rule.code](rule, options)
+    except ValueError as exc:
+        files = ", ".join(str(path) for path in rule.sources) or rule.code
+        raise ConfigError(f"{files}: {exc}") from None
 
 
 def _human_size(size: int) -> str:
