@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from readylint.typescript.tree import ScriptParse, language, text, unwrapped
+from readylint.typescript.tree import FUNCTION_KINDS, ScriptParse, language, text, unwrapped
 
-DEFINITION_KINDS = frozenset({"arrow_function", "function_expression", "function", "function_declaration",
-                              "method_definition"})
+DEFINITION_KINDS = FUNCTION_KINDS | {"function_declaration", "method_definition"}
 # What an empty `down` may still hold: nothing that changes the schema.
 TRIVIAL_STATEMENTS = frozenset({"return;", "return Promise.resolve();", "return Promise.resolve()", "return"})
 

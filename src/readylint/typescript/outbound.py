@@ -27,10 +27,9 @@ from readylint.sources import SourceFile
 from readylint.typescript.names import ModuleNames
 from readylint.typescript.objects import ObjectFlow
 from readylint.typescript.runtime import ScriptModule, runs_in_browser, script_module
-from readylint.typescript.tree import literal_prefix, text, unwrapped
+from readylint.typescript.tree import FUNCTION_KINDS, literal_prefix, text, unwrapped
 
 CALLEE_DISPLAY_MAX = 60
-FUNCTION_KINDS = frozenset({"arrow_function", "function_expression", "function"})
 
 
 class Unknown:

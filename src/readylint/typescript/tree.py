@@ -173,6 +173,9 @@ def unwrapped(node: Any) -> Any:
     return node
 
 
+# Function expressions (a callback, `exports.up = async () => {...}`).
+FUNCTION_KINDS = frozenset({"arrow_function", "function_expression", "function"})
+
 WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "non_null_expression", "as_expression",
                       "satisfies_expression", "type_assertion"})
 TYPE_WRAPPERS_LAST = frozenset({"type_assertion"})  # `<T>x`: the value comes after the type
