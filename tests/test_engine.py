@@ -417,3 +417,33 @@ def test_jobs_default_honours_a_container_cpu_quota(tmp_path, files, expected):
         write(tmp_path / name, text)
     machine = available_cpus(tmp_path / "no-cgroup")
     assert available_cpus(tmp_path) == (min(machine, expected) if expected else machine)
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "line"),
+    [
+        ("a.py", "import requests\ns = requests.Session()\ndef f(u):\n    return s.get(u)\n", 4),
+        ("a.ts", "import axios from 'axios';\nimport { c } from './c';\nexport const api = axios.create();\n"
+                 "export const f = () => api.get(u).then(() => c.post('/x', {}));\n", 4),
+    ],
+)
+def test_an_analysed_file_is_freed_without_the_cycle_collector(catalog, path, text, line) -> None:
+    """Analyses must not form cycles through their file: analysis collects cycles
+    rarely (ANALYSIS_GC_THRESHOLDS), and one that held `SourceFile` kept every tree
+    of a 900k-line TypeScript run alive (503 MB instead of 88 MB)."""
+    import gc
+    import weakref
+
+    from readylint.engine import FileResult
+
+    analyzer = FileAnalyzer(catalog, select_rules(catalog, Config(), RunOptions()), 1 << 20)
+    gc.disable()
+    try:
+        source = SourceFile(path, text)
+        freed = weakref.ref(source)
+        result = analyzer.analyse_source(source, FileResult(path))
+        del source
+        assert freed() is None
+    finally:
+        gc.enable()
+    assert [f.line for f in result.findings] == [line]

@@ -252,3 +252,4 @@ def test_a_browser_extension_script_is_browser_code(tmp_path: Path) -> None:
         "chrome.runtime.onMessage.addListener(async (m) => { await fetch('https://api.example.test/x'); });\n"
     )
     assert lint([tmp_path]).findings == []
+

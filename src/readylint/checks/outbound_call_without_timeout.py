@@ -281,19 +281,17 @@ class ModuleAudit:
     @cached_property
     def flow(self) -> ObjectFlow:
         # Built only for files that create a client: most files that import
-        # requests call its functions and never make a Session.
-        return ObjectFlow(self.file.tree_index, self.names, lambda call: self.client_of(call) is not None)
+        # requests call its functions and never make a Session. The test closes
+        # over what it reads, not over this audit: an audit -> flow -> audit cycle
+        # would keep the file's tree until a rare collection.
+        names, clients, local_clients = self.names, self.check.clients, self.local_clients
+        return ObjectFlow(self.file.tree_index, names,
+                          lambda call: _client_spec(call, names, clients, local_clients) is not None)
 
     # ------------------------------------------------------------ what is what
 
     def client_of(self, call: ast.Call) -> ClientSpec | None:
-        """The client spec when `call` creates a client object."""
-        qualified = self.names.of(call.func)
-        if qualified in self.check.clients:
-            return self.check.clients[qualified]
-        if isinstance(call.func, ast.Name) and self.names.binding_scope(call.func) is not None:
-            return self.local_clients.get(call.func.id)
-        return None
+        return _client_spec(call, self.names, self.check.clients, self.local_clients)
 
     def _local_client_classes(self, tree: ast.Module) -> dict[str, ClientSpec]:
         """Module-level subclasses of a client, unless they may set a default
@@ -480,6 +478,19 @@ class ModuleAudit:
         """"`rq.get(...)`", plus what it resolves to when the text does not say it."""
         text, qualified = _display(call.func), self.names.of(call.func)
         return f"`{text}(...)`" + (f" (`{qualified}`)" if qualified and qualified != text else "")
+
+
+def _client_spec(
+    call: ast.Call, names: QualifiedNames, clients: dict[str, ClientSpec], local_clients: dict[str, ClientSpec]
+) -> ClientSpec | None:
+    """The client spec when `call` creates a client object (a catalogued factory,
+    or a subclass of one defined in the module)."""
+    qualified = names.of(call.func)
+    if qualified in clients:
+        return clients[qualified]
+    if isinstance(call.func, ast.Name) and names.binding_scope(call.func) is not None:
+        return local_clients.get(call.func.id)
+    return None
 
 
 def _mentions_timeout(nodes: Iterable[ast.AST]) -> bool:

@@ -226,7 +226,10 @@ class ScriptAudit:
 
     @cached_property
     def flow(self) -> ObjectFlow:
-        return ObjectFlow(self.parse, lambda node: self.client_of(node) is not None)
+        # The test closes over the names and the catalog, not over this audit: an
+        # audit -> flow -> audit cycle would keep the file's tree until a rare collection.
+        names, clients = self.names, self.catalog.clients
+        return ObjectFlow(self.parse, lambda node: _client_spec(node, names, clients) is not None)
 
     @cached_property
     def assigned(self) -> set[str]:
@@ -235,7 +238,7 @@ class ScriptAudit:
                 if (name := self.names.of(node.child_by_field_name("left")))}
 
     def client_of(self, node: Any) -> ScriptClientSpec | None:
-        return self.catalog.clients.get(self.names.of(node.child_by_field_name(_callee_field(node))) or "")
+        return _client_spec(node, self.names, self.catalog.clients)
 
     def calls(self) -> Iterable[OutboundCall]:
         if runs_in_browser(self.file):
@@ -622,6 +625,11 @@ class ScriptAudit:
         shown = ("new " if node.type == "new_expression" else "") + _display(callee)
         plain = _display(callee)
         return f"`{shown}(...)`" + (f" (`{qualified}`)" if qualified != plain else "")
+
+
+def _client_spec(node: Any, names: ModuleNames, clients: dict[str, ScriptClientSpec]) -> ScriptClientSpec | None:
+    """The client a call or `new` makes, if it calls a catalogued factory."""
+    return clients.get(names.of(node.child_by_field_name(_callee_field(node))) or "")
 
 
 def _callee_field(node: Any) -> str:
