@@ -40,14 +40,24 @@ from readylint.python.dataaccess import DataAccessSpec
 from readylint.python.names import module_name_of
 from readylint.python.tree import TreeIndex
 from readylint.python.writepaths import FileAnalysis
-from readylint.sources import FileKind, SourceFile
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
+from readylint.typescript.dataaccess import ScriptDataSpec
+from readylint.typescript.modules import ModuleResolver, re_exports
+from readylint.typescript.runtime import runs_in_browser
+from readylint.typescript.writepaths import ScriptWriteAnalysis, ScriptWriteFacts
 from readylint.writepaths import Commit, Event, FunctionFacts, HelperCall, Paths, Write, path_order
 
 # Files that can neither write through a framework we know nor call a
 # writing function inside a transaction (or from a view) are not read.
 PREFILTER = ("objects", "save(", "execute", "commit(", ".add(", "create(", "delete(", ".set(", "_manager",
              "atomic", "transaction", "begin(", "request")
-DELETES = frozenset({"delete", "adelete"})
+# ... and scripts that name no write method of a library we know.
+SCRIPT_PREFILTER = (".create", ".update", ".upsert", ".delete", ".insert", ".save", ".destroy", ".del(", "Many(",
+                    ".query(", ".execute", "sql`", "$execute", "Transaction", "transaction", "insertInto", "updateTable",
+                    "deleteFrom", ".remove(", ".increment(", ".decrement(")
+# Methods that delete (Django, Prisma, Knex, Sequelize, Mongoose, TypeORM, Kysely).
+DELETES = frozenset({"delete", "adelete", "deleteMany", "del", "destroy", "deleteOne", "remove", "softDelete",
+                     "softRemove", "findOneAndDelete", "findByIdAndDelete", "findByIdAndRemove", "deleteFrom"})
 
 
 @dataclass
@@ -59,13 +69,15 @@ class FileFacts:
 
 class MultiWriteWithoutTransaction(ProjectCheck):
     code = "RL201"
-    kinds = frozenset({FileKind.PYTHON})
+    kinds = frozenset({FileKind.PYTHON, *SCRIPT_KINDS})
 
     def __init__(self, rule, options):
         super().__init__(rule, options)
         catalog = rule.catalog
         self.spec = DataAccessSpec.from_catalog(catalog)
+        self.script_spec = ScriptDataSpec(catalog)
         self.skip_paths = [str(p) for p in catalog.get("skip_paths") or ()]
+        self.script_skip_paths = [str(p) for p in (catalog.get("typescript") or {}).get("skip_paths") or ()]
         django = catalog.get("django") or {}
         self.setting = str(django.get("atomic_requests_setting", "ATOMIC_REQUESTS"))
         self.non_atomic_decorators = frozenset(map(str, django.get("non_atomic_requests") or ()))
@@ -82,6 +94,10 @@ class MultiWriteWithoutTransaction(ProjectCheck):
 
     def applies_to(self, file: SourceFile) -> bool:
         text = file.text
+        if file.kind in SCRIPT_KINDS:
+            # Re-exports too: the project pass follows imports through barrel files.
+            return not matches_skip_paths(file.path, self.script_skip_paths) and (
+                any(token in text for token in SCRIPT_PREFILTER) or ("export" in text and bool(re_exports(text))))
         if self.setting in text:
             return True
         return not matches_skip_paths(file.path, self.skip_paths) and any(token in text for token in PREFILTER)
@@ -89,9 +105,15 @@ class MultiWriteWithoutTransaction(ProjectCheck):
     def wants_context(self, path: str) -> bool:
         # Settings (ATOMIC_REQUESTS) and every caller: a function that all
         # its callers wrap must stay silent when only it is linted (cached).
-        return path.endswith(".py")
+        return path.endswith(".py") or kind_of(path) in SCRIPT_KINDS
 
-    def collect(self, file: SourceFile) -> FileFacts | None:
+    def collect(self, file: SourceFile) -> FileFacts | ScriptWriteFacts | None:
+        if file.kind in SCRIPT_KINDS:
+            # Browser code writes through an API, not to a database.
+            if file.script.unreadable or runs_in_browser(file):
+                return None
+            facts = ScriptWriteAnalysis(self, file).facts()
+            return facts if facts.functions or facts.re_exports else None
         tree = file.python.tree
         if tree is None:
             return None
@@ -116,7 +138,8 @@ class MultiWriteWithoutTransaction(ProjectCheck):
     # ------------------------------------------------------------ project
 
     def check_project(self, facts: dict[str, Any], project: ProjectContext) -> Iterable[Finding]:
-        settings = [value for file_facts in facts.values() for value in file_facts.atomic_requests]
+        settings = [value for file_facts in facts.values() if isinstance(file_facts, FileFacts)
+                    for value in file_facts.atomic_requests]
         # Any settings file that may turn it on (a literal True, or a value we cannot read): views are atomic.
         atomic_views = any(value is not False for value in settings)
         Key = tuple[str, str]  # (path, qualname)
@@ -124,15 +147,11 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             (path, f.qualname): f for path, file_facts in facts.items() for f in file_facts.functions
         }
         callers: dict[Key, list[tuple[Key, bool]]] = {}
-        by_dotted = _DottedIndex(
-            (f"{facts[path].module}.{qualname}", (path, qualname)) for path, qualname in functions
-        )
         for (path, qualname), function in functions.items():
             for callee, scoped in function.calls:
                 callers.setdefault((path, callee), []).append(((path, qualname), scoped))
-            for module, name, scoped in function.imported_calls:
-                for callee_key in by_dotted.matching(f"{module}.{name}"):
-                    callers.setdefault(callee_key, []).append(((path, qualname), scoped))
+        for caller, callee, scoped in self._imported_calls(facts, project, functions):
+            callers.setdefault(callee, []).append((caller, scoped))
         memo: dict[Key, bool] = {}
 
         def atomic(key: Key, seen: frozenset[Key] = frozenset()) -> bool:
@@ -157,6 +176,39 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             if function.problem and not atomic(key):
                 yield new_finding(self.rule, key[0], function.line, function.column, function.problem,
                                   end_column=function.end_column, fingerprint_key=function.qualname)
+
+    def _imported_calls(self, facts: dict[str, Any], project: ProjectContext,
+                        functions: dict[tuple[str, str], FunctionFacts]) -> Iterable[tuple[tuple, tuple, bool]]:
+        """(caller, callee, call inside a transaction) for calls through imports: Python's
+        matched by dotted name, TS/JS's resolved as the module system would."""
+        python = {path: f for path, f in facts.items() if isinstance(f, FileFacts)}
+        by_dotted = _DottedIndex(
+            (f"{python[path].module}.{qualname}", (path, qualname)) for path, qualname in functions if path in python
+        )
+        for (path, qualname), function in functions.items():
+            if path in python:
+                for module, name, scoped in function.imported_calls:
+                    for callee in by_dotted.matching(f"{module}.{name}"):
+                        yield (path, qualname), callee, scoped
+        scripts = {path: f for path, f in facts.items() if isinstance(f, ScriptWriteFacts)}
+        if not any(function.imported_calls for (path, _), function in functions.items() if path in scripts):
+            return
+        resolver = ModuleResolver(project.root, scripts)
+        re_exported = {path: f.re_exports for path, f in scripts.items() if f.re_exports}
+        for (path, qualname), function in functions.items():
+            if path not in scripts:
+                continue
+            for specifier, name, scoped in function.imported_calls:
+                target = resolver.resolve(path, specifier)
+                if target is None:
+                    continue
+                for where, exported in resolver.definitions(target, name, re_exported):
+                    module = scripts.get(where)
+                    if module is None:
+                        continue
+                    callee = module.default_export if exported == "default" else exported
+                    if (where, callee) in functions:
+                        yield (path, qualname), (where, callee), scoped
 
     # ------------------------------------------------------------ judging (both languages)
 

@@ -31,6 +31,8 @@ INDEXED_KINDS = {
     "class": ("class_declaration", "abstract_class_declaration", "class"),
     "field": ("public_field_definition", "field_definition"),
     "parameter": ("required_parameter", "optional_parameter"),
+    "function": ("function_declaration", "generator_function_declaration", "method_definition", "arrow_function",
+                 "function_expression", "function", "generator_function"),
     "error": ("ERROR",),
 }
 # When syntax errors cover more than this share of a file, nothing sound is
@@ -174,7 +176,7 @@ def unwrapped(node: Any) -> Any:
 
 
 # Function expressions (a callback, `exports.up = async () => {...}`).
-FUNCTION_KINDS = frozenset({"arrow_function", "function_expression", "function"})
+FUNCTION_KINDS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 
 WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "non_null_expression", "as_expression",
                       "satisfies_expression", "type_assertion"})
