@@ -43,6 +43,8 @@ PASCAL_RE = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
 WORD_RE = re.compile(r"[A-Za-z]+")
 # Functions called with a string that build no query.
 NOT_QUERY_BUILDERS = frozenset({"require", "import", "$", "jQuery"})
+# Where a project module may come from: a relative path, an alias, a workspace package.
+PROJECT_SPECIFIER_PREFIXES = (".", "@/", "~/", "#", "@")
 # How long a receiver may be in a message before it is shortened.
 MAX_LABEL = 40
 
@@ -192,7 +194,7 @@ class ScriptDataAccess:
         if method in spec.prisma_raw_writes or method in spec.prisma_raw_reads:
             sql = _first_text(call)
             action = WRITE if method in spec.prisma_raw_writes else READ
-            return ScriptAccess(call, action, "prisma", f"{_short(receiver)}.{method}", method, _sql_table(sql) or method)
+            return ScriptAccess(call, action, "prisma", f"{short_text(receiver)}.{method}", method, _sql_table(sql) or method)
         keys = spec.prisma_writes.get(method)
         action = WRITE
         if keys is None:
@@ -207,7 +209,7 @@ class ScriptDataAccess:
         argument_keys = _object_keys(first)
         if not (argument_keys & keys or text(client) in spec.prisma_clients):
             return None
-        return ScriptAccess(call, action, "prisma", f"{_short(client)}.{text(model)}.{method}()", method, text(model))
+        return ScriptAccess(call, action, "prisma", f"{short_text(client)}.{text(model)}.{method}()", method, text(model))
 
     def _supabase_or_knex(self, call: Any, receiver: Any, method: str) -> ScriptAccess | None:
         """`supabase.from('t').insert()`, `knex('t').where(...).update()`, `knex.table('t').del()`."""
@@ -221,7 +223,7 @@ class ScriptDataAccess:
             return None
         table, entry, root = table_call
         if entry is None:  # `knex('t')`: only Knex builds queries by calling the client
-            if not knex_method:
+            if not knex_method or not self._may_be_knex(text(root)):
                 return None
             framework = "knex"
         else:
@@ -234,7 +236,12 @@ class ScriptDataAccess:
         writes = spec.supabase_writes if framework == "supabase" else spec.knex_writes
         action = WRITE if method in writes else READ
         entry_text = f".{entry}" if entry else ""
-        return ScriptAccess(call, action, framework, f"{_short(root)}{entry_text}('{table}').{method}()", method, table)
+        return ScriptAccess(call, action, framework, f"{short_text(root)}{entry_text}('{table}').{method}()", method, table)
+
+    def _may_be_knex(self, name: str) -> bool:
+        """A function imported from a package other than Knex (`createHash('sha256').update()`) is no client."""
+        binding = self.names.bindings.get(name)
+        return binding is None or binding[0] == "knex" or binding[0].startswith(PROJECT_SPECIFIER_PREFIXES)
 
     def _drizzle(self, call: Any, receiver: Any, method: str) -> ScriptAccess | None:
         spec = self.spec
@@ -249,7 +256,7 @@ class ScriptDataAccess:
                 if namespace is not None and namespace.type == "member_expression" and table is not None:
                     query = namespace.child_by_field_name("property")
                     if query is not None and text(query) == "query":
-                        return ScriptAccess(call, READ, "drizzle", f"{_short(receiver)}.{method}()", method, text(table))
+                        return ScriptAccess(call, READ, "drizzle", f"{short_text(receiver)}.{method}()", method, text(table))
             return None
         follower = _following_call(call)
         if follower is None or follower[0] not in followers:
@@ -262,7 +269,7 @@ class ScriptDataAccess:
             table = _first_argument(follower[1])
             if table is None:
                 return None
-        return ScriptAccess(call, action, "drizzle", f"{_short(receiver)}.{method}({_short(table)})", method,
+        return ScriptAccess(call, action, "drizzle", f"{short_text(receiver)}.{method}({short_text(table)})", method,
                             text(table).rsplit(".", 1)[-1])
 
     def _kysely(self, call: Any, receiver: Any, method: str) -> ScriptAccess | None:
@@ -273,7 +280,7 @@ class ScriptDataAccess:
         if table is None:
             return None
         action = WRITE if method in spec.kysely_writes else READ
-        return ScriptAccess(call, action, "kysely", f"{_short(receiver)}.{method}('{table}')", method,
+        return ScriptAccess(call, action, "kysely", f"{short_text(receiver)}.{method}('{table}')", method,
                             table.split(" ")[0])
 
     def _typeorm(self, call: Any, receiver: Any, method: str) -> ScriptAccess | None:
@@ -291,7 +298,7 @@ class ScriptDataAccess:
         action = WRITE if method in spec.typeorm_writes else READ
         if action == READ and method == "query" and _sql_verb(_first_text(call), spec) == WRITE:
             action = WRITE
-        return ScriptAccess(call, action, "typeorm", f"{_short(receiver)}.{method}()", method, target)
+        return ScriptAccess(call, action, "typeorm", f"{short_text(receiver)}.{method}()", method, target)
 
     def _repository_entity(self, receiver: Any) -> str | None:
         """The entity a TypeORM repository is for (`Order`), or None if `receiver` is no repository."""
@@ -341,7 +348,7 @@ class ScriptDataAccess:
         if model is None:
             return None
         action = WRITE if method in spec.model_writes else READ
-        return ScriptAccess(call, action, "sequelize-mongoose", f"{_short(receiver)}.{method}()", method, model)
+        return ScriptAccess(call, action, "sequelize-mongoose", f"{short_text(receiver)}.{method}()", method, model)
 
     def _model_name(self, receiver: Any) -> str | None:
         """The model a receiver is: a Sequelize or Mongoose model class."""
@@ -418,12 +425,12 @@ class ScriptDataAccess:
             unwrapped(origin.child_by_field_name("function").child_by_field_name("object")))
         model = self._model_name(model_node) or text(model_node)
         action = WRITE if method in spec.instance_writes else READ
-        return ScriptAccess(call, action, "sequelize-mongoose", f"{_short(receiver)}.{method}()", method, model)
+        return ScriptAccess(call, action, "sequelize-mongoose", f"{short_text(receiver)}.{method}()", method, model)
 
     def _sql_method(self, call: Any, receiver: Any, method: str) -> ScriptAccess | None:
         if method not in self.spec.sql_methods:
             return None
-        return self._sql(call, f"{_short(receiver)}.{method}", _first_argument(call))
+        return self._sql(call, f"{short_text(receiver)}.{method}", _first_argument(call))
 
     def _sql(self, call: Any, callee: str, statement: Any) -> ScriptAccess | None:
         sql = literal_prefix(statement)
@@ -435,9 +442,9 @@ class ScriptDataAccess:
 
     def _imperative_scope(self, call: Any, receiver: Any, method: str) -> ScriptAccess | None:
         if method in self.spec.begin_methods:
-            return ScriptAccess(call, BEGIN, "typeorm", f"{_short(receiver)}.{method}()", method, "")
+            return ScriptAccess(call, BEGIN, "typeorm", f"{short_text(receiver)}.{method}()", method, "")
         if method in self.spec.end_methods:
-            return ScriptAccess(call, END, "typeorm", f"{_short(receiver)}.{method}()", method, "")
+            return ScriptAccess(call, END, "typeorm", f"{short_text(receiver)}.{method}()", method, "")
         return None
 
     # ------------------------------------------------------------ transactions
@@ -666,7 +673,7 @@ def _sql_table(sql: str | None) -> str | None:
     return match.group(1).strip('"`').lower() if match else None
 
 
-def _short(node: Any) -> str:
+def short_text(node: Any) -> str:
     value = " ".join(text(node).split())
     return value if len(value) <= MAX_LABEL else value[:MAX_LABEL - 3] + "..."
 

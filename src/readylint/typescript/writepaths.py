@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from readylint.sources import SourceFile
-from readylint.typescript.dataaccess import BEGIN, END, WRITE, ScriptAccess, ScriptDataAccess
+from readylint.typescript.dataaccess import (
+    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, short_text,
+)
 from readylint.typescript.modules import ReExport, re_exports
 from readylint.typescript.tree import FUNCTION_KINDS, string_value, text, unwrapped
 from readylint.writepaths import (
@@ -42,8 +44,6 @@ DECLARATIONS = frozenset({
     "empty_statement", "debugger_statement", "ambient_declaration", "module", "internal_module",
 })
 NAMED_UNITS = frozenset({"function_declaration", "generator_function_declaration", "method_definition"})
-# Where a project function may come from: a relative path, an alias, a workspace package.
-PROJECT_SPECIFIER_PREFIXES = (".", "@/", "~/", "#", "@")
 
 
 def _key(node: Any) -> tuple[int, int]:
@@ -320,10 +320,20 @@ def _name_of(node: Any) -> tuple[str, str, str]:
             callee = parent.parent.child_by_field_name("function")
             first = next((c for c in parent.named_children), None)
             route = string_value(first)
-            name = f"{text(callee) if callee is not None else 'call'}({repr(route) if route else '...'}) callback"
+            name = f"{_callee_name(callee)}({repr(route) if route else '...'}) callback"
             return name, name, ""
     line = node.start_point[0] + 1
     return f"function@{line}", f"function at line {line}", ""
+
+
+def _callee_name(callee: Any | None) -> str:
+    """`router.post`, `withWorkspace`; a long builder chain by its last call: `….action`."""
+    if callee is None:
+        return "call"
+    name = short_text(callee)
+    if len(name) < len(" ".join(text(callee).split())) and callee.type == "member_expression":
+        return "…." + text(callee.child_by_field_name("property"))
+    return name
 
 
 def _class_name(node: Any) -> str:
