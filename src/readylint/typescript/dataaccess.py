@@ -378,7 +378,7 @@ class ScriptDataAccess:
         if binding is None:
             return False
         specifier = binding[0]
-        if not specifier.startswith((".", "@/", "~/", "#")):
+        if not specifier.startswith(PROJECT_SPECIFIER_PREFIXES):
             return False
         return any(word.lower() in self.spec.model_path_words for word in WORD_RE.findall(specifier))
 

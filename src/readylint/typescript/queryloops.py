@@ -16,7 +16,7 @@ is one query, while awaiting each in a `for` loop is N.
 A query belongs to the innermost loop around it within its function (a
 function defined in a loop runs when called). Loops over array literals and
 UPPER_CASE constants are a handful of known items: transparent, what they
-run is charged to the loop around them. `while` and `do` loops are polling,
+run is charged to the loop around them. `while`, `do` and `for (;;)` loops are polling,
 paging or retrying by design and are not read. Writes in loops are not
 this rule's business.
 """
@@ -29,7 +29,7 @@ from typing import Any
 from readylint.loopqueries import LoopFacts, Query
 from readylint.sources import SourceFile
 from readylint.typescript.dataaccess import READ, ScriptDataAccess, ScriptDataSpec
-from readylint.typescript.tree import FUNCTION_KINDS, text, unwrapped
+from readylint.typescript.tree import FUNCTION_KINDS, is_endless, text, unwrapped
 
 LOOP_STATEMENTS = frozenset({"for_statement", "for_in_statement"})
 # Where a loop statement's per-iteration code is.
@@ -69,6 +69,8 @@ class ScriptLoopScanner:
         child, node = call, call.parent
         while node is not None and node.type not in FUNCTION_BOUNDARIES - FUNCTION_KINDS:
             if node.type in LOOP_STATEMENTS:
+                if is_endless(node):
+                    return None  # `for (;;)`: a retry or polling loop, as `while` is
                 if any(node.child_by_field_name(name) == child for name in PER_ITERATION_FIELDS[node.type]) \
                         and not self._transparent(node.child_by_field_name("right")):
                     return node

@@ -183,6 +183,12 @@ WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "non_null_
 TYPE_WRAPPERS_LAST = frozenset({"type_assertion"})  # `<T>x`: the value comes after the type
 
 
+def is_endless(loop: Any) -> bool:
+    """`for (;;)` / `for (x; ; y)`: a loop with no condition, a `while (true)`."""
+    condition = loop.child_by_field_name("condition")
+    return loop.type == "for_statement" and (condition is None or condition.type == "empty_statement")
+
+
 # Statements a suppression on their first line covers in full.
 STATEMENT_KINDS = ("expression_statement", "lexical_declaration", "variable_declaration", "return_statement",
                    "throw_statement", "export_statement")

@@ -26,7 +26,7 @@ from readylint.typescript.dataaccess import (
     BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, short_text,
 )
 from readylint.typescript.modules import ReExport, re_exports
-from readylint.typescript.tree import FUNCTION_KINDS, string_value, text, unwrapped
+from readylint.typescript.tree import FUNCTION_KINDS, is_endless, string_value, text, unwrapped
 from readylint.writepaths import (
     NOTHING, Event, FunctionFacts, HelperCall, Path, Paths, Write, attempt, autocommit_writes, loop, then,
 )
@@ -387,12 +387,12 @@ class ScriptWalker:
         if kind == "for_statement":
             head = then(self.expression(field("initializer"), scoped, in_loop),
                         self.expression(field("condition"), scoped, in_loop))
-            return then(head, loop((), set(self.statement(field("body"), scoped, True))))
+            return then(head, loop((), set(self.statement(field("body"), scoped, True)), rounds_apart=is_endless(node)))
         if kind == "for_in_statement":
             return then(self.expression(field("right"), scoped, in_loop),
                         loop((), set(self.statement(field("body"), scoped, True))))
         if kind in ("while_statement", "do_statement"):
-            # Workers, polling and retries: each round is its own unit of work.
+            # Workers, polling and retries (and `for (;;)` above): each round is its own unit of work.
             return loop((), set(self.statement(field("body"), scoped, True)), rounds_apart=True)
         if kind == "try_statement":
             handler, finalizer = field("handler"), field("finalizer")
