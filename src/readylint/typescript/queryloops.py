@@ -32,6 +32,7 @@ from readylint.typescript.dataaccess import READ, ScriptDataAccess, ScriptDataSp
 from readylint.typescript.tree import FUNCTION_KINDS, is_endless, text, unwrapped
 
 LOOP_STATEMENTS = frozenset({"for_statement", "for_in_statement"})
+ROUNDS_APART = frozenset({"while_statement", "do_statement"})
 # Where a loop statement's per-iteration code is.
 PER_ITERATION_FIELDS = {"for_statement": ("body", "condition", "increment"), "for_in_statement": ("body",)}
 # Prisma merges these, issued in one tick, into one query.
@@ -68,9 +69,9 @@ class ScriptLoopScanner:
         statement, or the call of an iteration method (`xs.map`) whose callback holds it."""
         child, node = call, call.parent
         while node is not None and node.type not in FUNCTION_BOUNDARIES - FUNCTION_KINDS:
+            if node.type in ROUNDS_APART or is_endless(node):
+                return None  # polling, paging, retrying: each round is its own work, whatever loop is around
             if node.type in LOOP_STATEMENTS:
-                if is_endless(node):
-                    return None  # `for (;;)`: a retry or polling loop, as `while` is
                 if any(node.child_by_field_name(name) == child for name in PER_ITERATION_FIELDS[node.type]) \
                         and not self._transparent(node.child_by_field_name("right")):
                     return node
