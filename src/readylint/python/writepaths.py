@@ -13,7 +13,7 @@ import ast
 import bisect
 from typing import TYPE_CHECKING
 
-from readylint.python.dataaccess import COMMIT, WRITE, Access, DataAccess, Function, dotted
+from readylint.python.dataaccess import COMMIT, WRITE, Access, DataAccess, Function, label_name
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.tree import COMPREHENSIONS, DEFERRED_CODE, TreeIndex
 from readylint.sources import SourceFile
@@ -27,10 +27,6 @@ if TYPE_CHECKING:
 
 # How deep writes of same-module helpers are followed.
 MAX_HELPER_DEPTH = 3
-
-
-def label_name(node: ast.AST) -> str:
-    return (dotted(node) or "").rsplit(".", 1)[-1]
 
 
 class FileAnalysis:
