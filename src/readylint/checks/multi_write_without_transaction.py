@@ -43,7 +43,7 @@ from readylint.python.writepaths import FileAnalysis
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
 from readylint.typescript.dataaccess import ScriptDataSpec
 from readylint.typescript.modules import ModuleResolver, re_exports
-from readylint.typescript.runtime import runs_in_browser
+from readylint.typescript.runtime import runs_as_script, runs_in_browser
 from readylint.typescript.writepaths import ScriptWriteAnalysis, ScriptWriteFacts
 from readylint.writepaths import Commit, Event, FunctionFacts, HelperCall, Paths, Write, path_order
 
@@ -56,8 +56,16 @@ SCRIPT_PREFILTER = (".create", ".update", ".upsert", ".delete", ".insert", ".sav
                     ".query(", ".execute", "sql`", "$execute", "Transaction", "transaction", "insertInto", "updateTable",
                     "deleteFrom", ".remove(", ".increment(", ".decrement(")
 # Methods that delete (Django, Prisma, Knex, Sequelize, Mongoose, TypeORM, Kysely).
-DELETES = frozenset({"delete", "adelete", "deleteMany", "del", "destroy", "deleteOne", "remove", "softDelete",
-                     "softRemove", "findOneAndDelete", "findByIdAndDelete", "findByIdAndRemove", "deleteFrom"})
+# Writes a rerun completes (Django, Prisma, Knex, Sequelize, Mongoose, TypeORM, Kysely):
+# deletions, and upserts or find-or-creates that converge on the same rows.
+IDEMPOTENT = frozenset({"delete", "adelete", "deleteMany", "del", "destroy", "deleteOne", "remove", "softDelete",
+                        "softRemove", "findOneAndDelete", "findByIdAndDelete", "findByIdAndRemove", "deleteFrom",
+                        "upsert", "get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create",
+                        "findOrCreate"})
+# Writes of many rows at once: beside another write to the same model they keep an
+# invariant over a set of rows (one primary, delete all then recreate), not stage one row.
+MULTI_ROW = frozenset({"updateMany", "deleteMany", "createMany", "createManyAndReturn", "updateManyAndReturn",
+                       "bulk_create", "bulk_update", "abulk_create", "abulk_update", "bulkCreate", "insertMany"})
 
 
 @dataclass
@@ -109,8 +117,8 @@ class MultiWriteWithoutTransaction(ProjectCheck):
 
     def collect(self, file: SourceFile) -> FileFacts | ScriptWriteFacts | None:
         if file.kind in SCRIPT_KINDS:
-            # Browser code writes through an API, not to a database.
-            if file.script.unreadable or runs_in_browser(file):
+            # Browser code writes through an API, not to a database; a one-off script's rerun completes it.
+            if file.script.unreadable or runs_in_browser(file) or runs_as_script(file.text):
                 return None
             facts = ScriptWriteAnalysis(self, file).facts()
             return facts if facts.functions or facts.re_exports else None
@@ -279,15 +287,16 @@ def _is_string(node: ast.AST | None, value: str) -> bool:
 
 
 def _related(units: tuple[Write | HelperCall, ...]) -> bool:
-    """Two or more writes that plausibly belong together: to at least two
-    different models or objects (staged updates of one row are deliberate),
-    and not only deletions (cleanups that a rerun completes)."""
+    """Two or more writes that plausibly belong together: not only deletions and
+    upserts (a rerun completes them), and to at least two different models or
+    objects, unless one of them writes many rows (staged updates of one row are
+    deliberate; "make this the primary, demote the others" is an invariant)."""
     if len(units) < 2:
         return False
     writes = [w for unit in units for w in (unit.writes if isinstance(unit, HelperCall) else (unit,))]
-    if len({w.target for w in writes}) < 2:
+    if all(w.method in IDEMPOTENT for w in writes):
         return False
-    return not all(w.method in DELETES for w in writes)
+    return len({w.target for w in writes}) >= 2 or any(w.method in MULTI_ROW for w in writes)
 
 
 def _split_commit(events: tuple[Event, ...]) -> tuple[str, list[Write], int, list[Write]] | None:

@@ -37,7 +37,7 @@ from readylint.loopqueries import LoopFacts, Query, RelationRead
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
 from readylint.typescript.dataaccess import ScriptDataSpec
 from readylint.typescript.queryloops import ScriptLoopScanner
-from readylint.typescript.runtime import runs_in_browser
+from readylint.typescript.runtime import runs_as_script, runs_in_browser
 
 LOOPS = (ast.For, ast.AsyncFor, *COMPREHENSIONS)
 PREFILTER = ("objects", "execute", "query", ".get(", "scalar", "fetch", "_manager", "Model")
@@ -109,8 +109,8 @@ class QueryInLoop(ProjectCheck):
 
     def collect(self, file: SourceFile) -> FileFacts | None:
         if file.kind in SCRIPT_KINDS:
-            # Browser code queries through an API: its round trips are the API's.
-            if file.script.unreadable or runs_in_browser(file):
+            # Browser code queries through an API: its round trips are the API's. A one-off script's are its own.
+            if file.script.unreadable or runs_in_browser(file) or runs_as_script(file.text):
                 return None
             loops = ScriptLoopScanner(file, self.script_spec, self.remedies).scan()
             return FileFacts(loops, {}, []) if loops else None

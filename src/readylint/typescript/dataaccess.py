@@ -139,6 +139,8 @@ class ScriptDataSpec:
         self.transaction_parameter_names = _strings(transactions.get("parameter_names"))
         self.transaction_parameter_types = _strings(transactions.get("parameter_types"))
         self.transaction_decorators = _strings(transactions.get("decorators"))
+        self.background_calls = _strings(section.get("background_calls"))
+        self.background_functions = _strings(section.get("background_functions"))
         self.loop_callbacks = _strings(transactions.get("loop_callbacks"))
         self.sequence_callbacks = _strings(transactions.get("sequence_callbacks"))
         # Every method name a classified call can end with: the cheap test before any shape is read.
@@ -192,8 +194,11 @@ class ScriptDataAccess:
     def _prisma(self, call: Any, receiver: Any, method: str) -> ScriptAccess | None:
         spec = self.spec
         if method in spec.prisma_raw_writes or method in spec.prisma_raw_reads:
+            # What it does is what its SQL says: DDL, and SQL built elsewhere, are not data access we know.
             sql = _first_text(call)
-            action = WRITE if method in spec.prisma_raw_writes else READ
+            action = _sql_verb(sql, spec)
+            if action not in (READ, WRITE):
+                return None
             return ScriptAccess(call, action, "prisma", f"{short_text(receiver)}.{method}", method, _sql_table(sql) or method)
         keys = spec.prisma_writes.get(method)
         action = WRITE
@@ -451,29 +456,36 @@ class ScriptDataAccess:
 
     def transaction_callback(self, call: Any) -> bool:
         """Does the call run its function argument inside one transaction?
-        `prisma.$transaction(async (tx) => ...)`, `db.transaction().execute(async (trx) => ...)`."""
+        `prisma.$transaction(async (tx) => ...)`, `db.transaction().execute(async (trx) => ...)`,
+        and a project's own helpers named so (`withTransaction(cb)`, `this.#inTransaction(tx, cb)`)."""
         function = call.child_by_field_name("function")
-        if function is None or function.type != "member_expression":
-            return False
-        method = text(function.child_by_field_name("property"))
-        if method == "execute":  # Kysely: `db.transaction().execute(cb)`
+        name = _callee_name(function)
+        if name == "execute" and function.type == "member_expression":  # Kysely: `db.transaction().execute(cb)`
             inner = unwrapped(function.child_by_field_name("object"))
             if inner is None or inner.type != "call_expression":
                 return False
-            function = inner.child_by_field_name("function")
-            if function is None or function.type != "member_expression":
-                return False
-            method = text(function.child_by_field_name("property"))
-        return method in self.spec.transaction_callbacks
+            name = _callee_name(inner.child_by_field_name("function"))
+        return name in self.spec.transaction_callbacks or "transaction" in name.lower()
 
     def batches(self, call: Any) -> bool:
-        """`prisma.$transaction([a, b])`: the calls in its arguments run in one transaction."""
-        function = call.child_by_field_name("function")
-        if function is None or function.type != "member_expression":
-            return False
+        """`prisma.$transaction([a, b])`, or a batch the project's wrapper runs (`transaction([a, b])`):
+        the calls in its arguments run in one transaction."""
         first = _first_argument(call)
-        return text(function.child_by_field_name("property")) in self.spec.transaction_batches and (
+        return _callee_name(call.child_by_field_name("function")) in self.spec.transaction_batches and (
             first is not None and first.type == "array")
+
+    def batches_deferred(self, call: Any) -> bool:
+        """`prisma.$transaction(steps)`: a batch of queries made earlier (Prisma's are lazy:
+        `steps.push(prisma.a.update(...))` runs nothing until the batch runs it)."""
+        first = _first_argument(call)
+        return _callee_name(call.child_by_field_name("function")) in self.spec.transaction_batches and (
+            first is not None and first.type in ("identifier", "spread_element", "call_expression"))
+
+    def in_background(self, call: Any) -> bool:
+        """`waitUntil(...)`, Next.js `after(...)`: what it is given runs after the response, best effort."""
+        function = call.child_by_field_name("function")
+        return _callee_name(function) in self.spec.background_calls or (
+            function is not None and self.names.of(function) in self.spec.background_functions)
 
     def in_callers_transaction(self, access: ScriptAccess) -> bool:
         """A write the caller scopes: `{ transaction: t }`, `.transacting(trx)`, `{ session }`, or
@@ -496,6 +508,15 @@ class ScriptDataAccess:
         declared = self.flow.declared_type(root)
         return declared is not None and any(name in text(declared) for name in spec.transaction_parameter_types)
 
+    def is_best_effort(self, call: Any) -> bool:
+        """`prisma.audit.create(...).catch(log)`: a failure is expected and ignored."""
+        node = call
+        while (follower := _following_call(node)) is not None:
+            if follower[0] == "catch":
+                return True
+            node = follower[1]
+        return False
+
     def loop_callback(self, call: Any) -> bool:
         return _method(call) in self.spec.loop_callbacks
 
@@ -504,6 +525,18 @@ class ScriptDataAccess:
 
 
 # ---------------------------------------------------------------- shapes
+
+
+def _callee_name(function: Any | None) -> str:
+    """`transaction` for `transaction(...)`, `db.transaction(...)` and `this.#transaction(...)`."""
+    if function is None:
+        return ""
+    if function.type == "identifier":
+        return text(function)
+    if function.type == "member_expression":
+        prop = function.child_by_field_name("property")
+        return text(prop).lstrip("#") if prop is not None else ""
+    return ""
 
 
 def _method(call: Any) -> str:

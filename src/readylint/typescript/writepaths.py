@@ -85,6 +85,8 @@ class ScriptWriteAnalysis:
         self.accesses: dict[tuple[int, int], ScriptAccess] = {}
         self.callback_kind: dict[tuple[int, int], str] = {}
         transaction_ranges: list[tuple[int, int]] = []
+        background_ranges: list[tuple[int, int]] = []
+        self.deferred_batches: list[int] = []  # where `$transaction(steps)` runs queries made earlier
         markers: list[ScriptAccess] = []
         for call in self.calls:
             access = self.model.access(call)
@@ -100,9 +102,15 @@ class ScriptWriteAnalysis:
                         self.callback_kind[_key(unwrapped(argument))] = kind
                         if kind == TRANSACTION:
                             transaction_ranges.append(_key(argument))
-            if self.model.batches(call) and arguments is not None:
-                transaction_ranges.append(_key(arguments))
+            if arguments is not None:
+                if self.model.batches(call):
+                    transaction_ranges.append(_key(arguments))
+                elif self.model.batches_deferred(call):
+                    self.deferred_batches.append(call.start_byte)
+                if self.model.in_background(call):
+                    background_ranges.append(_key(arguments))
         self.transaction_ranges = sorted(transaction_ranges + self._imperative_scopes(markers))
+        self.background_ranges = sorted(background_ranges)
         self.units = self._units()
         self.unit_of = {_key(unit.node): unit for unit in self.units}
         self.module_functions = {unit.qualname: unit for unit in self.units
@@ -170,13 +178,22 @@ class ScriptWriteAnalysis:
         return _count_between(self.helper_starts, start, end) > 0 or _count_between(self.write_starts, start, end) > 1
 
     def in_transaction(self, node: Any) -> bool:
-        index = bisect.bisect_right(self.transaction_ranges, (node.start_byte, 1 << 62)) - 1
-        while index >= 0:
-            start, end = self.transaction_ranges[index]
-            if start <= node.start_byte and node.end_byte <= end:
-                return True
-            index -= 1
-        return False
+        return _within(self.transaction_ranges, node)
+
+    def in_background(self, node: Any) -> bool:
+        return _within(self.background_ranges, node)
+
+    def not_on_path(self, access: ScriptAccess, unit: _Unit) -> bool:
+        """A write that does not happen where it is written, or not with the others:
+        run after the response (`waitUntil`), best effort (`.catch(...)` on it), or a lazy
+        Prisma query stored for a batch transaction the same function runs."""
+        call = access.call
+        if self.in_background(call) or self.model.is_best_effort(call):
+            return True
+        if access.framework != "prisma" or not _stored(call):
+            return False
+        start, end = unit.node.start_byte, unit.node.end_byte
+        return any(start <= batch < end for batch in self.deferred_batches)
 
     def facts(self) -> ScriptWriteFacts:
         imported = self._imported_calls()
@@ -281,6 +298,34 @@ class ScriptWriteAnalysis:
             writes = autocommit_writes(ScriptWalker(self, unit, depth).paths())
         self._helper_writes[key] = writes
         return writes
+
+
+def _within(ranges: list[tuple[int, int]], node: Any) -> bool:
+    """Whether a node lies in one of the sorted (start, end) byte ranges."""
+    index = bisect.bisect_right(ranges, (node.start_byte, 1 << 62)) - 1
+    while index >= 0:
+        start, end = ranges[index]
+        if start <= node.start_byte and node.end_byte <= end:
+            return True
+        index -= 1
+    return False
+
+
+def _stored(call: Any) -> bool:
+    """A query kept rather than run: an array element, pushed, or bound to a name unawaited."""
+    parent = call.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        parent = parent.parent
+    if parent is None:
+        return False
+    if parent.type in ("array", "variable_declarator", "pair"):
+        return True
+    if parent.type == "arguments" and parent.parent is not None:
+        function = parent.parent.child_by_field_name("function")
+        prop = function.child_by_field_name("property") if function is not None and \
+            function.type == "member_expression" else None
+        return prop is not None and text(prop) in ("push", "unshift")
+    return False
 
 
 def _count_between(starts: list[int], start: int, end: int) -> int:
@@ -451,7 +496,7 @@ class ScriptWalker:
     def callback(self, function: Any, scoped: bool, in_loop: bool) -> Paths:
         kind = self.analysis.callback_kind[_key(function)]
         body = function.child_by_field_name("body")
-        if body is None:
+        if body is None or self.analysis.in_background(function):
             return set(NOTHING)
         runs = self.body(body, scoped or kind == TRANSACTION, in_loop or kind == LOOP)
         runs = {(events, None) for events, _ in runs}  # a `return` ends the callback, not the function
@@ -462,11 +507,11 @@ class ScriptWalker:
         access = analysis.accesses.get(_key(call))
         if access is not None:
             if access.action != WRITE or scoped or analysis.in_transaction(call) \
-                    or analysis.model.in_callers_transaction(access):
+                    or analysis.not_on_path(access, self.unit) or analysis.model.in_callers_transaction(access):
                 return None
             return Write(access.line, access.label, access.framework, access.target, access.method, True, "", in_loop)
         helper = analysis.resolve_helper(call, self.unit)
-        if helper is None:
+        if helper is None or analysis.in_background(call):
             return None
         scoped = scoped or analysis.in_transaction(call)
         if self.depth == 0:
