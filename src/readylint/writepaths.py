@@ -49,7 +49,19 @@ class Commit:
     in_loop: bool
 
 
-Event = Write | HelperCall | Commit
+@dataclass(frozen=True)
+class ImportedCall:
+    """A call of a function another module of the project defines: what it writes is
+    known only to the project pass, which puts a `HelperCall` in its place."""
+
+    line: int
+    name: str  # how the message names it
+    module: str  # as imported: a TS specifier (`@/lib/orders`), a Python module (`shop.services`)
+    imported: str  # the name there
+    in_loop: bool
+
+
+Event = Write | HelperCall | Commit | ImportedCall
 # (events, how the path ended: None when it runs on, "return" or "loop" for break/continue)
 Path = tuple[tuple[Event, ...], str | None]
 Paths = set[Path]
@@ -65,6 +77,7 @@ class FunctionFacts:
     line: int
     column: int
     end_column: int
+    name: str = ""  # how the message names it
     # Why a finding: the message body, or "" when the function is fine by itself.
     problem: str = ""
     transactional: bool = False  # declared so, or a callback a framework runs in a transaction
@@ -74,6 +87,36 @@ class FunctionFacts:
     calls: list[tuple[str, bool]] = field(default_factory=list)
     # Calls of imported names: (module, name, call inside a transaction scope).
     imported_calls: list[tuple[str, str, bool]] = field(default_factory=list)
+    # What a call of this function writes, counted where it is called from another module.
+    writes: tuple[Write, ...] = ()
+    # The paths that call functions of other modules (`ImportedCall`), judged again
+    # by the project pass once it knows what those write.
+    open_paths: list[Path] = field(default_factory=list)
+
+
+def with_imported_writes(paths: list[Path], writes_of) -> Paths:
+    """`paths` with each `ImportedCall` replaced by what the callee writes
+    (`writes_of(call)`: its autocommit writes, or () when unknown or none)."""
+    result = set()
+    for events, ended in paths:
+        resolved = []
+        for event in events:
+            if isinstance(event, ImportedCall):
+                writes = writes_of(event)
+                if writes:
+                    resolved.append(HelperCall(event.line, event.name, writes, event.in_loop))
+            else:
+                resolved.append(event)
+        result.add((tuple(resolved), ended))
+    return result
+
+
+def calls_other_modules(paths: Paths) -> list[Path]:
+    """The paths the project pass must judge again (all of them, in a stable order),
+    when one calls a function of another module; else none."""
+    if not any(isinstance(e, ImportedCall) for events, _ in paths for e in events):
+        return []
+    return sorted(paths, key=path_order)
 
 
 def then(paths: Paths | frozenset[Path], following: Paths | frozenset[Path]) -> Paths:

@@ -45,7 +45,9 @@ from readylint.typescript.dataaccess import ScriptDataSpec
 from readylint.typescript.modules import ModuleResolver, re_exports
 from readylint.typescript.runtime import runs_as_script, runs_in_browser
 from readylint.typescript.writepaths import ScriptWriteAnalysis, ScriptWriteFacts
-from readylint.writepaths import Commit, Event, FunctionFacts, HelperCall, Paths, Write, path_order
+from readylint.writepaths import (
+    Commit, Event, FunctionFacts, HelperCall, ImportedCall, Paths, Write, path_order, with_imported_writes,
+)
 
 # Files that can neither write through a framework we know nor call a
 # writing function inside a transaction (or from a view) are not read.
@@ -154,12 +156,21 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         functions: dict[Key, FunctionFacts] = {
             (path, f.qualname): f for path, file_facts in facts.items() for f in file_facts.functions
         }
+        imports = _ImportLinks(facts, project, functions)
         callers: dict[Key, list[tuple[Key, bool]]] = {}
         for (path, qualname), function in functions.items():
             for callee, scoped in function.calls:
                 callers.setdefault((path, callee), []).append(((path, qualname), scoped))
-        for caller, callee, scoped in self._imported_calls(facts, project, functions):
-            callers.setdefault(callee, []).append((caller, scoped))
+            for module, name, scoped in function.imported_calls:
+                for callee in imports.callees(path, module, name):
+                    callers.setdefault(callee, []).append(((path, qualname), scoped))
+            if function.open_paths:
+                # What the functions it calls in other modules write, counted at each call.
+                def writes_of(call: ImportedCall, path: str = path) -> tuple[Write, ...]:
+                    return next((functions[c].writes for c in imports.callees(path, call.module, call.imported)
+                                 if functions[c].writes), ())
+                function.problem = self.problem(function.name, with_imported_writes(function.open_paths, writes_of)) \
+                    or function.problem
         memo: dict[Key, bool] = {}
 
         def atomic(key: Key, seen: frozenset[Key] = frozenset()) -> bool:
@@ -184,39 +195,6 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             if function.problem and not atomic(key):
                 yield new_finding(self.rule, key[0], function.line, function.column, function.problem,
                                   end_column=function.end_column, fingerprint_key=function.qualname)
-
-    def _imported_calls(self, facts: dict[str, Any], project: ProjectContext,
-                        functions: dict[tuple[str, str], FunctionFacts]) -> Iterable[tuple[tuple, tuple, bool]]:
-        """(caller, callee, call inside a transaction) for calls through imports: Python's
-        matched by dotted name, TS/JS's resolved as the module system would."""
-        python = {path: f for path, f in facts.items() if isinstance(f, FileFacts)}
-        by_dotted = _DottedIndex(
-            (f"{python[path].module}.{qualname}", (path, qualname)) for path, qualname in functions if path in python
-        )
-        for (path, qualname), function in functions.items():
-            if path in python:
-                for module, name, scoped in function.imported_calls:
-                    for callee in by_dotted.matching(f"{module}.{name}"):
-                        yield (path, qualname), callee, scoped
-        scripts = {path: f for path, f in facts.items() if isinstance(f, ScriptWriteFacts)}
-        if not any(function.imported_calls for (path, _), function in functions.items() if path in scripts):
-            return
-        resolver = ModuleResolver(project.root, scripts)
-        re_exported = {path: f.re_exports for path, f in scripts.items() if f.re_exports}
-        for (path, qualname), function in functions.items():
-            if path not in scripts:
-                continue
-            for specifier, name, scoped in function.imported_calls:
-                target = resolver.resolve(path, specifier)
-                if target is None:
-                    continue
-                for where, exported in resolver.definitions(target, name, re_exported):
-                    module = scripts.get(where)
-                    if module is None:
-                        continue
-                    callee = module.default_export if exported == "default" else exported
-                    if (where, callee) in functions:
-                        yield (path, qualname), (where, callee), scoped
 
     # ------------------------------------------------------------ judging (both languages)
 
@@ -261,6 +239,45 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         return (f"`{name}` splits related writes with a commit: {first}, committed by "
                 f"`{resource}.commit()` at line {commit_line}, then {then} in another transaction. "
                 f"A failure after the commit leaves partial data; {remedy}")
+
+
+class _ImportLinks:
+    """The project functions a call through an import may run: Python's matched by
+    dotted name, TS/JS's resolved as the module system would."""
+
+    def __init__(self, facts: dict[str, Any], project: ProjectContext, functions: dict[tuple[str, str], FunctionFacts]):
+        self.functions = functions
+        self.python = {path for path, f in facts.items() if isinstance(f, FileFacts)}
+        self.by_dotted = _DottedIndex(
+            (f"{facts[path].module}.{qualname}", (path, qualname)) for path, qualname in functions if path in self.python
+        )
+        self.scripts = {path: f for path, f in facts.items() if isinstance(f, ScriptWriteFacts)}
+        self.project = project
+        self._resolver: ModuleResolver | None = None
+        self._memo: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+
+    def callees(self, path: str, module: str, name: str) -> list[tuple[str, str]]:
+        key = (path, module, name)
+        if key not in self._memo:
+            self._memo[key] = (self.by_dotted.matching(f"{module}.{name}") if path in self.python
+                               else self._script_callees(path, module, name))
+        return self._memo[key]
+
+    def _script_callees(self, path: str, specifier: str, name: str) -> list[tuple[str, str]]:
+        if self._resolver is None:
+            self._resolver = ModuleResolver(self.project.root, self.scripts)
+            self._re_exported = {p: f.re_exports for p, f in self.scripts.items() if f.re_exports}
+        target = self._resolver.resolve(path, specifier)
+        if target is None:
+            return []
+        found = []
+        for where, exported in self._resolver.definitions(target, name, self._re_exported):
+            module = self.scripts.get(where)
+            if module is not None:
+                callee = module.default_export if exported == "default" else exported
+                if (where, callee) in self.functions:
+                    found.append((where, callee))
+        return found
 
 
 class _DottedIndex:

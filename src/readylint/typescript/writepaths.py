@@ -28,7 +28,8 @@ from readylint.typescript.dataaccess import (
 from readylint.typescript.modules import ReExport, re_exports
 from readylint.typescript.tree import FUNCTION_KINDS, is_endless, string_value, text, unwrapped
 from readylint.writepaths import (
-    NOTHING, Event, FunctionFacts, HelperCall, Path, Paths, Write, attempt, autocommit_writes, loop, then,
+    NOTHING, Event, FunctionFacts, HelperCall, ImportedCall, Path, Paths, Write, attempt, autocommit_writes,
+    calls_other_modules, loop, then,
 )
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class ScriptWriteAnalysis:
         self._helper_writes: dict[tuple[int, int], tuple[Write, ...] | None] = {}
         self.write_starts = sorted(a.call.start_byte for a in self.accesses.values() if a.action == WRITE)
         self.helper_starts = sorted(c.start_byte for c in self.calls if self._may_call_helper(c))
+        self.imported_starts = sorted(c.start_byte for c in self.calls if self.imported_function(c) is not None)
 
     # ------------------------------------------------------------ the module's functions
 
@@ -174,8 +176,11 @@ class ScriptWriteAnalysis:
         return False
 
     def _may_write(self, unit: _Unit) -> bool:
+        """Whether walking the function can find anything: a write (what its callers in other
+        modules count), a call of a helper of this module, or two calls of other modules' functions."""
         start, end = unit.node.start_byte, unit.node.end_byte
-        return _count_between(self.helper_starts, start, end) > 0 or _count_between(self.write_starts, start, end) > 1
+        return (_count_between(self.write_starts, start, end) > 0 or _count_between(self.helper_starts, start, end) > 0
+                or _count_between(self.imported_starts, start, end) > 1)
 
     def in_transaction(self, node: Any) -> bool:
         return _within(self.transaction_ranges, node)
@@ -206,13 +211,16 @@ class ScriptWriteAnalysis:
             end = name_node if name_node is not None else unit.node
             end_column = self.file.char_column(end.end_point[0] + 1, end.end_point[1]) if end.end_point[0] + 1 == line \
                 else column + 1
+            transactional = self.transactional(unit)
             facts = FunctionFacts(
-                qualname=unit.qualname, line=line, column=column, end_column=end_column,
-                transactional=self.transactional(unit), calls=unit.helper_calls,
+                qualname=unit.qualname, line=line, column=column, end_column=end_column, name=unit.name,
+                transactional=transactional, calls=unit.helper_calls,
                 imported_calls=imported.get(_key(unit.node), []),
+                writes=() if transactional or unit.class_name else autocommit_writes(paths),
+                open_paths=calls_other_modules(paths),
             )
             facts.problem = self.check.problem(unit.name, paths)
-            if facts.problem or facts.calls or facts.imported_calls:
+            if facts.problem or facts.calls or facts.imported_calls or facts.writes:
                 functions.append(facts)
         module_text = self.file.text
         return ScriptWriteFacts(functions, re_exports(module_text) if "export" in module_text else (),
@@ -240,24 +248,31 @@ class ScriptWriteAnalysis:
             sibling = sibling.prev_named_sibling
         return False
 
+    def imported_function(self, call: Any) -> tuple[str, str] | None:
+        """(specifier, name) when the call runs a function imported from a project module:
+        `createOrder(...)` (`import { createOrder } from '@/lib/orders'`), `orders.create(...)`
+        (`import * as orders`)."""
+        bindings = self.model.names.bindings
+        function = call.child_by_field_name("function")
+        binding = None
+        if function is not None and function.type == "identifier":
+            binding = bindings.get(text(function))
+        elif function is not None and function.type == "member_expression":
+            namespace = bindings.get(text(function.child_by_field_name("object")))
+            if namespace is not None and namespace[1] == "*":
+                binding = (namespace[0], text(function.child_by_field_name("property")))
+        if binding is None or binding[1] == "*" or not binding[0].startswith(PROJECT_SPECIFIER_PREFIXES):
+            return None
+        return binding
+
     def _imported_calls(self) -> dict[tuple[int, int], list[tuple[str, str, bool]]]:
         """Each function's calls of names imported from project modules, with whether each
         runs in a transaction (for "every caller of this function wraps it")."""
-        bindings = self.model.names.bindings
         found: dict[tuple[int, int], list[tuple[str, str, bool]]] = {}
-        if not bindings:
-            return found
         unit_starts = [u.node.start_byte for u in self.units]
         for call in self.calls:
-            function = call.child_by_field_name("function")
-            binding = None
-            if function is not None and function.type == "identifier":
-                binding = bindings.get(text(function))
-            elif function is not None and function.type == "member_expression":
-                namespace = bindings.get(text(function.child_by_field_name("object")))
-                if namespace is not None and namespace[1] == "*":
-                    binding = (namespace[0], text(function.child_by_field_name("property")))
-            if binding is None or not binding[0].startswith(PROJECT_SPECIFIER_PREFIXES):
+            binding = self.imported_function(call)
+            if binding is None:
                 continue
             owner = self._innermost_unit(call, unit_starts)
             if owner is not None:
@@ -510,9 +525,14 @@ class ScriptWalker:
                     or analysis.not_on_path(access, self.unit) or analysis.model.in_callers_transaction(access):
                 return None
             return Write(access.line, access.label, access.framework, access.target, access.method, True, "", in_loop)
-        helper = analysis.resolve_helper(call, self.unit)
-        if helper is None or analysis.in_background(call):
+        if analysis.in_background(call):
             return None
+        helper = analysis.resolve_helper(call, self.unit)
+        if helper is None:
+            imported = analysis.imported_function(call) if self.depth == 0 else None
+            if imported is None or scoped or analysis.in_transaction(call):
+                return None
+            return ImportedCall(call.start_point[0] + 1, imported[1], imported[0], imported[1], in_loop)
         scoped = scoped or analysis.in_transaction(call)
         if self.depth == 0:
             self.unit.helper_calls.append((helper.qualname, scoped))
