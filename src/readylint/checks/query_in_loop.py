@@ -112,7 +112,7 @@ class QueryInLoop(ProjectCheck):
             # Browser code queries through an API: its round trips are the API's. A one-off script's are its own.
             if file.script.unreadable or runs_in_browser(file) or runs_as_script(file.text):
                 return None
-            loops = ScriptLoopScanner(file, self.script_spec, self.remedies).scan()
+            loops = ScriptLoopScanner(file, self.script_spec, self.remedies, self.small_range).scan()
             return FileFacts(loops, {}, []) if loops else None
         tree = file.python.tree
         if tree is None or matches_skip_paths(file.path, self.skip_paths):

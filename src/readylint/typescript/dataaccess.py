@@ -210,6 +210,8 @@ class ScriptDataAccess:
         client = unwrapped(receiver.child_by_field_name("object"))
         if model is None or client is None or not text(model)[:1].islower():
             return None
+        if client.type == "member_expression" and text(client.child_by_field_name("property")) == "query":
+            return None  # Drizzle's relational queries: `db.query.users.findFirst({ where })`
         first = _first_argument(call)
         argument_keys = _object_keys(first)
         if not (argument_keys & keys or text(client) in spec.prisma_clients):
@@ -272,7 +274,7 @@ class ScriptDataAccess:
                 return None
         else:
             table = _first_argument(follower[1])
-            if table is None:
+            if table is None or _is_subquery(follower[1]):
                 return None
         return ScriptAccess(call, action, "drizzle", f"{short_text(receiver)}.{method}({short_text(table)})", method,
                             text(table).rsplit(".", 1)[-1])
@@ -612,6 +614,18 @@ def _following_call(call: Any) -> tuple[str, Any] | None:
     if outer is None or outer.type != "call_expression" or prop is None:
         return None
     return text(prop), outer
+
+
+def _is_subquery(call: Any) -> bool:
+    """A builder chain passed to another call (`exists(db.select().from(t))`,
+    `inArray(t.id, db.select(...))`): part of that query, not run by itself."""
+    node = call
+    while (follower := _following_call(node)) is not None:
+        node = follower[1]
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    return parent is not None and parent.type == "arguments"
 
 
 def _chain_calls(call: Any) -> list[Any]:

@@ -16,7 +16,10 @@ is one query, while awaiting each in a `for` loop is N.
 A query belongs to the innermost loop around it within its function (a
 function defined in a loop runs when called). Loops over array literals and
 UPPER_CASE constants are a handful of known items: transparent, what they
-run is charged to the loop around them. `while`, `do` and `for (;;)` loops are polling,
+run is charged to the loop around them, and so is what a counted loop runs
+(`i < 3`, `i < MAX_ATTEMPTS`, an `attempt` counter). Chunked loops
+(`i += CHUNK`) batch by design, and a query followed in the body by a
+`return`, `throw` or `break` runs at most once. `while`, `do` and `for (;;)` loops are polling,
 paging or retrying by design and are not read. Writes in loops are not
 this rule's business.
 """
@@ -38,13 +41,15 @@ PER_ITERATION_FIELDS = {"for_statement": ("body", "condition", "increment"), "fo
 # Prisma merges these, issued in one tick, into one query.
 DATALOADER_METHODS = frozenset({"findUnique", "findUniqueOrThrow"})
 CONSTANT_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+RETRY_COUNTER_RE = re.compile(r"\b(?:attempts?|retry|retries|tries|try)\b", re.I)
 FUNCTION_BOUNDARIES = FUNCTION_KINDS | {"function_declaration", "generator_function_declaration", "method_definition",
                                         "class_body", "program"}
 
 
 class ScriptLoopScanner:
-    def __init__(self, file: SourceFile, spec: ScriptDataSpec, remedies: dict[str, str]):
+    def __init__(self, file: SourceFile, spec: ScriptDataSpec, remedies: dict[str, str], small_range: int):
         self.file = file
+        self.small_range = small_range
         self.model = ScriptDataAccess(file.script, file.text, spec)
         self.remedies = remedies
         self._loops: dict[tuple[int, int], LoopFacts] = {}
@@ -67,22 +72,64 @@ class ScriptLoopScanner:
     def _loop_of(self, call: Any, concurrent_batched: bool) -> Any | None:
         """The innermost loop that runs `call` once per item, within its function: a loop
         statement, or the call of an iteration method (`xs.map`) whose callback holds it."""
-        child, node = call, call.parent
+        statement, child, node = None, call, call.parent
         while node is not None and node.type not in FUNCTION_BOUNDARIES - FUNCTION_KINDS:
-            if node.type in ROUNDS_APART or is_endless(node):
+            if node.type in ROUNDS_APART or is_endless(node) or self._retries(node):
                 return None  # polling, paging, retrying: each round is its own work, whatever loop is around
+            if node.type == "statement_block":
+                statement = child
             if node.type in LOOP_STATEMENTS:
-                if any(node.child_by_field_name(name) == child for name in PER_ITERATION_FIELDS[node.type]) \
-                        and not self._transparent(node.child_by_field_name("right")):
-                    return node
+                body = node.child_by_field_name("body")
+                if any(node.child_by_field_name(name) == child for name in PER_ITERATION_FIELDS[node.type]):
+                    if self._chunked(node) or (child == body and _leaves_after(body, statement)):
+                        return None  # one query per batch of items, or at most one per run
+                    if not self._transparent(node.child_by_field_name("right")) and not self._counted(node):
+                        return node
             elif node.type in FUNCTION_KINDS:
                 caller = _called_with(node)
-                if caller is None or not self.model.loop_callback(caller):
+                if caller is None and _invoked(node):
+                    pass  # `(async () => { ... })()` runs where it is written
+                elif caller is not None and (self.model.transaction_callback(caller) or self.model.sequence_callback(caller)):
+                    pass  # `$transaction(async (tx) => ...)`, `.then(...)`: run in place
+                elif caller is None or not self.model.loop_callback(caller):
                     return None  # a function of its own: runs when called
-                if not concurrent_batched and not self._transparent(_receiver(caller)):
+                elif not concurrent_batched and not self._transparent(_receiver(caller)):
                     return caller
             child, node = node, node.parent
         return None
+
+    def _counted(self, loop: Any) -> bool:
+        """`for (let i = 0; i < 3; i++)`, `i < MAX_ATTEMPTS`: a handful of rounds, known in advance."""
+        condition = loop.child_by_field_name("condition") if loop.type == "for_statement" else None
+        condition = condition.named_children[0] if condition is not None and condition.type == "expression_statement" \
+            and condition.named_child_count else condition
+        if condition is None or condition.type != "binary_expression":
+            return False
+        bound = unwrapped(condition.child_by_field_name("right"))
+        if bound is None:
+            return False
+        if bound.type == "number":
+            try:
+                return float(text(bound).replace("_", "")) <= self.small_range
+            except ValueError:
+                return False
+        return bound.type == "identifier" and bool(CONSTANT_RE.match(text(bound)))
+
+    def _retries(self, loop: Any) -> bool:
+        """A loop whose counter says it retries: `for (let attempt = 0; ...)`."""
+        if loop.type != "for_statement":
+            return False
+        initializer = loop.child_by_field_name("initializer")
+        return initializer is not None and bool(RETRY_COUNTER_RE.search(text(initializer)))
+
+    @staticmethod
+    def _chunked(loop: Any) -> bool:
+        """`for (let i = 0; i < ids.length; i += CHUNK)`: the body handles a batch per round."""
+        increment = loop.child_by_field_name("increment") if loop.type == "for_statement" else None
+        if increment is None or increment.type != "augmented_assignment_expression":
+            return False
+        step = unwrapped(increment.child_by_field_name("right"))
+        return step is not None and text(step) != "1"
 
     @staticmethod
     def _transparent(iterable: Any | None) -> bool:
@@ -115,6 +162,29 @@ def _called_with(function: Any) -> Any | None:
         return None
     call = parent.parent
     return call if call is not None and call.type == "call_expression" else None
+
+
+def _invoked(function: Any) -> bool:
+    """An immediately invoked function expression: `(async () => { ... })()`."""
+    parent = function.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    return parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") is not None \
+        and unwrapped(parent.child_by_field_name("function")) == function
+
+
+def _leaves_after(body: Any, statement: Any | None) -> bool:
+    """The statement holding the query is followed, in the loop body itself, by a `return`,
+    `throw` or `break`: the loop runs the query at most once."""
+    if statement is None or body.type != "statement_block":
+        return False
+    seen = False
+    for sibling in body.named_children:
+        if sibling == statement:
+            seen = True
+        elif seen and sibling.type in ("return_statement", "throw_statement", "break_statement"):
+            return True
+    return False
 
 
 def _receiver(call: Any) -> Any | None:
