@@ -66,7 +66,8 @@ IDEMPOTENT = frozenset({"delete", "adelete", "deleteMany", "del", "destroy", "de
                         "findOrCreate"})
 # Writes of many rows at once: beside another write to the same model they keep an
 # invariant over a set of rows (one primary, delete all then recreate), not stage one row.
-MULTI_ROW = frozenset({"updateMany", "deleteMany", "createMany", "createManyAndReturn", "updateManyAndReturn",
+# (Not deletions: "delete the old tokens, create a new one" is a rotation a rerun completes.)
+MULTI_ROW = frozenset({"updateMany", "createMany", "createManyAndReturn", "updateManyAndReturn",
                        "bulk_create", "bulk_update", "abulk_create", "abulk_update", "bulkCreate", "insertMany"})
 
 

@@ -87,6 +87,8 @@ class ScriptDataSpec:
         self.prisma_clients = _strings(prisma.get("clients"))
         self.prisma_raw_writes = _strings(prisma.get("raw_writes"))
         self.prisma_raw_reads = _strings(prisma.get("raw_reads"))
+        touch_fields = _strings(prisma.get("touch_fields"))
+        self.touch_field_re = re.compile("|".join(f"(?:{p})" for p in sorted(touch_fields))) if touch_fields else None
         supabase = section.get("supabase") or {}
         self.supabase_writes = _strings(supabase.get("writes"))
         self.supabase_reads = _strings(supabase.get("reads"))
@@ -216,6 +218,8 @@ class ScriptDataAccess:
         argument_keys = _object_keys(first)
         if not (argument_keys & keys or text(client) in spec.prisma_clients):
             return None
+        if action == WRITE and _touches_only(first, spec.touch_field_re):
+            return None  # `data: { lastUsedAt: new Date() }`: bookkeeping, not part of any unit of work
         return ScriptAccess(call, action, "prisma", f"{short_text(client)}.{text(model)}.{method}()", method, text(model))
 
     def _supabase_or_knex(self, call: Any, receiver: Any, method: str) -> ScriptAccess | None:
@@ -580,6 +584,19 @@ def _object_keys(node: Any) -> frozenset[str]:
         elif child.type == "shorthand_property_identifier":
             keys.add(text(child))
     return frozenset(keys)
+
+
+def _touches_only(argument: Any, fields: "re.Pattern[str] | None") -> bool:
+    """An update whose `data` sets only last-used timestamps."""
+    if fields is None:
+        return False
+    argument = unwrapped(argument)
+    if argument is None or argument.type != "object":
+        return False
+    data = next((unwrapped(c.child_by_field_name("value")) for c in argument.named_children
+                 if c.type == "pair" and text(c.child_by_field_name("key")) == "data"), None)
+    keys = _object_keys(data)
+    return bool(keys) and all(fields.fullmatch(key) for key in keys)
 
 
 def _table_call(receiver: Any, table_methods: frozenset[str]) -> tuple[str, str | None, Any] | None:

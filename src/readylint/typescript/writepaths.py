@@ -18,6 +18,7 @@ listener) is a function of its own, judged by itself.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 
 # How deep writes of same-module helpers are followed.
 MAX_HELPER_DEPTH = 3
+# Prisma writes whose row count tells whether a claim succeeded.
+CLAIM_METHODS = frozenset({"updateMany", "deleteMany"})
 # Callback kinds: how a function literal passed to a call runs.
 LOOP, SEQUENCE, TRANSACTION = "loop", "sequence", "transaction"
 DECLARATIONS = frozenset({
@@ -190,12 +193,17 @@ class ScriptWriteAnalysis:
 
     def not_on_path(self, access: ScriptAccess, unit: _Unit) -> bool:
         """A write that does not happen where it is written, or not with the others:
-        run after the response (`waitUntil`), best effort (`.catch(...)` on it), or a lazy
+        run after the response (`waitUntil`), best effort (`.catch(...)` on it), a claim
+        (an update whose row count decides whether the work goes on), or a lazy
         Prisma query stored for a batch transaction the same function runs."""
         call = access.call
         if self.in_background(call) or self.model.is_best_effort(call):
             return True
-        if access.framework != "prisma" or not _stored(call):
+        if access.framework != "prisma":
+            return False
+        if access.method in CLAIM_METHODS and _claims(call, unit):
+            return True
+        if not _stored(call):
             return False
         start, end = unit.node.start_byte, unit.node.end_byte
         return any(start <= batch < end for batch in self.deferred_batches)
@@ -323,6 +331,23 @@ def _within(ranges: list[tuple[int, int]], node: Any) -> bool:
         if start <= node.start_byte and node.end_byte <= end:
             return True
         index -= 1
+    return False
+
+
+def _claims(call: Any, unit: _Unit) -> bool:
+    """`const claimed = await prisma.job.updateMany({ where: { id, status: 'queued' }, ... })`
+    then `if (claimed.count === 0) return`: a compare-and-set that commits on purpose
+    before the work it guards."""
+    node = call.parent
+    while node is not None and node.type in ("await_expression", "parenthesized_expression"):
+        node = node.parent
+    if node is None:
+        return False
+    if node.type == "member_expression":
+        return text(node.child_by_field_name("property")) == "count"
+    if node.type == "variable_declarator" and node.child_by_field_name("name") is not None:
+        name = text(node.child_by_field_name("name"))
+        return re.search(rf"(?<![\w$.]){re.escape(name)}\.count\b", text(unit.node)) is not None
     return False
 
 
