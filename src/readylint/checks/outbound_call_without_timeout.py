@@ -411,13 +411,27 @@ class ModuleAudit:
         if not literal and not self._unbounded_object(given):
             return
         fix = None
+        stream_timeout = self._stream_timeout(call)
+        bound = stream_timeout or str(self.check.default_timeout)
         if literal:
-            fix = Fix(Applicability.UNSAFE, (node_edit(self.file, given, str(self.check.default_timeout)),),
-                      f"replace `{ast.unparse(given)}` with {self.check.default_timeout} seconds")
+            fix = Fix(Applicability.UNSAFE, (node_edit(self.file, given, bound),),
+                      f"replace `{ast.unparse(given)}` with `{bound}`")
         yield from self._judge(
             call, slot, behaviour, given=f"{slot.label}={_display(given)}", fix=fix,
-            remedy="pass a number of seconds",
+            remedy=_stream_remedy(slot, stream_timeout) if stream_timeout else "pass a number of seconds",
         )
+
+    def _stream_timeout(self, call: ast.Call) -> str | None:
+        """For a long-lived stream (`stream=True`, `httpx.stream`, `client.stream(...)`), the
+        timeout to suggest: bound the connection, not the read a stream keeps open by design."""
+        streams = any(k.arg == "stream" and isinstance(k.value, ast.Constant) and k.value.value is True
+                      for k in call.keywords) or (
+            (call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")) == "stream")
+        if not streams:
+            return None
+        qualified = self.names.of(call.func) or ""
+        httpx = qualified.startswith("httpx") or "httpx" in ast.unparse(call.func)
+        return f"httpx.Timeout({self.check.default_timeout}, read=None)" if httpx else f"({self.check.default_timeout}, None)"
 
     def _judge(
         self, call: ast.Call, slot: ArgumentSlot, behaviour: Behaviour, *, callee: str | None = None,
@@ -426,10 +440,14 @@ class ModuleAudit:
     ) -> Iterable[Finding]:
         """The facts of one call that lacks its timeout (or passes an unbounded
         one), with the fix that adds it by keyword, judged by the rule."""
+        stream_timeout = self._stream_timeout(call) if given is None else None
         if given is None and slot.keywords:
             keyword = slot.label
-            edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout))
-            fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={self.check.default_timeout}`") if edit else None
+            value = stream_timeout or str(self.check.default_timeout)
+            edit = add_keyword_edit(self.file, call, keyword, value)
+            fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={value}`") if edit else None
+            if stream_timeout:
+                remedy = _stream_remedy(slot, stream_timeout)
         line, end_line = call.lineno, call.end_lineno or call.lineno
         span = Span(line, self.file.char_column(line, call.col_offset),
                     end_line, self.file.char_column(end_line, call.end_col_offset or call.col_offset))
@@ -501,6 +519,12 @@ def _mentions_timeout(nodes: Iterable[ast.AST]) -> bool:
         if "timeout" in str(text).lower():
             return True
     return False
+
+
+def _stream_remedy(slot: ArgumentSlot, value: str) -> str:
+    """A stream stays open as long as events come: a plain read timeout would cut it. Bound the rest."""
+    return (f"it reads a long-lived stream, so bound the connection and leave the read open: `{slot.label}={value}` "
+            f"(or a read timeout longer than the server's keep-alive interval)")
 
 
 def _remedy(slot: ArgumentSlot) -> str:
