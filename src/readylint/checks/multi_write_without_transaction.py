@@ -204,7 +204,10 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         best: tuple[Write | HelperCall, ...] = ()
         ordered = sorted(paths, key=path_order)  # the same answer in every process
         for events, _ in ordered:
-            units = tuple(e for e in events if isinstance(e, HelperCall) or (isinstance(e, Write) and e.autocommit))
+            # A helper that only makes sure rows exist (get_or_create, upsert) converges on a rerun:
+            # it joins no unit of work.
+            units = tuple(e for e in events if (isinstance(e, HelperCall) and not _idempotent(e.writes))
+                          or (isinstance(e, Write) and e.autocommit))
             if len(units) > len(best) and _related(units):
                 best = units
         if best:
@@ -304,6 +307,10 @@ def _is_string(node: ast.AST | None, value: str) -> bool:
     return isinstance(node, ast.Constant) and node.value == value
 
 
+def _idempotent(writes: tuple[Write, ...]) -> bool:
+    return all(w.method in IDEMPOTENT for w in writes)
+
+
 def _related(units: tuple[Write | HelperCall, ...]) -> bool:
     """Two or more writes that plausibly belong together: not only deletions and
     upserts (a rerun completes them), and to at least two different models or
@@ -312,7 +319,7 @@ def _related(units: tuple[Write | HelperCall, ...]) -> bool:
     if len(units) < 2:
         return False
     writes = [w for unit in units for w in (unit.writes if isinstance(unit, HelperCall) else (unit,))]
-    if all(w.method in IDEMPOTENT for w in writes):
+    if _idempotent(tuple(writes)):
         return False
     return len({w.target for w in writes}) >= 2 or any(w.method in MULTI_ROW for w in writes)
 

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from readylint.python.dataaccess import COMMIT, WRITE, Access, DataAccess, Function, label_name
 from readylint.python.localflow import FUNCTIONS
+from readylint.python.names import module_name_of
 from readylint.python.tree import COMPREHENSIONS, DEFERRED_CODE, TreeIndex
 from readylint.sources import SourceFile
 from readylint.writepaths import (
-    NOTHING, Commit, Event, FunctionFacts, HelperCall, Path, Paths, Write, after, attempt, autocommit_writes, loop,
-    then,
+    NOTHING, Commit, Event, FunctionFacts, HelperCall, ImportedCall, Path, Paths, Write, after, attempt,
+    autocommit_writes, calls_other_modules, loop, then,
 )
 
 if TYPE_CHECKING:
@@ -44,15 +45,20 @@ class FileAnalysis:
         self._helper_writes: dict[ast.AST, tuple | None] = {}
         self.write_lines: list[int] = []  # calls that may write or commit
         self.helper_lines: list[int] = []  # calls of a function of this module
+        self.imported_lines: list[int] = []  # calls of a function of another project module
+        # The packages of this module's path: an import from one of them is the project's own.
+        self.project_packages = frozenset(module_name_of(file.path).split(".")[:-1])
         self.imported_calls: dict[ast.AST, list[tuple[str, str, bool]]] = {}
         self._scan_calls()
 
     def _may_write(self, function: Function) -> bool:
-        """Whether walking the function's paths can find anything: several
-        writes take two calls that may write or commit, or a call of a helper
-        of this module (whose calls the walk also records)."""
+        """Whether walking the function's paths can find anything: a call that
+        may write or commit (what a caller in another module counts), a call of
+        a helper of this module (whose calls the walk also records), or two calls
+        of functions of other project modules."""
         start, end = function.lineno, function.end_lineno or 0
-        return _count_between(self.helper_lines, start, end) > 0 or _count_between(self.write_lines, start, end) > 1
+        return (_count_between(self.helper_lines, start, end) > 0 or _count_between(self.write_lines, start, end) > 0
+                or _count_between(self.imported_lines, start, end) > 1)
 
     def _name_functions(self, node: ast.AST, prefix: str) -> None:
         # Functions and classes are statements: expressions need no visit.
@@ -88,12 +94,15 @@ class FileAnalysis:
                 qualified = self.names.of(func) if isinstance(func, (ast.Name, ast.Attribute)) else None
                 if qualified and "." in qualified:
                     imported.append((node, qualified))
+                    if self.project_function(qualified):
+                        self.imported_lines.append(node.lineno)
             elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
                 self.model.is_transaction_scope(item.context_expr, None) for item in node.items
             ):
                 scopes.append((node.body[0].lineno, node.end_lineno or node.lineno))
         self.write_lines.sort()
         self.helper_lines.sort()
+        self.imported_lines.sort()
         # A call belongs to the smallest function around its line: outermost
         # functions claim their lines first, inner ones then take theirs.
         owner_of_line: dict[int, ast.AST] = {}
@@ -107,27 +116,36 @@ class FileAnalysis:
                 module, name = qualified.rsplit(".", 1)
                 self.imported_calls.setdefault(owner, []).append((module, name, scoped))
 
+    def project_function(self, qualified: str) -> bool:
+        """A function (not a class: making an object writes nothing) of a module of this project."""
+        module, _, name = qualified.rpartition(".")
+        return bool(module) and module.split(".")[0] in self.project_packages and not name[:1].isupper()
+
     def functions(self) -> list[FunctionFacts]:
         results = []
         for function, qualname in self.qualnames.items():
             cls = self.model.class_of.get(function)
             walker = Walker(self, function)
             paths = walker.paths() if self._may_write(function) else set()
+            transactional = self.model.is_transactional(function) or self.is_atomic_callback(function, cls)
             facts = FunctionFacts(
                 qualname=qualname,
+                name=function.name,
                 line=function.lineno,
                 column=function.col_offset + 1,
                 end_column=function.col_offset + 1 + len("async def " if isinstance(function, ast.AsyncFunctionDef)
                                                           else "def ") + len(function.name),
-                transactional=self.model.is_transactional(function) or self.is_atomic_callback(function, cls),
+                transactional=transactional,
                 is_view=self.is_view(function, cls),
                 non_atomic=any(self.names.of(d.func if isinstance(d, ast.Call) else d)
                                in self.check.non_atomic_decorators for d in function.decorator_list),
                 calls=walker.helper_calls,
                 imported_calls=self.imported_calls.get(function, []),
+                writes=() if transactional or "." in qualname else autocommit_writes(paths),
+                open_paths=calls_other_modules(paths),
             )
             facts.problem = self.check.problem(function.name, paths)
-            if facts.problem or facts.calls or facts.imported_calls or facts.is_view:
+            if facts.problem or facts.calls or facts.imported_calls or facts.is_view or facts.writes:
                 results.append(facts)
         return results
 
@@ -266,6 +284,10 @@ class Walker:
             return None
         helper = self.analysis.resolve_helper(call, self.function)
         if helper is None:
+            qualified = self.analysis.names.of(call.func) if isinstance(call.func, (ast.Name, ast.Attribute)) else None
+            if self.depth == 0 and not scoped and qualified and self.analysis.project_function(qualified):
+                module, _, name = qualified.rpartition(".")
+                return ImportedCall(call.lineno, label_name(call.func), module, name, loop)
             return None
         if self.depth == 0:
             self.helper_calls.append((self.analysis.qualnames.get(helper, ""), scoped))
