@@ -18,6 +18,9 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
 from readylint.diagnostics import Severity
 from readylint.migrations import conventions as conv
+from readylint.migrations.liquibase_changelog import (
+    EMPTY_ROLLBACK, NO_ROLLBACK, PRESENT_ROLLBACK, changelog_changesets, is_changelog,
+)
 from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
 from readylint.typescript.migrations import read_migration
@@ -58,7 +61,7 @@ class MigrationWithoutDown(ProjectCheck):
             )
 
     def applies_to(self, file: SourceFile) -> bool:
-        return conv.may_belong_to_history(file.path)
+        return conv.may_belong_to_history(file.path) or is_changelog(file.path, file.text)
 
     def wants_context(self, path: str) -> bool:
         return conv.may_belong_to_history(path)
@@ -80,6 +83,8 @@ class MigrationWithoutDown(ProjectCheck):
             return [self._changeset_step(convention, migration, change)
                     for change in conv.changesets(convention, file.text)
                     if has_effect(change.body.text)]
+        if layout == "changelog":
+            return self._changelog_steps(convention, migration, file)
         if layout == "alembic":
             return self._alembic_steps(convention, migration, file)
         if layout == "django":
@@ -131,6 +136,27 @@ class MigrationWithoutDown(ProjectCheck):
         return Step(migration.convention, migration.history, change.label, True, change.line, state,
                     f"{convention_title(migration.convention)} changeset {change.label}",
                     convention.settings["rollback_name"])
+
+    def _changelog_steps(
+        self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
+    ) -> list[Step]:
+        """Liquibase XML/YAML/JSON: each changeSet whose changes Liquibase cannot undo by itself."""
+        automatic = frozenset(convention.settings["auto_rollback"])
+        non_production = frozenset(convention.settings["non_production_contexts"])
+        rollback = "`<rollback>`" if file.path.lower().endswith(".xml") else "`rollback:`"
+        states = {NO_ROLLBACK: MISSING, EMPTY_ROLLBACK: IRREVERSIBLE, PRESENT_ROLLBACK: PRESENT}
+        steps = []
+        for changeset in changelog_changesets(file.path, file.text):
+            manual = [change for change in dict.fromkeys(changeset.changes) if change not in automatic]
+            if not changeset.changes or (not manual and changeset.rollback == NO_ROLLBACK):
+                continue  # nothing to undo, or Liquibase undoes it itself
+            if only_in_contexts(changeset.context, non_production):
+                continue
+            steps.append(Step(migration.convention, migration.history, changeset.label, True, changeset.line,
+                              states[changeset.rollback],
+                              f"Liquibase changeset {changeset.label} ({', '.join(manual or changeset.changes)})",
+                              rollback))
+        return steps
 
     def _alembic_steps(
         self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
@@ -283,6 +309,15 @@ class MigrationWithoutDown(ProjectCheck):
 
 
 STEM_RE = re.compile(r"(?:\.up)?\.sql$")
+CONTEXT_WORD_RE = re.compile(r"!?[\w-]+")
+CONTEXT_OPERATORS = frozenset({"and", "or"})
+
+
+def only_in_contexts(expression: str, contexts: frozenset[str]) -> bool:
+    """Does a Liquibase context expression (`faker`, `dev, test`) run only in
+    these contexts? A negation (`!prod`) or any other context says no."""
+    words = [w for w in CONTEXT_WORD_RE.findall(expression.lower()) if w not in CONTEXT_OPERATORS]
+    return bool(words) and all(word in contexts for word in words)
 
 
 def convention_title(name: str) -> str:
@@ -321,6 +356,11 @@ def message(step: Step, state: str) -> str:
             return f"{step.what} declares `--rollback empty`: it cannot be rolled back"
         return (f"{step.what} {problem}: add `--rollback <statements>` that undo it "
                 "(or `--rollback empty` to mark it irreversible on purpose)")
+    if convention.layout == "changelog":
+        if state == IRREVERSIBLE:
+            return f"{step.what} has an empty {step.rollback}: it is declared irreversible"
+        return (f"{step.what} {problem}, and Liquibase cannot roll these changes back by itself: add a "
+                f"{step.rollback} with the changes or SQL that undo it (an empty one marks it irreversible on purpose)")
     if convention.layout == "sections":
         return f"{step.what} {problem}: add the statements that undo the up section"
     if convention.layout == "registration":
