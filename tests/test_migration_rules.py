@@ -149,3 +149,16 @@ def test_rl401_liquibase_xml_entities_are_never_expanded(tmp_path):
     assert result.internal_errors == []
     assert sorted(p.path for p in result.problems) == ["db/changelog/external.xml", "db/changelog/laughs.xml"]
     assert all("a DOCTYPE or entity declaration" in p.reason for p in result.problems)
+
+
+def test_rl401_liquibase_project_that_writes_no_rollback_is_one_info_finding(tmp_path):
+    changeset = '<changeSet id="{id}" author="a">\n  <sql>UPDATE t SET c = 1</sql>\n</changeSet>\n'
+    write(tmp_path, {
+        f"db/changelog/{name}.xml": f"<databaseChangeLog>\n{changeset.format(id=name)}</databaseChangeLog>\n"
+        for name in ("001_init", "002_backfill")
+    })
+    result = lint([tmp_path], select=["RL401"])
+    assert [(f.path, f.line, f.severity.value) for f in result.findings] == [("db/changelog/002_backfill.xml", 1, "info")]
+    assert "Liquibase history .: 2 changeSets with no way back" in result.findings[0].message
+    always = lint([tmp_path], config=Config(rule_options={"RL401": {"require-down": "always"}}), select=["RL401"])
+    assert found(always, "RL401") == [("db/changelog/001_init.xml", 2), ("db/changelog/002_backfill.xml", 2)]

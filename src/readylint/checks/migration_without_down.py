@@ -152,7 +152,9 @@ class MigrationWithoutDown(ProjectCheck):
                 continue  # nothing to undo, or Liquibase undoes it itself
             if only_in_contexts(changeset.context, non_production):
                 continue
-            steps.append(Step(migration.convention, migration.history, changeset.label, True, changeset.line,
+            # Keyed by file, then changeSet: the newest file holds a forward-only history's finding.
+            steps.append(Step(migration.convention, migration.history, f"{migration.version}/{changeset.label}",
+                              True, changeset.line,
                               states[changeset.rollback],
                               f"Liquibase changeset {changeset.label} ({', '.join(manual or changeset.changes)})",
                               rollback))
@@ -239,6 +241,10 @@ class MigrationWithoutDown(ProjectCheck):
                 if not step.forward:
                     rollbacks[(step.convention, step.history, step.key)] = step
                     uses_rollback_files.add((step.convention, step.history.split("#")[0]))
+                elif step.state in (PRESENT, IRREVERSIBLE) and conv.load_conventions().named(
+                        step.convention).layout == "changelog":
+                    # A Liquibase project that writes a rollback somewhere writes them: one missing is an oversight.
+                    uses_rollback_files.add((step.convention, step.history))
         forward_only: dict[tuple[str, str], list[tuple[str, Step]]] = {}
         for path, steps in facts.items():
             for step in steps:
@@ -268,7 +274,7 @@ class MigrationWithoutDown(ProjectCheck):
             return False
         if convention.layout == "forward-only":
             return True
-        return (convention.layout in ("paired-files", "undo-files")
+        return (convention.layout in OPTIONAL_ROLLBACK_LAYOUTS
                 and (step.convention, step.history.split("#")[0]) not in uses_rollback_files)
 
     def _forward_only_history(self, convention_name: str, history: str, steps: list[tuple[str, Step]]):
@@ -279,13 +285,14 @@ class MigrationWithoutDown(ProjectCheck):
         title = convention_title(convention_name)
         path, newest = max(steps, key=lambda item: conv.version_key(item[1].key))
         count = len(steps)
+        unit = convention.settings.get("forward_only_unit", "migration")
         remedy = convention.settings.get(
             "forward_only_remedy",
             "keep a tested rollback script beside risky migrations, or ship each change so it can roll "
             "forward (expand, migrate, then contract)")
         return new_finding(
             self.rule, path, 1, 1,
-            f"{title} history {history or '.'}: {count} migration{'s' if count != 1 else ''} with no way back; "
+            f"{title} history {history or '.'}: {count} {unit}{'s' if count != 1 else ''} with no way back; "
             f"a deploy that goes wrong is undone by hand: {remedy} (require-down = \"always\" reports each "
             "migration, \"never\" none)",
             severity=Severity.INFO, fingerprint_key=f"{convention_name}:{history}:forward-only",
@@ -303,12 +310,17 @@ class MigrationWithoutDown(ProjectCheck):
             return True
         if convention.layout == "forward-only":
             return False
-        if convention.layout in ("paired-files", "undo-files") and state == MISSING:
+        if convention.layout in OPTIONAL_ROLLBACK_LAYOUTS and state == MISSING:
             return (step.convention, step.history.split("#")[0]) in uses_rollback_files
         return True
 
 
 STEM_RE = re.compile(r"(?:\.up)?\.sql$")
+# Layouts where a project may choose to keep no rollbacks at all (Flyway
+# without undo files, golang-migrate without down files, Liquibase changelogs
+# without a single rollback): a missing one is then that choice, reported once
+# per history at `info`, not per migration.
+OPTIONAL_ROLLBACK_LAYOUTS = ("paired-files", "undo-files", "changelog")
 CONTEXT_WORD_RE = re.compile(r"!?[\w-]+")
 CONTEXT_OPERATORS = frozenset({"and", "or"})
 
