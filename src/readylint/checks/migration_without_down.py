@@ -143,20 +143,23 @@ class MigrationWithoutDown(ProjectCheck):
         """Liquibase XML/YAML/JSON: each changeSet whose changes Liquibase cannot undo by itself."""
         automatic = frozenset(convention.settings["auto_rollback"])
         non_production = frozenset(convention.settings["non_production_contexts"])
+        test_databases = frozenset(convention.settings["test_databases"])
         rollback = "`<rollback>`" if file.path.lower().endswith(".xml") else "`rollback:`"
         states = {NO_ROLLBACK: MISSING, EMPTY_ROLLBACK: IRREVERSIBLE, PRESENT_ROLLBACK: PRESENT}
         steps = []
         for changeset in changelog_changesets(file.path, file.text):
-            manual = [change for change in dict.fromkeys(changeset.changes) if change not in automatic]
-            if not changeset.changes or (not manual and changeset.rollback == NO_ROLLBACK):
-                continue  # nothing to undo, or Liquibase undoes it itself
-            if only_in_contexts(changeset.context, non_production):
+            if only_in_contexts(changeset.context, non_production) or only_in_contexts(changeset.dbms, test_databases):
                 continue
+            # Changes that run only on an in-memory test database change nothing in production.
+            kinds = [c.kind for c in changeset.changes if not only_in_contexts(c.dbms, test_databases)]
+            manual = [kind for kind in dict.fromkeys(kinds) if kind not in automatic]
+            if not kinds or (not manual and changeset.rollback == NO_ROLLBACK):
+                continue  # nothing to undo, or Liquibase undoes it itself
             # Keyed by file, then changeSet: the newest file holds a forward-only history's finding.
             steps.append(Step(migration.convention, migration.history, f"{migration.version}/{changeset.label}",
                               True, changeset.line,
                               states[changeset.rollback],
-                              f"Liquibase changeset {changeset.label} ({', '.join(manual or changeset.changes)})",
+                              f"Liquibase changeset {changeset.label} ({', '.join(manual or dict.fromkeys(kinds))})",
                               rollback))
         return steps
 
@@ -326,8 +329,8 @@ CONTEXT_OPERATORS = frozenset({"and", "or"})
 
 
 def only_in_contexts(expression: str, contexts: frozenset[str]) -> bool:
-    """Does a Liquibase context expression (`faker`, `dev, test`) run only in
-    these contexts? A negation (`!prod`) or any other context says no."""
+    """Does a Liquibase context or dbms expression (`faker`, `dev, test`,
+    `h2`) name only these? A negation (`!prod`) or any other name says no."""
     words = [w for w in CONTEXT_WORD_RE.findall(expression.lower()) if w not in CONTEXT_OPERATORS]
     return bool(words) and all(word in contexts for word in words)
 

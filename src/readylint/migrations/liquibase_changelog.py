@@ -41,12 +41,19 @@ class UnreadableChangelog(UnreadableInput):
 
 
 @dataclass(frozen=True)
+class Change:
+    kind: str  # the change type, namespace prefix removed: createTable, sql
+    dbms: str = ""  # the databases it runs on (`dbms="h2"`), as written; empty: all
+
+
+@dataclass(frozen=True)
 class ChangelogChangeSet:
     label: str  # author:id, as Liquibase names it
     line: int
-    changes: tuple[str, ...]  # change types in order, namespace prefixes removed
+    changes: tuple[Change, ...]  # in order
     rollback: str  # NO_ROLLBACK | EMPTY_ROLLBACK | PRESENT_ROLLBACK
     context: str = ""  # the context (or contextFilter) expression, as written
+    dbms: str = ""  # the changeSet's own `dbms`
 
 
 def is_changelog(path: str, text: str) -> bool:
@@ -103,6 +110,7 @@ class _XmlReader:
                 "changes": [],
                 "rollback": NO_ROLLBACK,
                 "context": attributes.get("context") or attributes.get("contextFilter") or "",
+                "dbms": attributes.get("dbms", ""),
             }
         elif self.depth == 2 and self.current is not None:
             if local == "rollback":
@@ -110,7 +118,7 @@ class _XmlReader:
                 # `<rollback changeSetId=".." changeSetAuthor=".."/>` reuses another changeSet's changes.
                 self.current["rollback"] = PRESENT_ROLLBACK if attributes.get("changeSetId") else EMPTY_ROLLBACK
             elif local not in CHANGESET_METADATA:
-                self.current["changes"].append(local)
+                self.current["changes"].append(Change(local, attributes.get("dbms", "")))
         elif self.depth >= 3 and self.in_rollback and local != "comment":
             self.current["rollback"] = PRESENT_ROLLBACK
         self.depth += 1
@@ -122,7 +130,7 @@ class _XmlReader:
         elif self.depth == 1 and self.current is not None:
             current = self.current
             self.found.append(ChangelogChangeSet(current["label"], current["line"], tuple(current["changes"]),
-                                                 current["rollback"], current["context"]))
+                                                 current["rollback"], current["context"], current["dbms"]))
             self.current = None
 
     def _text(self, data: str) -> None:
@@ -159,12 +167,14 @@ def _yaml(text: str) -> list[ChangelogChangeSet]:
         fields = {key.value: value for key, value in changeset.value if isinstance(key, yaml.ScalarNode)}
         changes = fields.get("changes")
         change_types = tuple(
-            key.value for change in (changes.value if isinstance(changes, yaml.SequenceNode) else ())
-            if isinstance(change, yaml.MappingNode) for key, _ in change.value[:1]
+            Change(key.value, _scalar(_mapping_value(value, "dbms")))
+            for change in (changes.value if isinstance(changes, yaml.SequenceNode) else ())
+            if isinstance(change, yaml.MappingNode) for key, value in change.value[:1]
         )
         found.append(ChangelogChangeSet(
             f"{_scalar(fields.get('author'))}:{_scalar(fields.get('id'))}", entry.start_mark.line + 1,
             change_types, _yaml_rollback(fields), _scalar(fields.get("context")) or _scalar(fields.get("contextFilter")),
+            _scalar(fields.get("dbms")),
         ))
     return found
 
@@ -206,8 +216,9 @@ def _json(text: str) -> list[ChangelogChangeSet]:
             continue
         changes = changeset.get("changes")
         change_types = tuple(
-            next(iter(change)) for change in (changes if isinstance(changes, list) else ())
-            if isinstance(change, dict) and change
+            Change(kind, str(body.get("dbms", "")) if isinstance(body, dict) else "")
+            for change in (changes if isinstance(changes, list) else ())
+            if isinstance(change, dict) and change for kind, body in list(change.items())[:1]
         )
         if "rollback" not in changeset:
             rollback = NO_ROLLBACK
@@ -217,5 +228,6 @@ def _json(text: str) -> list[ChangelogChangeSet]:
         line = lines[len(found)] if len(found) < len(lines) else 1
         found.append(ChangelogChangeSet(f"{changeset.get('author', '')}:{changeset.get('id', '')}", line,
                                         change_types, rollback,
-                                        str(changeset.get("context") or changeset.get("contextFilter") or "")))
+                                        str(changeset.get("context") or changeset.get("contextFilter") or ""),
+                                        str(changeset.get("dbms") or "")))
     return found
