@@ -19,6 +19,7 @@ from typing import Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
+from readylint.discovery import matches_skip_paths
 from readylint.migrations import conventions as conv
 from readylint.migrations.alembic_ops import upgrade_operations
 from readylint.migrations.prisma_schema import datasource_text, emulates_relations, prisma_tables, provider
@@ -95,6 +96,7 @@ class UnindexedForeignKey(ProjectCheck):
         self.self_indexing_dialect = self.dialect in rule.catalog.get("self_indexing_dialects", [])
         self.self_indexing_markers = [re.compile(p) for p in rule.catalog.get("self_indexing_markers", [])]
         self.script_database = re.compile(rule.catalog["script_database"])
+        self.script_skip_paths = [str(p) for p in rule.catalog.get("script_skip_paths") or ()]
         self.self_indexing_databases = frozenset(rule.catalog["self_indexing_script_databases"])
 
     def applies_to(self, file: SourceFile) -> bool:
@@ -158,6 +160,8 @@ class UnindexedForeignKey(ProjectCheck):
     def _script(self, file: SourceFile, migration) -> MigrationFacts | DeclarationFacts | DatabaseFacts | None:
         if file.script.unreadable:
             return None
+        if matches_skip_paths(file.path, self.script_skip_paths):
+            return None  # test entities and migrations build throwaway databases
         read_operations = SCRIPT_HISTORIES.get(migration.convention) if migration is not None else None
         if read_operations is not None:
             return MigrationFacts(migration.history, migration.convention, migration.order,

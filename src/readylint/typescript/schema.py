@@ -590,14 +590,26 @@ def _inside(parse: ScriptParse, container: Any) -> list[Any]:
     return [c for c in parse.of("call") if container.start_byte <= c.start_byte < container.end_byte]
 
 
-def _members(args: list[Any]) -> tuple[str, ...]:
-    """`t.a, t.b` or `[t.a, t.b]` -> ("a", "b")."""
+def _members(args: list[Any]) -> tuple[str | None, ...]:
+    """`t.a, t.b`, `[t.a, t.b]` or `t.a.asc().nullsLast()` -> ("a", "b"); None
+    for an expression key (sql`lower(...)`), so only the columns before it lead."""
     nodes = []
     for arg in args:
         arg = unwrapped(arg)
         nodes += arg.named_children if arg.type == "array" else [arg]
-    names = tuple(text(n.child_by_field_name("property")) for n in nodes if n.type == "member_expression")
-    return names if len(names) == len(nodes) else ()
+    return tuple(_column_of(node) for node in nodes)
+
+
+def _column_of(node: Any) -> str | None:
+    """`table.teamId`, also under `.asc().nullsLast().op("uuid_ops")`."""
+    while node is not None and node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "member_expression":
+            return None
+        node = function.child_by_field_name("object")
+    if node is None or node.type != "member_expression" or node.child_by_field_name("object").type != "identifier":
+        return None
+    return text(node.child_by_field_name("property"))
 
 
 def _drizzle_extras(parse: ScriptParse, extras: Any) -> Iterator[tuple[str, tuple[str, ...], bool]]:
@@ -611,16 +623,17 @@ def _drizzle_extras(parse: ScriptParse, extras: Any) -> Iterator[tuple[str, tupl
         if kind == "primaryKey":
             columns = object_fields(arguments(call)[0]).get("columns") if arguments(call) else None
             members = _members([columns]) if columns is not None else _members(arguments(call))
-            if members:
+            if members and None not in members:
                 yield kind, members, False
             continue
         if kind not in ("index", "uniqueIndex", "unique"):
             continue
         chain = dict(chain_above(call))
-        if "on" in chain:
-            members = _members(arguments(chain["on"]))
-            if members:
-                yield kind, members, "where" in chain
+        # `.on(t.a, t.b)`, or drizzle-kit pull's `.using("btree", t.a.asc().nullsLast().op("uuid_ops"))`.
+        keys = arguments(chain["on"]) if "on" in chain else arguments(chain["using"])[1:] if "using" in chain else []
+        members = _members(keys)
+        if members and members[0] is not None:
+            yield kind, members, "where" in chain
 
 
 def _drizzle_foreign_keys(parse: ScriptParse, extras: Any, variables: dict[str, str]):
@@ -631,6 +644,8 @@ def _drizzle_foreign_keys(parse: ScriptParse, extras: Any, variables: dict[str, 
             continue
         options = object_fields(arguments(call)[0])
         columns = _members([options["columns"]]) if "columns" in options else ()
+        if None in columns:
+            continue
         foreign = options.get("foreignColumns")
         first = unwrapped(foreign.named_children[0]) if foreign is not None and foreign.named_children else None
         if columns and first is not None and first.type == "member_expression":
