@@ -96,6 +96,7 @@ class UnindexedForeignKey(ProjectCheck):
         self.self_indexing_dialect = self.dialect in rule.catalog.get("self_indexing_dialects", [])
         self.self_indexing_markers = [re.compile(p) for p in rule.catalog.get("self_indexing_markers", [])]
         self.script_database = re.compile(rule.catalog["script_database"])
+        self.script_database_files = re.compile(rule.catalog["script_database_files"])
         self.script_skip_paths = [str(p) for p in rule.catalog.get("script_skip_paths") or ()]
         self.self_indexing_databases = frozenset(rule.catalog["self_indexing_script_databases"])
 
@@ -110,7 +111,8 @@ class UnindexedForeignKey(ProjectCheck):
         if file.kind in SCRIPT_KINDS:
             return (conv.may_belong_to_history(file.path) or any(word in file.text for word in SCRIPT_SCHEMA_WORDS)
                     or bool(self.script_database.search(file.text)))
-        return conv.is_sqitch_plan(file.path) or file.path.endswith(".prisma")
+        return (conv.is_sqitch_plan(file.path) or file.path.endswith(".prisma")
+                or bool(self.script_database_files.search(file.path)))
 
     def wants_context(self, path: str) -> bool:
         return conv.may_belong_to_history(path)
@@ -121,6 +123,8 @@ class UnindexedForeignKey(ProjectCheck):
         if file.kind is FileKind.TEXT:
             if file.path.endswith(".prisma"):
                 return self._prisma(file)
+            if self.script_database_files.search(file.path):
+                return self._databases(file)
             return PlanFacts(posixpath.dirname(file.path), tuple(conv.plan_changes(file.text)))
         migration = conv.identify(file.path, file.text, file.abs_path)
         if file.kind in SCRIPT_KINDS:
@@ -174,6 +178,9 @@ class UnindexedForeignKey(ProjectCheck):
             tables = drizzle_tables(file.script)
             if tables:
                 return DeclarationFacts("drizzle", tuple(tables))
+        return self._databases(file)
+
+    def _databases(self, file: SourceFile) -> DatabaseFacts | None:
         databases = tuple(sorted({m.group("database").lower() for m in self.script_database.finditer(file.text)}))
         return DatabaseFacts(databases) if databases else None
 
