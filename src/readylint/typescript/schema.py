@@ -13,6 +13,7 @@ identifier they emit, so `userId` stays `userId` in the database.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from typing import Any, Iterator
@@ -131,7 +132,6 @@ def _table(name: str) -> TableName:
 
 
 KNEX_TABLE_METHODS = {"createTable": True, "createTableIfNotExists": True, "alterTable": False, "table": False}
-KNEX_RAW_METHODS = frozenset({"raw"})
 KNEX_AUTO_INCREMENT = frozenset({"increments", "bigIncrements", "bigincrements"})
 
 
@@ -162,7 +162,7 @@ def knex_operations(parse: ScriptParse, dialect: str) -> list[Operation]:
             operations.append((call.start_byte, 0, DropTable(_table(table), line_of(call))))
         elif method == "renameTable" and table and first_string(args, 1):
             operations.append((call.start_byte, 0, RenameTable(_table(table), first_string(args, 1), line_of(call))))
-        elif method in KNEX_RAW_METHODS:
+        elif method == "raw":
             operations += [(call.start_byte, 0, op) for op in raw_sql_operations(call, dialect)]
     if builders:
         for call in calls:
@@ -587,7 +587,10 @@ def _drizzle_target(args: list[Any], variables: dict[str, str]) -> str:
 
 
 def _inside(parse: ScriptParse, container: Any) -> list[Any]:
-    return [c for c in parse.of("call") if container.start_byte <= c.start_byte < container.end_byte]
+    """The calls inside a node (the index is in source order: a slice of it)."""
+    calls = parse.of("call")
+    starts = [c.start_byte for c in calls]
+    return calls[bisect.bisect_left(starts, container.start_byte):bisect.bisect_left(starts, container.end_byte)]
 
 
 def _members(args: list[Any]) -> tuple[str | None, ...]:
