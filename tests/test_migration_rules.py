@@ -93,3 +93,72 @@ def test_forward_only_history_is_one_info_finding_that_does_not_fail_the_run(tmp
     process = subprocess.run([sys.executable, "-m", "readylint", "check", "--no-cache", str(tmp_path)],
                              capture_output=True, text=True)
     assert process.returncode == 0, process.stdout
+
+
+# ---------------------------------------------------------------- Liquibase changelogs (XML, YAML, JSON)
+
+LIQUIBASE_JSON = """{"databaseChangeLog": [
+  {"changeSet": {"id": "1", "author": "a",
+    "changes": [{"createTable": {"tableName": "t", "columns": []}}]}},
+  {"changeSet": {"id": "2", "author": "a",
+    "changes": [{"sql": {"sql": "DELETE FROM t"}}]}},
+  {"changeSet": {"id": "3", "author": "a",
+    "changes": [{"dropTable": {"tableName": "u"}}], "rollback": "CREATE TABLE u (id int)"}},
+  {"changeSet": {"id": "4", "author": "a",
+    "changes": [{"dropColumn": {"tableName": "t", "columnName": "c"}}], "rollback": []}}
+]}
+"""
+
+
+def test_rl401_liquibase_json_changelog_flags_changesets_without_a_way_back(tmp_path):
+    write(tmp_path, {"db/changelog/changes.json": LIQUIBASE_JSON})
+    result = lint([tmp_path], select=["RL401"])
+    assert found(result, "RL401") == [("db/changelog/changes.json", 4)]
+    (finding,) = result.findings
+    assert "changeset a:2 (sql) has no `rollback:`" in finding.message
+
+
+def test_rl401_liquibase_empty_rollback_is_irreversible_on_purpose(tmp_path):
+    write(tmp_path, {"db/changelog/changes.json": LIQUIBASE_JSON})
+    config = Config(rule_options={"RL401": {"allow-irreversible": False}})
+    result = lint([tmp_path], config=config, select=["RL401"])
+    assert found(result, "RL401") == [("db/changelog/changes.json", 4), ("db/changelog/changes.json", 8)]
+    assert "a:4 (dropColumn) has an empty `rollback:`: it is declared irreversible" in result.findings[1].message
+
+
+@pytest.mark.parametrize("name, text, line", [
+    ("changes.xml", '<databaseChangeLog>\n  <changeSet id="1" author="a">\n</databaseChangeLog>\n', 3),
+    ("changes.yaml", "databaseChangeLog:\n  - changeSet:\n      id: [1\n", 4),
+    ("changes.json", '{"databaseChangeLog": [\n  {"changeSet": }\n]}\n', 2),
+])
+def test_rl401_broken_liquibase_changelog_is_a_reported_problem(tmp_path, name, text, line):
+    write(tmp_path, {f"db/changelog/{name}": text})
+    result = lint([tmp_path], select=["RL401"])
+    assert result.findings == [] and result.internal_errors == []
+    (problem,) = result.problems
+    assert problem.path == f"db/changelog/{name}" and problem.kind == "partial"
+    assert f"Liquibase changelog does not parse at line {line}" in problem.reason and "RL401 did not check it" in problem.reason
+
+
+def test_rl401_liquibase_xml_entities_are_never_expanded(tmp_path):
+    # A billion-laughs changelog, and one naming an external entity: refused before any entity is declared.
+    laughs = '<!DOCTYPE d [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<databaseChangeLog>&b;</databaseChangeLog>\n'
+    external = '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<databaseChangeLog>&x;</databaseChangeLog>\n'
+    write(tmp_path, {"db/changelog/laughs.xml": laughs, "db/changelog/external.xml": external})
+    result = lint([tmp_path], select=["RL401"])
+    assert result.internal_errors == []
+    assert sorted(p.path for p in result.problems) == ["db/changelog/external.xml", "db/changelog/laughs.xml"]
+    assert all("a DOCTYPE or entity declaration" in p.reason for p in result.problems)
+
+
+def test_rl401_liquibase_project_that_writes_no_rollback_is_one_info_finding(tmp_path):
+    changeset = '<changeSet id="{id}" author="a">\n  <sql>UPDATE t SET c = 1</sql>\n</changeSet>\n'
+    write(tmp_path, {
+        f"db/changelog/{name}.xml": f"<databaseChangeLog>\n{changeset.format(id=name)}</databaseChangeLog>\n"
+        for name in ("001_init", "002_backfill")
+    })
+    result = lint([tmp_path], select=["RL401"])
+    assert [(f.path, f.line, f.severity.value) for f in result.findings] == [("db/changelog/002_backfill.xml", 1, "info")]
+    assert "Liquibase history .: 2 changeSets with no way back" in result.findings[0].message
+    always = lint([tmp_path], config=Config(rule_options={"RL401": {"require-down": "always"}}), select=["RL401"])
+    assert found(always, "RL401") == [("db/changelog/001_init.xml", 2), ("db/changelog/002_backfill.xml", 2)]

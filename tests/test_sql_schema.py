@@ -31,7 +31,7 @@ def uncovered(*migrations: str) -> list[tuple[str, tuple[str, ...], int]]:
     [
         (("CREATE", "TABLE"), True), (("CREATE", "UNIQUE", "INDEX"), True), (("CREATE", "UNLOGGED", "TABLE"), True),
         (("ALTER", "TABLE"), True), (("DROP", "INDEX"), True), (("CREATE", "TEMP", "TABLE"), False),
-        (("CREATE", "POLICY"), False), (("INSERT", "INTO"), False), (("DO",), False), ((), False),
+        (("CREATE", "POLICY"), False), (("INSERT", "INTO"), False), (("DO",), True), ((), False),
     ],
 )
 def test_only_schema_statements_are_parsed(keywords, parsed):
@@ -250,3 +250,17 @@ def test_search_path_decides_where_unqualified_names_go():
     # the next file starts with the default search path, so it qualifies the name
     model.replay("2.sql", operations("CREATE INDEX ON app.orders (user_id);"))
     assert model.uncovered_foreign_keys() == []
+
+
+def test_do_block_statements_are_read():
+    # drizzle-kit before 0.22 wrapped each foreign key in an idempotent DO block.
+    sql = (
+        'CREATE TABLE "orders" ("id" int PRIMARY KEY, "userId" text, "shopId" text);\n'
+        "DO $$ BEGIN\n"
+        ' ALTER TABLE "orders" ADD CONSTRAINT "orders_user_fk" FOREIGN KEY ("userId") REFERENCES "users"("id");\n'
+        "EXCEPTION\n WHEN duplicate_object THEN null;\nEND $$;\n"
+        "DO $body$\nBEGIN\n  IF true THEN\n    ALTER TABLE orders ADD FOREIGN KEY (\"shopId\") REFERENCES shops (id);\n"
+        "  END IF;\nEND\n$body$;\n"
+        "DO $$ BEGIN PERFORM 1; END $$;\n"
+    )
+    assert uncovered(sql) == [("orders", ("userId",), 3)]

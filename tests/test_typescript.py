@@ -253,3 +253,12 @@ def test_a_browser_extension_script_is_browser_code(tmp_path: Path) -> None:
     )
     assert lint([tmp_path]).findings == []
 
+
+
+def test_node_index_is_in_source_order() -> None:
+    # A query's captures come in match order: the decorated field after the decorators' calls inside it.
+    source = "class A {\n  @ManyToOne(() => B)\n  b: B;\n  @Column()\n  c: string;\n}\nf(g(1), h(2));\n"
+    parse = parse_script(source, "a.ts")
+    for kind in ("field", "call"):
+        starts = [node.start_byte for node in parse.of(kind)]
+        assert starts == sorted(starts) and starts

@@ -132,6 +132,12 @@ class FileProblem:
         object.__setattr__(self, "kind", ProblemKind(self.kind))
 
 
+class UnreadableInput(ValueError):
+    """Raised by a check that reads a format of its own (a Liquibase XML or
+    YAML changelog) when the file does not parse: the file is then listed as
+    partly analysed, with this message, rather than as an internal error."""
+
+
 def mask_secret(secret: str) -> str:
     """The only form in which a secret is ever shown: first four characters and length."""
     visible = secret[:4] if len(secret) > 8 else ""

@@ -28,7 +28,7 @@ from readylint.checks.base import Check, ProjectCheck, ProjectContext, new_findi
 from readylint.config import Config, ConfigError, suggest
 from readylint.changes import changed_lines, on_changed_lines
 from readylint.checks.secrets import redaction_scanner
-from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult
+from readylint.diagnostics import FileProblem, Finding, ProblemKind, RunResult, UnreadableInput
 from readylint.discovery import Candidate, Discovery, PathMatcher, discover, find_root, not_regular_reason
 from readylint.sources import (
     SCRIPT_KINDS, DecodeError, FileKind, SourceFile, decode, kind_of, looks_binary, looks_generated, looks_minified,
@@ -200,6 +200,10 @@ class FileAnalyzer:
                         result.facts[check.code] = facts
                 if not facts_only:
                     result.findings.extend(check.check(source))
+            except UnreadableInput as exc:  # the user's file, not the rule, is broken
+                result.problem = result.problem or FileProblem(
+                    source.path, f"{exc}; {check.code} did not check it", kind=ProblemKind.PARTIAL
+                )
             except Exception as exc:  # one rule's bug must not stop the run
                 result.internal_errors.append(
                     FileProblem(

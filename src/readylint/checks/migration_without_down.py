@@ -18,6 +18,9 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
 from readylint.diagnostics import Severity
 from readylint.migrations import conventions as conv
+from readylint.migrations.liquibase_changelog import (
+    EMPTY_ROLLBACK, NO_ROLLBACK, PRESENT_ROLLBACK, changelog_changesets, is_changelog,
+)
 from readylint.migrations.python_migrations import alembic_revision, django_irreversible_operations
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
 from readylint.typescript.migrations import read_migration
@@ -58,7 +61,7 @@ class MigrationWithoutDown(ProjectCheck):
             )
 
     def applies_to(self, file: SourceFile) -> bool:
-        return conv.may_belong_to_history(file.path)
+        return conv.may_belong_to_history(file.path) or is_changelog(file.path, file.text)
 
     def wants_context(self, path: str) -> bool:
         return conv.may_belong_to_history(path)
@@ -80,6 +83,8 @@ class MigrationWithoutDown(ProjectCheck):
             return [self._changeset_step(convention, migration, change)
                     for change in conv.changesets(convention, file.text)
                     if has_effect(change.body.text)]
+        if layout == "changelog":
+            return self._changelog_steps(convention, migration, file)
         if layout == "alembic":
             return self._alembic_steps(convention, migration, file)
         if layout == "django":
@@ -131,6 +136,32 @@ class MigrationWithoutDown(ProjectCheck):
         return Step(migration.convention, migration.history, change.label, True, change.line, state,
                     f"{convention_title(migration.convention)} changeset {change.label}",
                     convention.settings["rollback_name"])
+
+    def _changelog_steps(
+        self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
+    ) -> list[Step]:
+        """Liquibase XML/YAML/JSON: each changeSet whose changes Liquibase cannot undo by itself."""
+        automatic = frozenset(convention.settings["auto_rollback"])
+        non_production = frozenset(convention.settings["non_production_contexts"])
+        test_databases = frozenset(convention.settings["test_databases"])
+        rollback = "`<rollback>`" if file.path.lower().endswith(".xml") else "`rollback:`"
+        states = {NO_ROLLBACK: MISSING, EMPTY_ROLLBACK: IRREVERSIBLE, PRESENT_ROLLBACK: PRESENT}
+        steps = []
+        for changeset in changelog_changesets(file.path, file.text):
+            if only_in_contexts(changeset.context, non_production) or only_in_contexts(changeset.dbms, test_databases):
+                continue
+            # Changes that run only on an in-memory test database change nothing in production.
+            kinds = [c.kind for c in changeset.changes if not only_in_contexts(c.dbms, test_databases)]
+            manual = [kind for kind in dict.fromkeys(kinds) if kind not in automatic]
+            if not kinds or (not manual and changeset.rollback == NO_ROLLBACK):
+                continue  # nothing to undo, or Liquibase undoes it itself
+            # Keyed by file, then changeSet: the newest file holds a forward-only history's finding.
+            steps.append(Step(migration.convention, migration.history, f"{migration.version}/{changeset.label}",
+                              True, changeset.line,
+                              states[changeset.rollback],
+                              f"Liquibase changeset {changeset.label} ({', '.join(manual or dict.fromkeys(kinds))})",
+                              rollback))
+        return steps
 
     def _alembic_steps(
         self, convention: conv.Convention, migration: conv.MigrationFile, file: SourceFile
@@ -213,6 +244,10 @@ class MigrationWithoutDown(ProjectCheck):
                 if not step.forward:
                     rollbacks[(step.convention, step.history, step.key)] = step
                     uses_rollback_files.add((step.convention, step.history.split("#")[0]))
+                elif step.state in (PRESENT, IRREVERSIBLE) and conv.load_conventions().named(
+                        step.convention).layout == "changelog":
+                    # A Liquibase project that writes a rollback somewhere writes them: one missing is an oversight.
+                    uses_rollback_files.add((step.convention, step.history))
         forward_only: dict[tuple[str, str], list[tuple[str, Step]]] = {}
         for path, steps in facts.items():
             for step in steps:
@@ -242,7 +277,7 @@ class MigrationWithoutDown(ProjectCheck):
             return False
         if convention.layout == "forward-only":
             return True
-        return (convention.layout in ("paired-files", "undo-files")
+        return (convention.layout in OPTIONAL_ROLLBACK_LAYOUTS
                 and (step.convention, step.history.split("#")[0]) not in uses_rollback_files)
 
     def _forward_only_history(self, convention_name: str, history: str, steps: list[tuple[str, Step]]):
@@ -253,13 +288,14 @@ class MigrationWithoutDown(ProjectCheck):
         title = convention_title(convention_name)
         path, newest = max(steps, key=lambda item: conv.version_key(item[1].key))
         count = len(steps)
+        unit = convention.settings.get("forward_only_unit", "migration")
         remedy = convention.settings.get(
             "forward_only_remedy",
             "keep a tested rollback script beside risky migrations, or ship each change so it can roll "
             "forward (expand, migrate, then contract)")
         return new_finding(
             self.rule, path, 1, 1,
-            f"{title} history {history or '.'}: {count} migration{'s' if count != 1 else ''} with no way back; "
+            f"{title} history {history or '.'}: {count} {unit}{'s' if count != 1 else ''} with no way back; "
             f"a deploy that goes wrong is undone by hand: {remedy} (require-down = \"always\" reports each "
             "migration, \"never\" none)",
             severity=Severity.INFO, fingerprint_key=f"{convention_name}:{history}:forward-only",
@@ -277,12 +313,26 @@ class MigrationWithoutDown(ProjectCheck):
             return True
         if convention.layout == "forward-only":
             return False
-        if convention.layout in ("paired-files", "undo-files") and state == MISSING:
+        if convention.layout in OPTIONAL_ROLLBACK_LAYOUTS and state == MISSING:
             return (step.convention, step.history.split("#")[0]) in uses_rollback_files
         return True
 
 
 STEM_RE = re.compile(r"(?:\.up)?\.sql$")
+# Layouts where a project may choose to keep no rollbacks at all (Flyway
+# without undo files, golang-migrate without down files, Liquibase changelogs
+# without a single rollback): a missing one is then that choice, reported once
+# per history at `info`, not per migration.
+OPTIONAL_ROLLBACK_LAYOUTS = ("paired-files", "undo-files", "changelog")
+CONTEXT_WORD_RE = re.compile(r"!?[\w-]+")
+CONTEXT_OPERATORS = frozenset({"and", "or"})
+
+
+def only_in_contexts(expression: str, contexts: frozenset[str]) -> bool:
+    """Does a Liquibase context or dbms expression (`faker`, `dev, test`,
+    `h2`) name only these? A negation (`!prod`) or any other name says no."""
+    words = [w for w in CONTEXT_WORD_RE.findall(expression.lower()) if w not in CONTEXT_OPERATORS]
+    return bool(words) and all(word in contexts for word in words)
 
 
 def convention_title(name: str) -> str:
@@ -321,6 +371,11 @@ def message(step: Step, state: str) -> str:
             return f"{step.what} declares `--rollback empty`: it cannot be rolled back"
         return (f"{step.what} {problem}: add `--rollback <statements>` that undo it "
                 "(or `--rollback empty` to mark it irreversible on purpose)")
+    if convention.layout == "changelog":
+        if state == IRREVERSIBLE:
+            return f"{step.what} has an empty {step.rollback}: it is declared irreversible"
+        return (f"{step.what} {problem}, and Liquibase cannot roll these changes back by itself: add a "
+                f"{step.rollback} with the changes or SQL that undo it (an empty one marks it irreversible on purpose)")
     if convention.layout == "sections":
         return f"{step.what} {problem}: add the statements that undo the up section"
     if convention.layout == "registration":

@@ -3,9 +3,10 @@
 Workers turn each migration file into schema operations (`collect`); the
 project pass replays every history in its tool's order through the schema
 model (`readylint.sql.schema`) and reports the foreign keys still uncovered at
-the end, each once, at the statement that created it. ORM model declarations
-(SQLAlchemy, SQLModel, Django, Prisma) are judged for the tables no history
-describes.
+the end, each once, at the statement that created it. knex and Sequelize
+migrations are histories too (`readylint.typescript.schema`). ORM model
+declarations (SQLAlchemy, SQLModel, Django, Prisma, TypeORM entities, Drizzle
+tables) are judged for the tables no history describes.
 """
 
 from __future__ import annotations
@@ -18,18 +19,23 @@ from typing import Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
+from readylint.discovery import matches_skip_paths
 from readylint.migrations import conventions as conv
 from readylint.migrations.alembic_ops import upgrade_operations
 from readylint.migrations.prisma_schema import datasource_text, emulates_relations, prisma_tables, provider
 from readylint.migrations.python_migrations import alembic_revision
 from readylint.python.model_declarations import django_tables, sqlalchemy_tables
-from readylint.sources import FileKind, SourceFile
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
 from readylint.sql.schema import (
     DEFAULT_SCHEMA, CreateTable, DeclaredForeignKey, DeclaredTable, Operation, SchemaModel, TableName, UncoveredForeignKey,
 )
 from readylint.sql.statements import COMMENT_RE, dialect_named, split_statements
+from readylint.typescript.schema import drizzle_tables, knex_operations, sequelize_operations, typeorm_tables
 
 DEFAULT_DIALECT = "postgres"
+# TS/JS migration tools whose files are histories of schema operations.
+SCRIPT_HISTORIES = {"knex": knex_operations, "sequelize": sequelize_operations}
+SCRIPT_SCHEMA_WORDS = ("@Entity", "pgTable", "pgSchema")
 SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
 SAFE_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
 MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names
@@ -52,8 +58,17 @@ class MigrationFacts:
 class DeclarationFacts:
     """Tables an ORM declares in this file (models, a Prisma schema)."""
 
-    origin: str  # sqlalchemy | django | prisma | prisma-relation-mode
+    origin: str  # sqlalchemy | django | prisma | prisma-relation-mode | typeorm | drizzle
     tables: tuple[DeclaredTable, ...]
+
+
+@dataclass(frozen=True)
+class DatabaseFacts:
+    """The databases a TS/JS file configures (`type: 'mysql'`, `client: 'pg'`):
+    whether the project's knex, Sequelize and TypeORM tables live in one that
+    indexes foreign keys itself."""
+
+    databases: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ class PlanFacts:
 
 class UnindexedForeignKey(ProjectCheck):
     code = "RL402"
-    kinds = frozenset({FileKind.SQL, FileKind.PYTHON, FileKind.TEXT})
+    kinds = frozenset({FileKind.SQL, FileKind.PYTHON, FileKind.TEXT, *SCRIPT_KINDS})
 
     def __init__(self, rule, options):
         super().__init__(rule, options)
@@ -80,6 +95,10 @@ class UnindexedForeignKey(ProjectCheck):
                 raise ConfigError(f"[rules.RL402]: dialect: {exc}") from None
         self.self_indexing_dialect = self.dialect in rule.catalog.get("self_indexing_dialects", [])
         self.self_indexing_markers = [re.compile(p) for p in rule.catalog.get("self_indexing_markers", [])]
+        self.script_database = re.compile(rule.catalog["script_database"])
+        self.script_database_files = re.compile(rule.catalog["script_database_files"])
+        self.script_skip_paths = [str(p) for p in rule.catalog.get("script_skip_paths") or ()]
+        self.self_indexing_databases = frozenset(rule.catalog["self_indexing_script_databases"])
 
     def applies_to(self, file: SourceFile) -> bool:
         if self.self_indexing_dialect:
@@ -89,7 +108,11 @@ class UnindexedForeignKey(ProjectCheck):
         if file.kind is FileKind.PYTHON:
             return (("op." in file.text and conv.may_belong_to_history(file.path))
                     or "ForeignKey" in file.text or "foreign_key=" in file.text)
-        return conv.is_sqitch_plan(file.path) or file.path.endswith(".prisma")
+        if file.kind in SCRIPT_KINDS:
+            return (conv.may_belong_to_history(file.path) or any(word in file.text for word in SCRIPT_SCHEMA_WORDS)
+                    or bool(self.script_database.search(file.text)))
+        return (conv.is_sqitch_plan(file.path) or file.path.endswith(".prisma")
+                or bool(self.script_database_files.search(file.path)))
 
     def wants_context(self, path: str) -> bool:
         return conv.may_belong_to_history(path)
@@ -100,8 +123,12 @@ class UnindexedForeignKey(ProjectCheck):
         if file.kind is FileKind.TEXT:
             if file.path.endswith(".prisma"):
                 return self._prisma(file)
+            if self.script_database_files.search(file.path):
+                return self._databases(file)
             return PlanFacts(posixpath.dirname(file.path), tuple(conv.plan_changes(file.text)))
         migration = conv.identify(file.path, file.text, file.abs_path)
+        if file.kind in SCRIPT_KINDS:
+            return self._script(file, migration)
         if file.kind is FileKind.PYTHON:
             if migration is None:
                 return self._models(file)
@@ -133,6 +160,29 @@ class UnindexedForeignKey(ProjectCheck):
         )
         self_indexing = any(marker.search(schema_text) for marker in self.self_indexing_markers)
         return MigrationFacts(history, convention, order, tuple(operations), self_indexing)
+
+    def _script(self, file: SourceFile, migration) -> MigrationFacts | DeclarationFacts | DatabaseFacts | None:
+        if file.script.unreadable:
+            return None
+        if matches_skip_paths(file.path, self.script_skip_paths):
+            return None  # test entities and migrations build throwaway databases
+        read_operations = SCRIPT_HISTORIES.get(migration.convention) if migration is not None else None
+        if read_operations is not None:
+            return MigrationFacts(migration.history, migration.convention, migration.order,
+                                  tuple(read_operations(file.script, self.dialect)), False)
+        if "@Entity" in file.text:
+            tables = typeorm_tables(file.script)
+            if tables:
+                return DeclarationFacts("typeorm", tuple(tables))
+        if "pgTable" in file.text or "pgSchema" in file.text:
+            tables = drizzle_tables(file.script)
+            if tables:
+                return DeclarationFacts("drizzle", tuple(tables))
+        return self._databases(file)
+
+    def _databases(self, file: SourceFile) -> DatabaseFacts | None:
+        databases = tuple(sorted({m.group("database").lower() for m in self.script_database.finditer(file.text)}))
+        return DatabaseFacts(databases) if databases else None
 
     def _models(self, file: SourceFile) -> DeclarationFacts | None:
         tree = file.python.tree
@@ -177,13 +227,20 @@ class UnindexedForeignKey(ProjectCheck):
         histories: dict[str, list[tuple[str, MigrationFacts]]] = defaultdict(list)
         plans: dict[str, tuple[str, ...]] = {}
         declarations: dict[str, DeclarationFacts] = {}
+        script_databases: set[str] = set()
         for path, fact in facts.items():
             if isinstance(fact, PlanFacts):
                 plans[fact.history] = fact.changes
             elif isinstance(fact, DeclarationFacts):
                 declarations[path] = fact
+            elif isinstance(fact, DatabaseFacts):
+                script_databases.update(fact.databases)
             elif fact is not None:
                 histories[fact.history].append((path, fact))
+        # The project's TS/JS code connects only to databases that index foreign keys themselves.
+        if script_databases and script_databases <= self.self_indexing_databases:
+            histories = defaultdict(list, {h: f for h, f in histories.items() if f[0][1].convention not in SCRIPT_HISTORIES})
+            declarations = {p: d for p, d in declarations.items() if d.origin != "typeorm"}
         yield from self._migration_findings(histories, plans)
         yield from self._declaration_findings(declarations, histories)
 
@@ -198,12 +255,12 @@ class UnindexedForeignKey(ProjectCheck):
             model = SchemaModel()
             for path, fact in in_migration_order(files, plans.get(history)):
                 model.replay(path, list(fact.operations))
-            alembic = files[0][1].convention == "alembic"
+            convention = files[0][1].convention
             for key in model.uncovered_foreign_keys():
                 if (key.path, key.line, key.columns) in reported:
                     continue
                 reported.add((key.path, key.line, key.columns))
-                yield new_finding(self.rule, key.path, key.line, 1, message(key, alembic),
+                yield new_finding(self.rule, key.path, key.line, 1, message(key, convention),
                                   fingerprint_key=f"{key.table}({','.join(key.columns)})")
 
     def _declaration_findings(self, declarations: dict[str, DeclarationFacts], histories) -> Iterable:
@@ -222,7 +279,7 @@ class UnindexedForeignKey(ProjectCheck):
             ):
                 continue
             for table in fact.tables:
-                if fact.origin == "sqlalchemy" and table.name.lower() in migrated:
+                if fact.origin in ("sqlalchemy", "typeorm", "drizzle") and table.name.lower() in migrated:
                     continue
                 for key in table.uncovered():
                     yield new_finding(self.rule, path, key.line, key.column, declaration_message(fact.origin, table, key),
@@ -311,9 +368,14 @@ def qualified(table: TableName) -> str:
     return quote(table.name) if table.schema == DEFAULT_SCHEMA else f"{quote(table.schema)}.{quote(table.name)}"
 
 
-def message(key: UncoveredForeignKey, alembic: bool) -> str:
+def message(key: UncoveredForeignKey, convention: str) -> str:
     table, columns = qualified(key.table), ", ".join(quote(c) for c in key.columns)
-    if alembic:
+    listed = ", ".join(f"'{c}'" for c in key.columns)
+    if convention == "knex":
+        remedy = f"table.index([{listed}]) in a migration's alterTable('{key.table}', (table) => ...)"
+    elif convention == "sequelize":
+        remedy = f"queryInterface.addIndex('{key.table}', [{listed}]) in a migration"
+    elif convention == "alembic":
         # Alembic's naming convention: ix_<table>_<columns>
         index = "_".join(["ix", key.table.name, *key.columns])[:MAX_IDENTIFIER]
         listed = ", ".join(f'"{c}"' for c in key.columns)
@@ -341,6 +403,15 @@ def declaration_message(origin: str, table: DeclaredTable, key: DeclaredForeignK
                 f"relationMode = \"prisma\" the database has no foreign key, so nothing indexes it and Prisma's "
                 f"emulated referential actions and relation queries scan {table.name}; add @@index([{columns}]) "
                 f"to model {table.model}")
+    if origin == "typeorm":
+        return (f"relation {table.model}({columns}) -> {key.references} has no index (TypeORM does not index "
+                f"foreign key columns on PostgreSQL): {consequence}; add @Index() to the relation, or "
+                f"@Index([{', '.join(repr(c) for c in key.columns)}]) to the entity")
+    if origin == "drizzle":
+        first = key.columns[0]
+        on = ", ".join(f"table.{c}" for c in key.columns)
+        return (f"foreign key {table.name}({columns}) -> {key.references} has no index: {consequence}; add "
+                f"index('{table.name}_{first}_idx').on({on}) to the table's extras callback")
     if origin == "prisma":
         return (f"relation {table.model}({columns}) -> {key.references} has no @@index([{columns}]) "
                 f"(PostgreSQL does not index foreign keys): {consequence}; add @@index([{columns}]) to model {table.model}")

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from readylint.catalog import shipped_rules_dir
+from readylint.migrations.liquibase_changelog import is_changelog
 from readylint.sources import LineCounter
 
 CONVENTIONS_FILE = "migration-conventions.yaml"
@@ -113,6 +114,10 @@ def _match(convention: Convention, path: str, text: str, abs_path: Path | None) 
         return _file(convention, path, match, "up")
     if layout == "changesets":
         if not convention.marker("header").search(text[:2000]):
+            return None
+        return _file(convention, path, match, "up")
+    if layout == "changelog":
+        if match is None or not is_changelog(path, text):
             return None
         return _file(convention, path, match, "up")
     if layout in ("alembic", "django", "script", "registration"):

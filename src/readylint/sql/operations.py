@@ -20,7 +20,7 @@ from readylint.sql.schema import (
     UNQUALIFIED, AddForeignKey, AddIndex, CreateTable, DropColumn, DropConstraint, DropIndex, DropTable,
     Operation, RenameColumn, RenameConstraint, RenameIndex, RenameTable, SetSearchPath, TableName,
 )
-from readylint.sql.statements import Statement, dialect_named
+from readylint.sql.statements import Statement, dialect_named, split_statements
 
 # sqlglot logs a warning for every statement it falls back to a Command for.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -32,12 +32,22 @@ WRAPPED_ADD_RE = re.compile(r"^ADD\s*\((?P<inner>.*)\)\s*$", re.I | re.S)
 ALTER_TABLE_RE = re.compile(r"^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?", re.I)
 
 
+# `DO $$ BEGIN <statements> EXCEPTION WHEN duplicate_object THEN null; END $$;`:
+# how drizzle-kit (before 0.22) and hand-written migrations make an ADD
+# CONSTRAINT idempotent. The block's own top-level statements are read.
+DO_BLOCK_RE = re.compile(
+    r"^DO\s+\$(?P<tag>\w*)\$\s*BEGIN\b(?P<body>.*?)(?:\bEXCEPTION\b.*)?\bEND\s*;?\s*\$(?P=tag)\$", re.I | re.S
+)
+
+
 def may_change_schema(keywords: tuple[str, ...]) -> bool:
     """The cheap test before parsing: CREATE/ALTER/DROP of a table or an
-    index, or a change of the search path."""
+    index, a change of the search path, or a DO block that may hold them."""
     if not keywords:
         return False
     head = keywords[0]
+    if head == "DO":
+        return True
     if head == "SET":
         return "SEARCH_PATH" in keywords[1:3]
     if head == "CREATE":
@@ -54,6 +64,8 @@ def statement_operations(statement: Statement, dialect: str = "postgres") -> lis
     if not may_change_schema(statement.keywords):
         return []
     text = statement.text
+    if statement.keywords[0] == "DO":
+        return _do_block(statement, dialect)
     if statement.keywords[0] == "SET":
         return _search_path(statement, dialect)
     if statement.keywords[:2] == ("DROP", "INDEX"):
@@ -71,6 +83,15 @@ def statement_operations(statement: Statement, dialect: str = "postgres") -> lis
     if tree is None:
         return []
     return _Reader(statement.line, dialect, base_line).operations(tree)
+
+
+def _do_block(statement: Statement, dialect: str) -> list[Operation]:
+    block = DO_BLOCK_RE.match(statement.text)
+    if block is None:
+        return []
+    first_line = statement.line + statement.text.count("\n", 0, block.start("body"))
+    return [op for inner in split_statements(block.group("body"), dialect, first_line)
+            if inner.keywords[:1] != ("DO",) for op in statement_operations(inner, dialect)]
 
 
 # sqlglot raises more than its own errors on odd input; a statement it

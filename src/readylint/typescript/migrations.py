@@ -40,6 +40,7 @@ class Direction:
     body: str = ""  # the function body's text, comments included
     empty: bool = False  # no statement beyond a bare `return`
     declared_irreversible: bool = False  # `exports.down = false`, or a `down` that only throws
+    span: tuple[int, int] = (0, 0)  # byte offsets of its definition in the file
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,15 @@ def read_migration(parse: ScriptParse) -> ScriptMigration:
 
 def _direction(definition: Any, value: Any) -> Direction:
     line = definition.start_point[0] + 1
+    span = (definition.start_byte, definition.end_byte)
     if value.type == "false":
-        return Direction(line, declared_irreversible=True)
+        return Direction(line, declared_irreversible=True, span=span)
     body = value.child_by_field_name("body") if value.type in DEFINITION_KINDS else None
     if body is None:
-        return Direction(line, text(value))  # `exports.down = rollback`: defined elsewhere, taken as written
+        return Direction(line, text(value), span=span)  # `exports.down = rollback`: defined elsewhere, taken as written
     if body.type != "statement_block":  # `async (knex) => knex.schema.dropTable('users')`
-        return Direction(line, text(body))
+        return Direction(line, text(body), span=span)
     statements = [c for c in body.named_children if c.type != "comment"]
     only_throws = bool(statements) and all(s.type == "throw_statement" for s in statements)
     return Direction(line, text(body), empty=all(text(s) in TRIVIAL_STATEMENTS for s in statements),
-                     declared_irreversible=only_throws)
+                     declared_irreversible=only_throws, span=span)

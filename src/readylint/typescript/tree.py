@@ -113,7 +113,10 @@ class ScriptParse:
             import tree_sitter
 
             # One query run in C for every kind: files no rule reads never pay for it.
-            self._nodes = tree_sitter.QueryCursor(_index_query(self.grammar)).captures(self.tree.root_node)
+            captured = tree_sitter.QueryCursor(_index_query(self.grammar)).captures(self.tree.root_node)
+            # Captures come in match order (a node after the decorators and
+            # arguments inside it), not source order: sorted once here.
+            self._nodes = {name: sorted(nodes, key=lambda node: node.start_byte) for name, nodes in captured.items()}
         return self._nodes.get(capture, [])
 
 
