@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
@@ -98,15 +99,18 @@ CODE_DEFAULT_RE = re.compile(
     rf"\s*,\s*(?:default\s*=\s*)?(?:[rRbBuU]{{1,2}})?(?P<dvalue>{_QUOTED})\s*[,)]"
     rf"|\bprocess\.env\.(?P<jname>[A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*(?P<jvalue>{_QUOTED}|`[^`\\\n$]*`)"
 )
-# Each syntax's patterns: its assignments, then the defaults it can hold.
-SYNTAXES: dict[str, tuple[re.Pattern[str], ...]] = {
-    "code": (CODE_RE, CODE_DEFAULT_RE),
-    "json": (JSON_RE,),
-    "env": (ENV_RE, SHELL_DEFAULT_RE),
-    "yaml": (YAML_RE, SHELL_DEFAULT_RE),
-    "ini": (INI_RE,),
-    "hcl": (HCL_RE,),
-    "dockerfile": (DOCKERFILE_RE, SHELL_DEFAULT_RE),
+# Each syntax's patterns: its assignments, then the defaults it can hold. A
+# default's pattern runs only where its literal is (str.find is far cheaper
+# than a regex that starts with an alternation).
+ASSIGNMENT = ""
+SYNTAXES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    "code": ((ASSIGNMENT, CODE_RE), ("env", CODE_DEFAULT_RE), ("config(", CODE_DEFAULT_RE)),
+    "json": ((ASSIGNMENT, JSON_RE),),
+    "env": ((ASSIGNMENT, ENV_RE), ("${", SHELL_DEFAULT_RE)),
+    "yaml": ((ASSIGNMENT, YAML_RE), ("${", SHELL_DEFAULT_RE)),
+    "ini": ((ASSIGNMENT, INI_RE),),
+    "hcl": ((ASSIGNMENT, HCL_RE),),
+    "dockerfile": ((ASSIGNMENT, DOCKERFILE_RE), ("${", SHELL_DEFAULT_RE)),
 }
 # Alternatives inside one syntax's regexes name their groups apart.
 NAME_VALUE_GROUPS = (("name", "value"), ("lname", "lvalue"), ("sname", "svalue"), ("dname", "dvalue"),
@@ -200,8 +204,24 @@ def names_itself(value: str, name: str) -> bool:
 
 @dataclass
 class FileSyntax:
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (literal it needs, pattern)
     is_dockerfile: bool
+    file: SourceFile
+
+    @cached_property
+    def generated(self) -> bool:
+        """Regenerated from a spec, whose literals are its examples. Asked on
+        the file's first candidate only: most files have none."""
+        return looks_generated(self.file.text)
+
+    def matches(self, text: str, start: int, end: int) -> Iterable[re.Match[str]]:
+        """Each pattern's matches in text[start:end], once per pattern."""
+        ran: set[int] = set()
+        for literal, pattern in self.patterns:
+            if id(pattern) in ran or literal and text.find(literal, start, end) == -1:
+                continue
+            ran.add(id(pattern))
+            yield from pattern.finditer(text, start, end)
 
 
 class AssignmentProbe:
@@ -216,7 +236,7 @@ class AssignmentProbe:
         # `start` is mid-line in a window of a long line: the ENV/ARG is at the line's start.
         if state.is_dockerfile and not DOCKERFILE_LINE_RE.match(text, text.rfind("\n", 0, start) + 1):
             return
-        for match in (m for pattern in state.patterns for m in pattern.finditer(text, start, end)):
+        for match in state.matches(text, start, end):
             found = match.groupdict()
             name_group, value_group = next(
                 (pair for pair in NAME_VALUE_GROUPS if found.get(pair[0]) is not None), NAME_VALUE_GROUPS[0]
@@ -238,6 +258,8 @@ class AssignmentProbe:
                 continue  # a stored password hash (MD5, SHA-1, SHA-256), not a password
             if not self.values.looks_secret(value, name) or in_example(text, value_start):
                 continue
+            if state.generated:
+                return
             shown = name.strip("\"'")
             if name_group in DEFAULT_GROUPS:
                 message = (f"`{shown}` falls back to a literal secret when the environment does not set it: "
@@ -290,7 +312,5 @@ class AssignmentFamily:
                 continue
             if syntax == "code" and looks_minified(file):
                 return None  # a bundle (`main.3f2a1b.js`): short names, long random strings
-            if looks_generated(file.text):
-                return None  # regenerated from a spec, whose literals are its examples
-            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile")
+            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile", file)
         return None

@@ -63,12 +63,10 @@ class Detector:
         return re.compile(self.regex)
 
     def scan(self, text: str, start: int, end: int, state: "ProviderFile") -> Iterable[Hit]:
-        if self.id in state.skipped or self.test_key and state.in_tests:
-            return
         for match in self.pattern.finditer(text, start, end):
             group = "secret" if "secret" in self.pattern.groupindex else 0
             secret = match.group(group)
-            if self.accepts(secret) and not self.stands_in(text, match.start(group)):
+            if self.accepts(secret) and self.reads(state) and not self.stands_in(text, match.start(group)):
                 yield Hit(
                     self.code, self.id, match.start(group), match.end(group), secret,
                     f"{self.description} `{mask_secret(secret)}` is committed: revoke it, then read it "
@@ -91,15 +89,36 @@ class Detector:
                 return False
         return True
 
+    def reads(self, file: "ProviderFile") -> bool:
+        """Whether this detector reports in the file: not one it skips, nor, for a test-mode key, a test."""
+        if self.skip_files is not None and file.skips(self.skip_files):
+            return False
+        return not (self.test_key and file.in_tests)
+
     def stands_in(self, text: str, start: int) -> bool:
         """An example in API docs, or a value marked as a stand-in (`mock_sk_test_…`)."""
         return in_example(text, start) or marked_as_stand_in(text, start, self.stand_in_markers)
 
 
-@dataclass(frozen=True)
 class ProviderFile:
-    skipped: frozenset[str]  # detectors that do not read this file
-    in_tests: bool
+    """Where a file lives, as the detectors ask: decided on a detector's first
+    match in the file only (most files have none, and matching paths costs
+    more than the scan of a small file)."""
+
+    def __init__(self, path: str, tests: PathMatcher):
+        self.path = path
+        self._tests = tests
+        self._skips: dict[int, bool] = {}
+
+    @cached_property
+    def in_tests(self) -> bool:
+        return self._tests.matches(self.path)
+
+    def skips(self, matcher: PathMatcher) -> bool:
+        skipped = self._skips.get(id(matcher))
+        if skipped is None:
+            skipped = self._skips[id(matcher)] = matcher.matches(self.path)
+        return skipped
 
 
 class ProviderFamily:
@@ -120,13 +139,9 @@ class ProviderFamily:
             build_detector(self.code, entry, placeholders, markers, test_severity, validate=extended)
             for entry in catalog.get("detectors") or ()
         ]
-        self.skipping = [d for d in self.probes if d.skip_files is not None]
 
     def file_state(self, file: SourceFile) -> ProviderFile | None:
-        if self.skip.matches(file.path):
-            return None
-        skipped = frozenset(d.id for d in self.skipping if d.skip_files.matches(file.path))
-        return ProviderFile(skipped, self.tests.matches(file.path))
+        return None if self.skip.matches(file.path) else ProviderFile(file.path, self.tests)
 
 
 def build_detector(
