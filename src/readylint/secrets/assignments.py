@@ -40,7 +40,7 @@ from typing import Any, Iterable
 from readylint.catalog import RuleSpec
 from readylint.discovery import PathMatcher
 from readylint.secrets.base import Hit, looks_minified, skip_matcher
-from readylint.secrets.context import compile_markers, in_example
+from readylint.secrets.context import compile_markers, declares_sample_data, stands_in
 from readylint.secrets.jwt import claims_match, jwt_claims
 from readylint.secrets.values import (
     character_classes, compile_any, has_long_run, is_identifier, is_uuid, is_wordlike, shannon_entropy,
@@ -138,6 +138,8 @@ class NameRules:
     password_words: frozenset[str]
 
     def is_secret_name(self, name: str) -> bool:
+        if name.lstrip("\"'").startswith("@"):
+            return False  # an npm package (`"@medusajs/api-key": "workspace:*"`), not a variable
         words = name_words(name)
         if not words or self.ignored_words.intersection(words):
             return False
@@ -163,6 +165,7 @@ class ValueRules:
     hash_re: re.Pattern[str] | None
     public_jwts: list[dict[str, Any]]
     stand_in_markers: re.Pattern[str] | None
+    public_re: re.Pattern[str] | None
 
     def looks_secret(self, value: str, name: str) -> bool:
         if not self.min_length <= len(value) <= self.max_length or any(c.isspace() for c in value):
@@ -170,6 +173,8 @@ class ValueRules:
         if names_itself(value, name) or self.placeholder_re and self.placeholder_re.search(value):
             return False
         if self.hash_re and self.hash_re.search(value):
+            return False
+        if self.public_re and self.public_re.search(value):
             return False
         if self.stand_in_markers and self.stand_in_markers.match(value):
             return False
@@ -209,10 +214,11 @@ class FileSyntax:
     file: SourceFile
 
     @cached_property
-    def generated(self) -> bool:
-        """Regenerated from a spec, whose literals are its examples. Asked on
-        the file's first candidate only: most files have none."""
-        return looks_generated(self.file.text)
+    def holds_stand_ins(self) -> bool:
+        """Regenerated from a spec, whose literals are its examples, or sample
+        data by its own header. Asked on the file's first candidate only: most
+        files have none."""
+        return looks_generated(self.file.text) or declares_sample_data(self.file.text)
 
     def matches(self, text: str, start: int, end: int) -> Iterable[re.Match[str]]:
         """Each pattern's matches in text[start:end], once per pattern."""
@@ -256,9 +262,9 @@ class AssignmentProbe:
                 value = value[scheme.end():]
             if self.names.is_password(name) and HEX_DIGEST_RE.fullmatch(value):
                 continue  # a stored password hash (MD5, SHA-1, SHA-256), not a password
-            if not self.values.looks_secret(value, name) or in_example(text, value_start):
-                continue
-            if state.generated:
+            if not self.values.looks_secret(value, name) or stands_in(text, value_start, value_end, None):
+                continue  # (the value's own stand-in prefix was judged with the value)
+            if state.holds_stand_ins:
                 return
             shown = name.strip("\"'")
             if name_group in DEFAULT_GROUPS:
@@ -300,6 +306,7 @@ class AssignmentFamily:
             hash_re=compile_any(catalog.get("hash_formats") or ()),
             public_jwts=list(catalog.get("public_jwt_claims") or ()),
             stand_in_markers=compile_markers(list(catalog.get("stand_in_prefixes") or ())),
+            public_re=compile_any(catalog.get("public_values") or ()),
         )
         keywords = sorted({str(k).lower() for k in catalog.get("keywords") or ()})
         self.probes = [AssignmentProbe(keywords, names, values)]

@@ -27,7 +27,7 @@ from readylint.secrets.checksums import CHECKSUMS
 from readylint.secrets.jwt import claims_match, jwt_claims
 from readylint.discovery import PathMatcher
 from readylint.secrets.base import Hit
-from readylint.secrets.context import compile_markers, in_example, marked_as_stand_in
+from readylint.secrets.context import compile_markers, stands_in
 from readylint.secrets.values import contains_word, shannon_entropy
 from readylint.sources import SourceFile
 
@@ -66,7 +66,9 @@ class Detector:
         for match in self.pattern.finditer(text, start, end):
             group = "secret" if "secret" in self.pattern.groupindex else 0
             secret = match.group(group)
-            if self.accepts(secret) and self.reads(state) and not self.stands_in(text, match.start(group)):
+            if self.accepts(secret) and self.reads(state) and not stands_in(
+                text, match.start(group), match.end(group), self.stand_in_markers
+            ):
                 yield Hit(
                     self.code, self.id, match.start(group), match.end(group), secret,
                     f"{self.description} `{mask_secret(secret)}` is committed: revoke it, then read it "
@@ -94,10 +96,6 @@ class Detector:
         if self.skip_files is not None and file.skips(self.skip_files):
             return False
         return not (self.test_key and file.in_tests)
-
-    def stands_in(self, text: str, start: int) -> bool:
-        """An example in API docs, or a value marked as a stand-in (`mock_sk_test_…`)."""
-        return in_example(text, start) or marked_as_stand_in(text, start, self.stand_in_markers)
 
 
 class ProviderFile:
