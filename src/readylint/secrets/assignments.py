@@ -166,11 +166,12 @@ class ValueRules:
     public_jwts: list[dict[str, Any]]
     stand_in_markers: re.Pattern[str] | None
     public_re: re.Pattern[str] | None
+    secret_words: frozenset[str]
 
     def looks_secret(self, value: str, name: str) -> bool:
         if not self.min_length <= len(value) <= self.max_length or any(c.isspace() for c in value):
             return False
-        if names_itself(value, name) or self.placeholder_re and self.placeholder_re.search(value):
+        if names_itself(value, name, self.secret_words) or self.placeholder_re and self.placeholder_re.search(value):
             return False
         if self.hash_re and self.hash_re.search(value):
             return False
@@ -196,12 +197,13 @@ class ValueRules:
 SELF_NAMED_TAIL = 6
 
 
-def names_itself(value: str, name: str) -> bool:
-    """The value is its name, or one of its name's words and a short tail."""
+def names_itself(value: str, name: str, secret_words: Iterable[str] = ()) -> bool:
+    """The value is its name, or one of its name's words (or a secret word:
+    `Bearer token123`) and a short tail."""
     lowered = value.lower()
     if lowered == name.lower().strip("\"'"):
         return True
-    for word in name_words(name):
+    for word in (*name_words(name), *secret_words):
         if len(word) >= 3 and lowered.startswith(word):
             return len(lowered[len(word):].lstrip("_-.")) <= SELF_NAMED_TAIL
     return False
@@ -307,6 +309,7 @@ class AssignmentFamily:
             public_jwts=list(catalog.get("public_jwt_claims") or ()),
             stand_in_markers=compile_markers(list(catalog.get("stand_in_prefixes") or ())),
             public_re=compile_any(catalog.get("public_values") or ()),
+            secret_words=names.secret_words,
         )
         keywords = sorted({str(k).lower() for k in catalog.get("keywords") or ()})
         self.probes = [AssignmentProbe(keywords, names, values)]
