@@ -112,13 +112,16 @@ class ConnectionStringProbe:
     def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
         if not DSN_CONTEXT_RE.search(text, start, end):
             return
-        host = DSN_HOST_RE.search(text, start, end)
-        if host and self.judge.example_hosts and self.judge.example_hosts.fullmatch(host.group("host")):
+        found = DSN_HOST_RE.search(text, start, end)
+        host = found.group("host") if found else ""
+        if host and self.judge.example_hosts and self.judge.example_hosts.fullmatch(host):
             return  # `host=xxx.example.com … password=…`: documentation
         for match in DSN_PASSWORD_RE.finditer(text, start, end):
             password = match.group("password")
             if self.judge.is_placeholder(password) or len(password) < 4 or CODE_EXPRESSION_RE.match(password):
                 continue
+            if host and self.judge.is_local(host) and not self.judge.looks_generated(password):
+                continue  # as for URLs: the developer's own database
             if stands_in(text, match.start("password"), match.end(), None):
                 continue
             yield Hit(
