@@ -26,8 +26,10 @@ What is not a literal is not read: Terraform and HCL values are expressions
 unless quoted (`var.db_password`), and `${var.x}` in a string is a reference.
 Values that name themselves (`token: "token_xyz123"`), identifiers made of
 words and short parts (`polar_cl_e2e_seed_checkout_link`), values marked as
-stand-ins (`mock…`, `fake…`, `dummy…`, `test…`) and examples
-(`example=`, `@example`) are not secrets.
+stand-ins (`mock…`, `fake…`, `dummy…`, `test…`, or by a comment after them),
+examples (`example=`, `@example`, `placeholder=`), keys public by design
+(`phc_`, `pk_live_`) and modules whose header says they hold samples are
+not secrets.
 """
 
 from __future__ import annotations
@@ -264,8 +266,10 @@ class AssignmentProbe:
                 value = value[scheme.end():]
             if self.names.is_password(name) and HEX_DIGEST_RE.fullmatch(value):
                 continue  # a stored password hash (MD5, SHA-1, SHA-256), not a password
+            # A stand-in prefix is judged on the value itself (looks_secret): in
+            # `${KEY:-mock…}` the token run around it starts at the `-`.
             if not self.values.looks_secret(value, name) or stands_in(text, value_start, value_end, None):
-                continue  # (the value's own stand-in prefix was judged with the value)
+                continue
             if state.holds_stand_ins:
                 return
             shown = name.strip("\"'")
