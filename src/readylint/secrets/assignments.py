@@ -259,6 +259,8 @@ class AssignmentProbe:
                 value_start, value_end = value_start + 1, value_end - 1
             elif UNQUOTED_CODE_RE.search(text, value_start, value_end):
                 continue  # shell or code, not a value: `Token.objects.get(key=`
+            elif text[value_end - 1] == ",":
+                value_end -= 1  # an item of a flow mapping or a call: `'secret': NAPALM_PASSWORD,`
             value = text[value_start:value_end]
             scheme = AUTH_SCHEME_RE.match(value) if self.names.is_authorization(name) else None
             if scheme:
