@@ -9,7 +9,8 @@ and known public values (documentation keys) that are never findings.
 Where a token lives counts too: a detector can skip files (the Firebase
 config files whose API key is public by design; documentation, for the
 detectors that know a value only by the name beside it), test-mode keys are
-silent under test directories (`quiet-in-tests`), and a token on an
+silent under test directories (`quiet-in-tests`), so is every token in the
+data files tests read there (scanner reports, saved pages), and a token on an
 example's line or marked as a stand-in (`mock_sk_test_…`) is not a finding
 (`readylint.secrets.context`).
 """
@@ -92,8 +93,11 @@ class Detector:
         return True
 
     def reads(self, file: "ProviderFile") -> bool:
-        """Whether this detector reports in the file: not one it skips, nor, for a test-mode key, a test."""
+        """Whether this detector reports in the file: not one it skips, not test
+        data, nor, for a test-mode key, a test."""
         if self.skip_files is not None and file.skips(self.skip_files):
+            return False
+        if file.in_test_data:
             return False
         return not (self.test_key and file.in_tests)
 
@@ -103,14 +107,21 @@ class ProviderFile:
     match in the file only (most files have none, and matching paths costs
     more than the scan of a small file)."""
 
-    def __init__(self, path: str, tests: PathMatcher):
+    def __init__(self, path: str, tests: PathMatcher, data_suffixes: tuple[str, ...]):
         self.path = path
         self._tests = tests
+        self._data_suffixes = data_suffixes
         self._skips: dict[int, bool] = {}
 
     @cached_property
     def in_tests(self) -> bool:
         return self._tests.matches(self.path)
+
+    @cached_property
+    def in_test_data(self) -> bool:
+        """A report, saved page or payload that tests read: a capture of other
+        systems (a scanner's findings, a scraped site), not the project's keys."""
+        return self.path.lower().endswith(self._data_suffixes) and self.in_tests
 
     def skips(self, matcher: PathMatcher) -> bool:
         skipped = self._skips.get(id(matcher))
@@ -130,6 +141,7 @@ class ProviderFamily:
         placeholders = tuple(w.lower() for w in catalog.get("placeholder_words") or ())
         markers = compile_markers(list(catalog.get("stand_in_prefixes") or ()))
         self.tests = PathMatcher(list(catalog.get("test_paths") or ()) if options.get("quiet-in-tests") else [])
+        self.test_data_suffixes = tuple(str(s).lower() for s in catalog.get("test_data_suffixes") or ())
         # The shipped detectors are compiled by the tests; a user's are
         # compiled now, so that a bad pattern stops the run naming its file.
         extended = len(rule.sources) > 1
@@ -139,7 +151,7 @@ class ProviderFamily:
         ]
 
     def file_state(self, file: SourceFile) -> ProviderFile | None:
-        return None if self.skip.matches(file.path) else ProviderFile(file.path, self.tests)
+        return None if self.skip.matches(file.path) else ProviderFile(file.path, self.tests, self.test_data_suffixes)
 
 
 def build_detector(
