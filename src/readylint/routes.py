@@ -111,7 +111,8 @@ _PARAMETER_RE = re.compile(r":(\w+)(\*|\+|\?|\([^)]*\))?")
 
 def matches_route_pattern(pattern: str, url: str) -> bool:
     """Does a path-to-regexp pattern (Next.js matchers, Express mounts:
-    `/api/:path*`, `/((?!_next|static).*)`) or a plain prefix cover `url`?
+    `/api/:path*`, `/((?!_next|static).*)`), a glob (`/api/auth/*`) or a plain
+    prefix cover `url`?
     A pattern readylint cannot read covers every path: it is the silent side."""
     if not pattern.startswith("/"):
         return True
@@ -135,8 +136,9 @@ def matches_route_pattern(pattern: str, url: str) -> bool:
 
 
 def _literal_regex(text: str) -> str:
-    # Groups written in the pattern (`/((?!api).*)`) are regular expressions already.
-    return text if "(" in text else re.escape(text)
+    # Groups written in the pattern (`/((?!api).*)`) are regular expressions
+    # already; a `*` elsewhere is a wildcard (`/api/auth/*`, Hono's `app.use("/api/*")`).
+    return text if "(" in text else re.escape(text).replace(r"\*", ".*")
 
 
 def join_paths(*parts: str) -> str:

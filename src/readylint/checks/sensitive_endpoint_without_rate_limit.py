@@ -86,7 +86,7 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         self.provider_calls = tuple(str(c) for c in limits.get("provider_calls") or ())
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
         self.scripts = ScriptRouteCatalog.from_catalog(catalog.get("typescript") or {}, self.limit_name)
-        upstream = options.get("rate-limited-upstream", False)
+        upstream = options.get("rate-limited-upstream") or False
         if not isinstance(upstream, (bool, list)) or (
                 isinstance(upstream, list) and not all(isinstance(p, str) for p in upstream)):
             raise ValueError(f"RL601 option rate-limited-upstream must be true, false or a list of paths, got {upstream!r}")

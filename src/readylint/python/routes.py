@@ -300,7 +300,10 @@ class PythonRoutes:
         for reached in self._reached(function, cls):
             source = self.file.segment(reached)
             reads = reads or bool(READS_SUBMISSION_RE.search(source))
+            body_start = (reached.body[0].lineno, reached.body[0].col_offset)
             for call in (n for n in self.index.scope(reached) if isinstance(n, ast.Call)):
+                if (call.lineno, call.col_offset) < body_start:
+                    continue  # a decorator's call: judged as the decorator
                 written = ast.unparse(call.func)
                 if self.catalog.limit_name.search(written):
                     guards.append(Guard(RATE_LIMIT, f"`{written}(...)`", call.lineno))

@@ -348,9 +348,27 @@ class ScriptRoutes:
         if function is None:
             return None
         callee = text(function)
-        if len(callee) <= MAX_CALL_TEXT and (self.catalog.limit_name.search(callee) or self._from_limiter_module(function)):
+        if len(callee) > MAX_CALL_TEXT:
+            return None
+        receiver = unwrapped(function.child_by_field_name("object")) if function.type == "member_expression" else None
+        if self.catalog.limit_name.search(callee) or self._from_limiter_module(function) or (
+                receiver is not None and receiver.type == "identifier" and text(receiver) in self._limiter_objects):
             return Guard(RATE_LIMIT, f"`{_compact(callee)}(...)`", call.start_point[0] + 1)
         return None
+
+    @cached_property
+    def _limiter_objects(self) -> frozenset[str]:
+        """Names bound to what a limiter package makes: `const codes = new RateLimiterMemory(...)`."""
+        found = set()
+        for declarator in self.parse.of("declarator"):
+            value = unwrapped(declarator.child_by_field_name("value"))
+            name = declarator.child_by_field_name("name")
+            if value is None or name is None or name.type != "identifier":
+                continue
+            made_by = value.child_by_field_name("constructor" if value.type == "new_expression" else "function")
+            if value.type in ("new_expression", "call_expression") and made_by is not None and self._from_limiter_module(made_by):
+                found.add(text(name))
+        return frozenset(found)
 
     def _guarding_functions(self) -> None:
         """Top-level functions of this module that limit (a `withRateLimit`
