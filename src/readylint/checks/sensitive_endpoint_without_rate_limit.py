@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from readylint.catalog import Catalog
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
+from readylint.python.names import module_name_of
 from readylint.python.routes import PythonRouteCatalog, PythonRoutes
 from readylint.routes import RATE_LIMIT, AreaGuard, Endpoint, Guard, RouteFacts, matches_route_pattern
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
@@ -46,6 +47,7 @@ class Sensitivity:
     paths: re.Pattern[str]
     names: re.Pattern[str]
     calls: tuple[str, ...]
+    methods: frozenset[str]
     risk: str
 
     def reason(self, url: str, handler: str, calls: tuple[str, ...]) -> str | None:
@@ -77,6 +79,7 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
             Sensitivity(
                 str(entry["category"]), re.compile(str(entry.get("paths") or r"(?!)"), re.IGNORECASE),
                 re.compile(str(entry.get("names") or r"(?!)")), tuple(str(c) for c in entry.get("calls") or ()),
+                frozenset(str(m).upper() for m in entry.get("methods") or ()) or self.methods,
                 str(entry.get("risk") or "it can be called without limit"),
             )
             for entry in catalog.get("sensitive") or ()
@@ -101,7 +104,7 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         if file.kind in SCRIPT_KINDS:
             return bool(NEXT_ROUTE_FILE_RE.search(file.path) or SCRIPT_PREFILTER_RE.search(file.text)
                         or self.limit_name.search(file.text))
-        return bool(PYTHON_PREFILTER_RE.search(file.text))
+        return bool(PYTHON_PREFILTER_RE.search(file.text) or self.limit_name.search(file.text))
 
     def collect(self, file: SourceFile) -> RouteFacts | None:
         if file.kind in SCRIPT_KINDS:
@@ -125,11 +128,13 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
                 routed.setdefault(qualified, path)
         guarding = {path: fact.guarding_functions for path, fact in facts.items() if fact.guarding_functions}
         resolver = ModuleResolver(project.root, facts) if guarding else None
+        # Python delegates name modules, not files.
+        modules = {module_name_of(path): path for path in guarding if kind_of(path) is FileKind.PYTHON}
         for path, fact in facts.items():
             for endpoint in fact.endpoints:
                 url = endpoint.path or self._routed_path(endpoint.qualified, routed)
                 finding = self.judge(path, endpoint, url, area_guards,
-                                     lambda: self._delegated_guard(path, endpoint, guarding, resolver))
+                                     lambda: self._delegated_guard(path, endpoint, guarding, resolver, modules))
                 if finding is not None:
                     yield finding
 
@@ -150,7 +155,10 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         if self.not_sensitive.search(f"{url} {endpoint.handler}"):
             return None
         sensitivity, reason = next(
-            ((s, r) for s in self.sensitivities if (r := s.reason(url, endpoint.handler, endpoint.calls))), (None, None)
+            ((s, r) for s in self.sensitivities
+             if (not endpoint.methods or s.methods & set(endpoint.methods))
+             and (r := s.reason(url, endpoint.handler, endpoint.calls))),
+            (None, None),
         )
         if sensitivity is None:
             return None
@@ -158,14 +166,16 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
             return None
         if self.upstream is True or (self.upstream and any(matches_route_pattern(p, url) for p in self.upstream if url)):
             return None
-        methods = "/".join(m for m in endpoint.methods if m in self.methods) or "any method"
-        where = f"{methods} {url}" if url else methods
+        methods = "/".join(m for m in endpoint.methods if m in sensitivity.methods)
+        where = f"{methods or 'any method'} {url}".strip() if url else methods or "any method"
+        # A Next.js route module's handler is named by its method.
+        handler = f" (`{endpoint.handler}`)" if endpoint.handler not in endpoint.methods else ""
         remedy = self.remedies.get(endpoint.framework) or "limit it per client (IP, account)"
         article = "an" if sensitivity.category[0] in "aeiouAEIOU" else "a"
         line, column, end_line, end_column = endpoint.span
         return new_finding(
             self.rule, path, line, column,
-            f"`{endpoint.handler}` ({where}) is {article} {sensitivity.category} endpoint ({reason}) with no rate "
+            f"`{where}`{handler} is {article} {sensitivity.category} endpoint ({reason}) with no rate "
             f"limit: {sensitivity.risk}. Limit it: {remedy}; if a gateway or proxy limits it already, say so with "
             f"RL601's `rate-limited-upstream` option (true, or its paths)",
             end_line=end_line, end_column=end_column,
@@ -186,12 +196,20 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         )
 
     def _delegated_guard(self, path: str, endpoint: Endpoint, guarding: dict[str, dict[str, Guard]],
-                         resolver: ModuleResolver | None) -> Guard | None:
+                         resolver: ModuleResolver | None, modules: dict[str, str]) -> Guard | None:
         """A wrapper or helper of another module the handler runs that limits."""
         if resolver is None:
             return None
+        python = kind_of(path) is FileKind.PYTHON
         for delegate in endpoint.delegates:
-            target = resolver.resolve(path, delegate.module)
+            target = self._python_module(delegate.module, modules) if python else resolver.resolve(path, delegate.module)
             if target is not None and delegate.name in guarding.get(target, {}):
                 return guarding[target][delegate.name]
         return None
+
+    @staticmethod
+    def _python_module(module: str, modules: dict[str, str]) -> str | None:
+        """The file of a module, by its qualified name (paths relative to the
+        scanned root: `src.hc.forms` is imported as `hc.forms`)."""
+        return modules.get(module) or next(
+            (path for name, path in modules.items() if name.endswith("." + module)), None)

@@ -33,7 +33,7 @@ from readylint.outbound import Span
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.python.tree import TreeIndex
-from readylint.routes import RATE_LIMIT, AreaGuard, Endpoint, Guard, RouteFacts
+from readylint.routes import RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
 from readylint.sources import SourceFile
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -219,6 +219,8 @@ class PythonRoutes:
         if matches_skip_paths(self.file.path, self.catalog.skip_paths):
             return self.facts
         self._area_guards()
+        if self.catalog.limit_name.search(self.file.text):
+            self._guarding_definitions()
         if not self.framework:
             return self.facts
         calls = list(module_level_calls(self.tree, self.index))
@@ -296,6 +298,7 @@ class PythonRoutes:
             if default is not None and self.catalog.limit_name.search(ast.unparse(default)):
                 guards.append(Guard(RATE_LIMIT, f"`{ast.unparse(default)}`", default.lineno))
         calls: list[str] = []
+        delegates: list[Delegate] = []
         reads = False
         for reached in self._reached(function, cls):
             source = self.file.segment(reached)
@@ -307,11 +310,13 @@ class PythonRoutes:
                 written = ast.unparse(call.func)
                 if self.catalog.limit_name.search(written):
                     guards.append(Guard(RATE_LIMIT, f"`{written}(...)`", call.lineno))
+                qualified_call = self.names.of(call.func)
                 if len(calls) < MAX_CALLS:
                     calls.append(written)
-                    qualified_call = self.names.of(call.func)
                     if qualified_call and qualified_call != written:
                         calls.append(qualified_call)
+                if qualified_call and (delegate := self._delegate(qualified_call)) is not None:
+                    delegates.append(delegate)
         reads = reads or any(called_name(d.func if isinstance(d, ast.Call) else d) == "require_POST" for d in decorators)
         line = function.lineno
         column = self.file.char_column(line, function.col_offset)
@@ -326,9 +331,32 @@ class PythonRoutes:
                 framework = "drf"
         self.facts.endpoints.append(Endpoint(
             path, methods, f"{cls.name}.{function.name}" if cls else function.name, span, framework,
-            tuple(dict.fromkeys(calls)), tuple(guards), qualified=qualified, opts_out=opts_out,
+            tuple(dict.fromkeys(calls)), tuple(guards), tuple(dict.fromkeys(delegates)), qualified=qualified,
+            opts_out=opts_out,
             reads_body=reads or bool(methods),
         ))
+
+    def _delegate(self, qualified: str) -> Delegate | None:
+        """A function or class of another module of this project (same top-level
+        package) the handler calls: `forms.LoginForm(...)` whose `clean()` limits."""
+        module, _, name = qualified.rpartition(".")
+        package = self.module.split(".")[0]
+        if not module or module == self.module or module.split(".")[0] != package:
+            return None
+        return Delegate(module, name)
+
+    def _guarding_definitions(self) -> None:
+        """Module-level functions and classes whose code calls a limiter: the
+        endpoints of other modules that call them are limited."""
+        for node in self.tree.body:
+            if not isinstance(node, (*FUNCTIONS, ast.ClassDef)):
+                continue
+            for call in (n for n in self.index.walk(node) if isinstance(n, ast.Call)):
+                written = ast.unparse(call.func)
+                if self.catalog.limit_name.search(written):
+                    self.facts.guarding_functions[node.name] = Guard(
+                        RATE_LIMIT, f"`{written}(...)` in {self.file.path}", call.lineno)
+                    break
 
     def _decorator_guard(self, decorator: ast.expr) -> Guard | None:
         written = ast.unparse(decorator)

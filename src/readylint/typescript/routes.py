@@ -142,9 +142,12 @@ class ScriptRoutes:
 
     def _next_app_route(self, url: str) -> None:
         for export in self.parse.of("export"):
+            source = string_value(export.child_by_field_name("source"))
             for name, value, name_node in _exported_values(export):
                 if name in HTTP_METHODS:
-                    self._add(url, (name,), name, name_node, value, "next-app")
+                    # `export { POST } from "@/modules/auth/route"`: the handler is that module's.
+                    through = (Delegate(source, text(value)),) if source is not None else ()
+                    self._add(url, (name,), name, name_node, value, "next-app", delegates=through)
 
     def _next_pages_route(self, url: str) -> None:
         for export in self.parse.of("export"):
@@ -382,9 +385,10 @@ class ScriptRoutes:
     # ------------------------------------------------------------ endpoints
 
     def _add(self, url: str, methods: tuple[str, ...], label: str, name_node: Any, handler: Any, framework: str,
-             *, guards: list[Guard] | tuple[Guard, ...] = (), app: str = "", skip_area_guards: bool = False) -> None:
+             *, guards: list[Guard] | tuple[Guard, ...] = (), app: str = "", skip_area_guards: bool = False,
+             delegates: tuple[Delegate, ...] = ()) -> None:
         guards = list(guards)
-        delegates: list[Delegate] = []
+        delegates = list(delegates)
         calls: list[str] = []
         function = unwrapped(handler)
         # `withWorkspace(async (req) => ...)`, `withAuth(withLimit(handler))`: the wrappers are delegates.
@@ -398,7 +402,9 @@ class ScriptRoutes:
                                                                                "identifier")]
             function = unwrapped(inner[0]) if inner else None
             if function is not None and function.type == "identifier":
-                function = self._local_value(text(function))
+                function = self._local_value(text(function)) or self._imported(function, delegates)
+        if function is not None and function.type == "identifier":
+            function = self._imported(function, delegates)
         if function is not None and function.type in (*FUNCTION_KINDS, "function_declaration", "method_definition"):
             for call in self._calls_in(function):
                 callee = call.child_by_field_name("function")
@@ -424,6 +430,12 @@ class ScriptRoutes:
             url, methods, label, span, framework, tuple(dict.fromkeys(calls)), tuple(guards),
             tuple(dict.fromkeys(delegates)), app=app, opts_out=(RATE_LIMIT,) if skip_area_guards else (),
         ))
+
+    def _imported(self, node: Any, delegates: list[Delegate]) -> None:
+        """A handler imported from another module (`export { POST }` of an import):
+        that module's function is a delegate; nothing here to read."""
+        if (delegate := self._delegate(node)) is not None:
+            delegates.append(delegate)
 
     def _delegate(self, node: Any) -> Delegate | None:
         if node is None or node.type != "identifier":
