@@ -22,6 +22,7 @@ from readylint.outbound import Span
 
 # Guard kinds.
 RATE_LIMIT = "rate-limit"
+ADMIN_ONLY = "admin-only"  # only administrators reach the handler (`Depends(get_current_superuser)`)
 
 
 @dataclass(frozen=True)

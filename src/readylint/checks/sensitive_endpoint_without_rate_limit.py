@@ -22,7 +22,7 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
 from readylint.python.names import module_name_of
 from readylint.python.routes import PythonRouteCatalog, PythonRoutes
-from readylint.routes import RATE_LIMIT, AreaGuard, Endpoint, Guard, RouteFacts, matches_route_pattern
+from readylint.routes import ADMIN_ONLY, RATE_LIMIT, AreaGuard, Endpoint, Guard, RouteFacts, matches_route_pattern
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
 from readylint.typescript.modules import ModuleResolver
 from readylint.typescript.routes import NEXT_ROUTE_FILE_RE, ScriptRouteCatalog, ScriptRoutes
@@ -86,9 +86,11 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         )
         limits = catalog.get("limits") or {}
         self.limit_name = re.compile(str(limits.get("name") or r"(?!)"))
+        self.admin_only = re.compile(str(catalog.get("admin_only") or r"(?!)"))
         self.provider_calls = tuple(str(c) for c in limits.get("provider_calls") or ())
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
-        self.scripts = ScriptRouteCatalog.from_catalog(catalog.get("typescript") or {}, self.limit_name)
+        self.scripts = ScriptRouteCatalog.from_catalog(catalog.get("typescript") or {}, self.limit_name,
+                                                    self.admin_only)
         upstream = options.get("rate-limited-upstream") or False
         if not isinstance(upstream, (bool, list)) or (
                 isinstance(upstream, list) and not all(isinstance(p, str) for p in upstream)):
@@ -98,7 +100,8 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
     def prepare(self, catalog: Catalog, selection: "Selection") -> None:
         # Routes are declared as the webhook rules read them (RL302's `handlers`).
         handlers = catalog.by_code["RL302"].catalog.get("handlers") or {}
-        self.python = PythonRouteCatalog.from_catalogs(handlers, self.rule.catalog.get("python") or {}, self.limit_name)
+        self.python = PythonRouteCatalog.from_catalogs(handlers, self.rule.catalog.get("python") or {},
+                                                     self.limit_name, self.admin_only)
 
     def applies_to(self, file: SourceFile) -> bool:
         if file.kind in SCRIPT_KINDS:
@@ -154,6 +157,8 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
             return None  # a view that takes any method and only renders a page
         if self.not_sensitive.search(f"{url} {endpoint.handler}"):
             return None
+        if any(g.kind == ADMIN_ONLY for g in endpoint.guards):
+            return None  # administrators are not who a limit keeps out
         sensitivity, reason = next(
             ((s, r) for s in self.sensitivities
              if (not endpoint.methods or s.methods & set(endpoint.methods))

@@ -33,7 +33,7 @@ from readylint.outbound import Span
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.python.tree import TreeIndex
-from readylint.routes import RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
+from readylint.routes import ADMIN_ONLY, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
 from readylint.sources import SourceFile
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -147,6 +147,7 @@ class PythonRouteCatalog:
     view_module: re.Pattern[str]
     skip_paths: tuple[str, ...]
     limit_name: re.Pattern[str]
+    admin_only: re.Pattern[str]
     limiter_factories: frozenset[str]
     default_limit_keywords: frozenset[str]
     default_limit_settings: tuple[str, ...]
@@ -159,7 +160,7 @@ class PythonRouteCatalog:
 
     @classmethod
     def from_catalogs(cls, handlers: dict[str, Any], section: dict[str, Any],
-                      limit_name: re.Pattern[str]) -> "PythonRouteCatalog":
+                      limit_name: re.Pattern[str], admin_only: re.Pattern[str]) -> "PythonRouteCatalog":
         def strings(data: Any) -> frozenset[str]:
             return frozenset(str(item) for item in data or ())
 
@@ -172,6 +173,7 @@ class PythonRouteCatalog:
             view_module=re.compile(str(handlers.get("view_module") or r"(?!)")),
             skip_paths=tuple(handlers.get("skip_paths") or ()),
             limit_name=limit_name,
+            admin_only=admin_only,
             limiter_factories=strings(section.get("limiter_factories")),
             default_limit_keywords=strings(section.get("default_limit_keywords")),
             default_limit_settings=tuple(section.get("default_limit_settings") or ()),
@@ -295,8 +297,8 @@ class PythonRoutes:
         defaults = [*function.args.defaults, *function.args.kw_defaults]
         annotations = [a.annotation for a in [*function.args.args, *function.args.kwonlyargs] if a.annotation]
         for default in [*defaults, *annotations]:
-            if default is not None and self.catalog.limit_name.search(ast.unparse(default)):
-                guards.append(Guard(RATE_LIMIT, f"`{ast.unparse(default)}`", default.lineno))
+            if default is not None and (guard := self._guard_in(ast.unparse(default), default.lineno)) is not None:
+                guards.append(guard)
         calls: list[str] = []
         delegates: list[Delegate] = []
         reads = False
@@ -359,9 +361,15 @@ class PythonRoutes:
                     break
 
     def _decorator_guard(self, decorator: ast.expr) -> Guard | None:
-        written = ast.unparse(decorator)
+        return self._guard_in(f"@{ast.unparse(decorator)}", decorator.lineno)
+
+    def _guard_in(self, written: str, line: int) -> Guard | None:
+        """A decorator or dependency that limits (`@limiter.limit(...)`,
+        `Depends(RateLimiter(...))`) or admits administrators only."""
         if self.catalog.limit_name.search(written):
-            return Guard(RATE_LIMIT, f"`@{written}`", decorator.lineno)
+            return Guard(RATE_LIMIT, f"`{written}`", line)
+        if self.catalog.admin_only.search(written):
+            return Guard(ADMIN_ONLY, f"`{written}`", line)
         return None
 
     def _reached(self, function: Function, cls: ast.ClassDef | None) -> list[Function]:

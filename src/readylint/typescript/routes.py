@@ -30,7 +30,7 @@ from typing import Any
 
 from readylint.discovery import matches_skip_paths
 from readylint.outbound import Span
-from readylint.routes import RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
+from readylint.routes import ADMIN_ONLY, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
 from readylint.sources import SourceFile
 from readylint.typescript.names import ModuleNames
 from readylint.typescript.runtime import runs_in_browser
@@ -57,9 +57,11 @@ class ScriptRouteCatalog:
     nest_guards: re.Pattern[str]
     skip_paths: tuple[str, ...]
     limit_name: re.Pattern[str]
+    admin_only: re.Pattern[str]
 
     @classmethod
-    def from_catalog(cls, section: dict[str, Any], limit_name: re.Pattern[str]) -> "ScriptRouteCatalog":
+    def from_catalog(cls, section: dict[str, Any], limit_name: re.Pattern[str],
+                     admin_only: re.Pattern[str]) -> "ScriptRouteCatalog":
         return cls(
             frameworks={
                 str(name): re.compile(r"""(?:from|require\()\s*['"](?:%s)['"/]""" % "|".join(map(re.escape, modules)))
@@ -73,6 +75,7 @@ class ScriptRouteCatalog:
             nest_guards=re.compile(str(section.get("nest_limit_guards") or r"(?!)")),
             skip_paths=tuple(section.get("skip_paths") or ()),
             limit_name=limit_name,
+            admin_only=admin_only,
         )
 
 
@@ -316,6 +319,8 @@ class ScriptRoutes:
             return Guard(RATE_LIMIT, f"@{name}", line)
         if name == "UseGuards" and self.catalog.nest_guards.search(text(decorator)):
             return Guard(RATE_LIMIT, text(decorator), line)
+        if name in ("UseGuards", "Roles") and self.catalog.admin_only.search(text(decorator)):
+            return Guard(ADMIN_ONLY, text(decorator), line)
         return None
 
     # ------------------------------------------------------------ guards
@@ -396,6 +401,8 @@ class ScriptRoutes:
             wrapper = function.child_by_field_name("function")
             if (guard := self._limit_guard(function)) is not None:
                 guards.append(guard)
+            elif self.catalog.admin_only.search(text(wrapper)):
+                guards.append(Guard(ADMIN_ONLY, f"`{text(wrapper)}`", wrapper.start_point[0] + 1))
             elif (delegate := self._delegate(wrapper)) is not None:
                 delegates.append(delegate)
             inner = [a for a in _arguments(function) if unwrapped(a).type in (*FUNCTION_KINDS, "call_expression",
