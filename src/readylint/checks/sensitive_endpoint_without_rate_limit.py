@@ -49,16 +49,25 @@ class Sensitivity:
     calls: tuple[str, ...]
     methods: frozenset[str]
     risk: str
+    # A call the handler must make for the category to hold (messaging: one that sends).
+    requires: re.Pattern[str] | None = None
 
     def reason(self, url: str, handler: str, calls: tuple[str, ...]) -> str | None:
         """Why an endpoint is of this category, or None."""
-        if url and (match := self.paths.search(url.lower())):
-            return f"its path says `{match.group(0).strip('/_.-')}`"
+        said = None
         short = handler.rsplit(".", 1)[-1] if handler.rsplit(".", 1)[-1].lower() in ("post", "put", "patch", "create") else handler
-        if short and (match := self.names.search(short)):
-            return f"its name says `{match.group(0)}`"
+        if url and (match := self.paths.search(url.lower())):
+            said = f"its path says `{match.group(0).strip('/_.-')}`"
+        elif short and (match := self.names.search(short)):
+            said = f"its name says `{match.group(0)}`"
+        if said and self.requires is None:
+            return said
         called = next((c for c in calls if _ends_with_any(c, self.calls)), None)
-        return f"it calls `{called}`" if called else None
+        if called:
+            return f"it calls `{called}`"
+        if self.requires is not None and not any(self.requires.search(c.rsplit(".", 1)[-1]) for c in calls):
+            return None
+        return said
 
 
 def _ends_with_any(call: str, suffixes: tuple[str, ...]) -> bool:
@@ -81,6 +90,7 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
                 re.compile(str(entry.get("names") or r"(?!)")), tuple(str(c) for c in entry.get("calls") or ()),
                 frozenset(str(m).upper() for m in entry.get("methods") or ()) or self.methods,
                 str(entry.get("risk") or "it can be called without limit"),
+                re.compile(str(entry["requires_call"])) if entry.get("requires_call") else None,
             )
             for entry in catalog.get("sensitive") or ()
         )

@@ -271,6 +271,10 @@ class PythonRoutes:
                 guards.append(Guard(RATE_LIMIT, f"`{ast.unparse(item)}`", item.lineno))
         if any(b.startswith(m + ".") for b in bases for m in self.catalog.limited_view_modules):
             guards.append(Guard(RATE_LIMIT, f"the built-in limits of {bases[0].split('.')[0]}", cls.lineno))
+        # `class UsersAdmin(BaseAdminController)`, `user = Depends(get_admin_user)` in the class.
+        admitting = [*bases, *(ast.unparse(i.value) for i in cls.body if isinstance(i, ast.AnnAssign) and i.value)]
+        if any(self.catalog.admin_only.search(b) for b in admitting):
+            guards.append(Guard(ADMIN_ONLY, f"class {cls.name}", cls.lineno))
         for item in cls.body:
             if not isinstance(item, FUNCTIONS):
                 continue
@@ -306,6 +310,10 @@ class PythonRoutes:
             source = self.file.segment(reached)
             reads = reads or bool(READS_SUBMISSION_RE.search(source))
             body_start = (reached.body[0].lineno, reached.body[0].col_offset)
+            for handler in (n for n in self.index.scope(reached) if isinstance(n, ast.ExceptHandler) and n.type):
+                # `except UserLockedOut:`: something it calls limits attempts.
+                if self.catalog.limit_name.search(caught := ast.unparse(handler.type)):
+                    guards.append(Guard(RATE_LIMIT, f"the `{caught}` it handles", handler.lineno))
             for call in (n for n in self.index.scope(reached) if isinstance(n, ast.Call)):
                 if (call.lineno, call.col_offset) < body_start:
                     continue  # a decorator's call: judged as the decorator
