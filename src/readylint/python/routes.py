@@ -265,9 +265,13 @@ class PythonRoutes:
         drf = any(self.catalog.drf_bases.search(b) for b in bases)
         guards = [g for d in cls.decorator_list if (g := self._decorator_guard(d)) is not None]
         for item in cls.body:
-            if isinstance(item, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id in self.catalog.throttle_attributes for t in item.targets
-            ) and ast.unparse(item.value) not in ("[]", "()", "None"):
+            if not isinstance(item, ast.Assign) or ast.unparse(item.value) in ("[]", "()", "None"):
+                continue
+            targets = {t.id for t in item.targets if isinstance(t, ast.Name)}
+            # DRF `throttle_classes = [...]`; Flask MethodView and Flask-RESTful
+            # `decorators = [limiter.limit("5/minute")]`.
+            if targets & self.catalog.throttle_attributes or (
+                    "decorators" in targets and self.catalog.limit_name.search(ast.unparse(item.value))):
                 guards.append(Guard(RATE_LIMIT, f"`{ast.unparse(item)}`", item.lineno))
         if any(b.startswith(m + ".") for b in bases for m in self.catalog.limited_view_modules):
             guards.append(Guard(RATE_LIMIT, f"the built-in limits of {bases[0].split('.')[0]}", cls.lineno))
