@@ -55,7 +55,9 @@ class Sensitivity:
     def reason(self, url: str, handler: str, calls: tuple[str, ...]) -> str | None:
         """Why an endpoint is of this category, or None."""
         said = None
-        short = handler.rsplit(".", 1)[-1] if handler.rsplit(".", 1)[-1].lower() in ("post", "put", "patch", "create") else handler
+        # `LoginView.post` is named by its class; `AuthController.userLogin` by both.
+        owner, _, method = handler.rpartition(".")
+        short = owner if owner and method.lower() in ("post", "put", "patch", "create") else handler
         if url and (match := self.paths.search(url.lower())):
             said = f"its path says `{match.group(0).strip('/_.-')}`"
         elif short and (match := self.names.search(short)):
