@@ -23,6 +23,9 @@ from readylint.outbound import Span
 # Guard kinds.
 RATE_LIMIT = "rate-limit"
 ADMIN_ONLY = "admin-only"  # only administrators reach the handler (`Depends(get_current_superuser)`)
+# The caller's own credentials pay for what the handler does (an LLM client
+# made in the handler with the user's stored API key, not the server's).
+CALLER_PAYS = "caller-pays"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
 from readylint.python.names import module_name_of
 from readylint.python.routes import PythonRouteCatalog, PythonRoutes
-from readylint.routes import ADMIN_ONLY, RATE_LIMIT, AreaGuard, Endpoint, Guard, RouteFacts, matches_route_pattern
+from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Endpoint, Guard, RouteFacts, matches_route_pattern
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
 from readylint.typescript.modules import ModuleResolver
 from readylint.typescript.routes import NEXT_ROUTE_FILE_RE, ScriptRouteCatalog, ScriptRoutes
@@ -179,6 +179,8 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         )
         if sensitivity is None:
             return None
+        if any(g.kind == CALLER_PAYS and sensitivity.category in g.covers for g in endpoint.guards):
+            return None  # the signed-in user's own key pays: there is no bill to run up
         if self._limited(endpoint, sensitivity, path, url, area_guards) or delegated() is not None:
             return None
         if self.upstream is True or (self.upstream and any(matches_route_pattern(p, url) for p in self.upstream if url)):

@@ -33,7 +33,7 @@ from readylint.outbound import Span
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.python.tree import TreeIndex
-from readylint.routes import ADMIN_ONLY, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
+from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
 from readylint.sources import SourceFile
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -148,6 +148,8 @@ class PythonRouteCatalog:
     skip_paths: tuple[str, ...]
     limit_name: re.Pattern[str]
     admin_only: re.Pattern[str]
+    paid_clients: frozenset[str]
+    server_key: re.Pattern[str]
     limiter_factories: frozenset[str]
     default_limit_keywords: frozenset[str]
     default_limit_settings: tuple[str, ...]
@@ -174,6 +176,8 @@ class PythonRouteCatalog:
             skip_paths=tuple(handlers.get("skip_paths") or ()),
             limit_name=limit_name,
             admin_only=admin_only,
+            paid_clients=strings(section.get("paid_clients")),
+            server_key=re.compile(str(section.get("server_key") or r"(?!)")),
             limiter_factories=strings(section.get("limiter_factories")),
             default_limit_keywords=strings(section.get("default_limit_keywords")),
             default_limit_settings=tuple(section.get("default_limit_settings") or ()),
@@ -322,6 +326,8 @@ class PythonRoutes:
                 if (call.lineno, call.col_offset) < body_start:
                     continue  # a decorator's call: judged as the decorator
                 written = ast.unparse(call.func)
+                if (paid := self._caller_pays(call)) is not None:
+                    guards.append(paid)
                 if self.catalog.limit_name.search(written):
                     guards.append(Guard(RATE_LIMIT, f"`{written}(...)`", call.lineno))
                 qualified_call = self.names.of(call.func)
@@ -349,6 +355,15 @@ class PythonRoutes:
             opts_out=opts_out,
             reads_body=reads or bool(methods),
         ))
+
+    def _caller_pays(self, call: ast.Call) -> Guard | None:
+        """`OpenAI(api_key=user.openai_key)` in the handler: the caller's own key pays."""
+        if self.names.of(call.func) not in self.catalog.paid_clients:
+            return None
+        key = next((k.value for k in call.keywords if k.arg == "api_key"), None)
+        if key is None or self.catalog.server_key.search(ast.unparse(key)):
+            return None
+        return Guard(CALLER_PAYS, f"the caller's own key (`{ast.unparse(key)}`)", call.lineno, ("AI generation",))
 
     def _delegate(self, qualified: str) -> Delegate | None:
         """A function or class of another module of this project (same top-level

@@ -30,7 +30,7 @@ from typing import Any
 
 from readylint.discovery import matches_skip_paths
 from readylint.outbound import Span
-from readylint.routes import ADMIN_ONLY, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
+from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
 from readylint.sources import SourceFile
 from readylint.typescript.names import ModuleNames
 from readylint.typescript.runtime import runs_in_browser
@@ -58,6 +58,8 @@ class ScriptRouteCatalog:
     skip_paths: tuple[str, ...]
     limit_name: re.Pattern[str]
     admin_only: re.Pattern[str]
+    paid_clients: frozenset[str]  # modules whose client a key pays for (LLM SDKs)
+    server_key: re.Pattern[str]  # where the server's own key comes from (`process.env`)
 
     @classmethod
     def from_catalog(cls, section: dict[str, Any], limit_name: re.Pattern[str],
@@ -76,6 +78,8 @@ class ScriptRouteCatalog:
             skip_paths=tuple(section.get("skip_paths") or ()),
             limit_name=limit_name,
             admin_only=admin_only,
+            paid_clients=frozenset(str(m) for m in section.get("paid_clients") or ()),
+            server_key=re.compile(str(section.get("server_key") or r"(?!)")),
         )
 
 
@@ -413,6 +417,8 @@ class ScriptRoutes:
         if function is not None and function.type == "identifier":
             function = self._imported(function, delegates)
         if function is not None and function.type in (*FUNCTION_KINDS, "function_declaration", "method_definition"):
+            if (paid := self._caller_pays(function)) is not None:
+                guards.append(paid)
             for call in self._calls_in(function):
                 callee = call.child_by_field_name("function")
                 if callee is None:
@@ -437,6 +443,23 @@ class ScriptRoutes:
             url, methods, label, span, framework, tuple(dict.fromkeys(calls)), tuple(guards),
             tuple(dict.fromkeys(delegates)), app=app, opts_out=(RATE_LIMIT,) if skip_area_guards else (),
         ))
+
+    def _caller_pays(self, function: Any) -> Guard | None:
+        """`new OpenAI({ apiKey: profile.openai_api_key })` in the handler: the
+        signed-in user's own key pays for each call, not the server's."""
+        for node in self.parse.of("new"):
+            if not function.start_byte <= node.start_byte < function.end_byte:
+                continue
+            made_by = self.names.of(node.child_by_field_name("constructor")) or ""
+            if made_by.split(".")[0] not in self.catalog.paid_clients and not any(
+                    made_by.startswith(m + ".") for m in self.catalog.paid_clients):
+                continue
+            options = _first(_arguments(node))
+            key = _properties(options).get("apiKey") if options is not None and options.type == "object" else None
+            if key is not None and not self.catalog.server_key.search(text(key)):
+                return Guard(CALLER_PAYS, f"the caller's own key (`{_compact(text(key))}`)", node.start_point[0] + 1,
+                             ("AI generation",))
+        return None
 
     def _imported(self, node: Any, delegates: list[Delegate]) -> None:
         """A handler imported from another module (`export { POST }` of an import):
