@@ -86,6 +86,7 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         catalog = rule.catalog
         self.methods = frozenset(str(m).upper() for m in catalog.get("methods") or ())
         self.not_sensitive = re.compile(str(catalog.get("not_sensitive") or r"(?!)"))
+        self.not_sensitive_calls = tuple(str(c) for c in catalog.get("not_sensitive_calls") or ())
         self.sensitivities = tuple(
             Sensitivity(
                 str(entry["category"]), re.compile(str(entry.get("paths") or r"(?!)"), re.IGNORECASE),
@@ -169,6 +170,8 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
             return None  # a view that takes any method and only renders a page
         if self.not_sensitive.search(f"{url} {endpoint.handler}"):
             return None
+        if any(_ends_with_any(c, self.not_sensitive_calls) for c in endpoint.calls):
+            return None  # a redirect to an identity provider
         if any(g.kind == ADMIN_ONLY for g in endpoint.guards):
             return None  # administrators are not who a limit keeps out
         sensitivity, reason = next(
