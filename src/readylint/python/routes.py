@@ -433,6 +433,13 @@ class PythonRoutes:
                 ):
                     self._area(f"the Limiter's `default_limits` ({self.file.path}:{call.lineno})", call.lineno,
                                ("flask", "fastapi", "starlette"))
+        if "add_middleware" in text:
+            # Starlette/FastAPI `app.add_middleware(SlowAPIMiddleware)`, `app.add_middleware(rate_limit.middleware, ...)`.
+            for call in self.index.of_type(ast.Call):
+                if called_name(call.func) == "add_middleware" and call.args and catalog.limit_name.search(
+                        written := ast.unparse(call.args[0])):
+                    self._area(f"`add_middleware({written})` ({self.file.path}:{call.lineno})", call.lineno,
+                               ("fastapi", "starlette"))
         if catalog.throttle_setting and catalog.throttle_setting in text:
             for node in self.index.of_type(ast.Dict):
                 for key, value in zip(node.keys, node.values):

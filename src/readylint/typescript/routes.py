@@ -42,6 +42,7 @@ NEXT_MIDDLEWARE_RE = re.compile(r"(?:^|/)(?:middleware|proxy)\.[cm]?[jt]s$")
 NEXT_ROUTE_FILE_RE = re.compile(f"{NEXT_APP_ROUTE_RE.pattern}|{NEXT_PAGES_API_RE.pattern}")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 MAX_CALL_TEXT = 120
+PAGES_SUBMISSION_RE = re.compile(r"\breq(?:uest)?\.(?:body|method)\b|\.json\(\)|\.formData\(\)")
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,14 @@ class ScriptRoutes:
             self._next_pages_route(_next_url(match.group(1)))
         elif NEXT_MIDDLEWARE_RE.search(path) and "next/server" in self.file.text:
             self._next_middleware()
-        if self.framework is not None and self.framework != "nestjs":
-            self._registered_routes()
+        limits = bool(self.catalog.limit_name.search(self.file.text))
+        if (self.framework is not None and self.framework != "nestjs") or limits:
+            # A NestJS bootstrap registers the adapter's limiter (`app.register(fastifyRateLimit)`).
+            self._registered_routes(routes=self.framework not in (None, "nestjs"))
         if self.framework == "nestjs" or "APP_GUARD" in self.file.text:
             self._nest_routes()
-        self._guarding_functions()
+        if limits:
+            self._guarding_functions()
         return self.facts
 
     # ------------------------------------------------------------ Next.js
@@ -167,8 +171,10 @@ class ScriptRoutes:
             if value.type == "identifier":
                 value = self._local_value(text(value)) or value
             name_node = value.child_by_field_name("name") if value.type.startswith("function") else None
+            # Any method reaches a pages-router handler: one that reads no submission only answers.
+            reads = value.type == "identifier" or bool(PAGES_SUBMISSION_RE.search(text(value)))
             self._add(url, (), text(name_node) if name_node is not None else "default export",
-                      name_node or export, value, "next-pages")
+                      name_node or export, value, "next-pages", reads_body=reads)
 
     def _next_middleware(self) -> None:
         guards = [g for call in self.calls if (g := self._limit_guard(call)) is not None]
@@ -185,8 +191,9 @@ class ScriptRoutes:
 
     # ------------------------------------------------------------ Express, Fastify, Hono, Koa
 
-    def _registered_routes(self) -> None:
-        methods = self.catalog.route_methods
+    def _registered_routes(self, *, routes: bool) -> None:
+        """Routes registered by calls (with `routes`), and limiters applied to an application."""
+        methods = self.catalog.route_methods if routes else frozenset()
         for call in self.calls:
             function = call.child_by_field_name("function")
             if function is None or function.type != "member_expression":
@@ -196,7 +203,7 @@ class ScriptRoutes:
             arguments = _arguments(call)
             if prop in ("use", "register"):
                 self._application_guard(call, receiver, arguments)
-            elif prop == "route" and arguments and arguments[0].type == "object":
+            elif prop == "route" and routes and arguments and arguments[0].type == "object":
                 self._fastify_route(call, arguments[0])
             elif prop in methods and arguments:
                 if receiver.type == "call_expression":  # router.route("/p").post(handler)
@@ -253,8 +260,8 @@ class ScriptRoutes:
             guard = self._middleware_guard(argument)
             if guard is not None:
                 paths = (prefix if prefix.endswith("*") else prefix.rstrip("/") + "/:rest*",) if prefix else None
-                self.facts.area_guards.append(AreaGuard(guard, self.file.path, (self.framework or "",), self.package,
-                                                        paths))
+                # Every endpoint of the package: routers mounted from other files, a NestJS app's controllers.
+                self.facts.area_guards.append(AreaGuard(guard, self.file.path, (), self.package, paths))
                 return
 
     # ------------------------------------------------------------ NestJS
@@ -395,7 +402,7 @@ class ScriptRoutes:
 
     def _add(self, url: str, methods: tuple[str, ...], label: str, name_node: Any, handler: Any, framework: str,
              *, guards: list[Guard] | tuple[Guard, ...] = (), app: str = "", skip_area_guards: bool = False,
-             delegates: tuple[Delegate, ...] = ()) -> None:
+             delegates: tuple[Delegate, ...] = (), reads_body: bool = True) -> None:
         guards = list(guards)
         delegates = list(delegates)
         calls: list[str] = []
@@ -442,6 +449,7 @@ class ScriptRoutes:
         self.facts.endpoints.append(Endpoint(
             url, methods, label, span, framework, tuple(dict.fromkeys(calls)), tuple(guards),
             tuple(dict.fromkeys(delegates)), app=app, opts_out=(RATE_LIMIT,) if skip_area_guards else (),
+            reads_body=reads_body,
         ))
 
     def _caller_pays(self, function: Any) -> Guard | None:
