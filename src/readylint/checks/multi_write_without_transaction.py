@@ -30,6 +30,7 @@ of the paths (`problem`) is written once, here.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -99,6 +100,9 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             for entry in django.get("atomic_callbacks") or () if isinstance(entry, dict)
         ]
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
+        prefixes = "|".join(re.escape(str(p)) for p in catalog.get("lookup_prefixes") or ()) or "(?!)"
+        # `get_config`, `getSettings`, `ensureUser`: the prefix, then a word boundary (`_` or a capital).
+        self.lookup_names = re.compile(rf"(?:_*)(?:{prefixes})(?:_|[A-Z0-9]|$)")
         self.split_remedies = {str(k): str(v) for k, v in (catalog.get("split_remedies") or {}).items()}
 
     # ------------------------------------------------------------ per file
@@ -204,9 +208,11 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         best: tuple[Write | HelperCall, ...] = ()
         ordered = sorted(paths, key=path_order)  # the same answer in every process
         for events, _ in ordered:
-            # A helper that only makes sure rows exist (get_or_create, upsert) converges on a rerun:
+            # A helper that only makes sure rows exist (get_or_create, upsert), or a lookup that
+            # creates a default row on first use (`get_settings()`), converges on a rerun:
             # it joins no unit of work.
-            units = tuple(e for e in events if (isinstance(e, HelperCall) and not _idempotent(e.writes))
+            units = tuple(e for e in events if (isinstance(e, HelperCall) and not _idempotent(e.writes)
+                                                and not self.lookup_names.match(e.name))
                           or (isinstance(e, Write) and e.autocommit))
             if len(units) > len(best) and _related(units):
                 best = units

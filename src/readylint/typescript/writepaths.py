@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from readylint.sources import SourceFile
 from readylint.typescript.dataaccess import (
-    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, short_text,
+    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, following_call, short_text,
 )
 from readylint.typescript.modules import ReExport, re_exports
 from readylint.typescript.tree import FUNCTION_KINDS, is_endless, string_value, text, unwrapped
@@ -197,7 +197,7 @@ class ScriptWriteAnalysis:
         (an update whose row count decides whether the work goes on), or a lazy
         Prisma query stored for a batch transaction the same function runs."""
         call = access.call
-        if self.in_background(call) or self.model.is_best_effort(call):
+        if self.in_background(call) or self.model.is_best_effort(call) or _not_awaited(call):
             return True
         if access.framework != "prisma":
             return False
@@ -349,6 +349,15 @@ def _claims(call: Any, unit: _Unit) -> bool:
         name = text(node.child_by_field_name("name"))
         return re.search(rf"(?<![\w$.]){re.escape(name)}\.count\b", text(unit.node)) is not None
     return False
+
+
+def _not_awaited(call: Any) -> bool:
+    """`prisma.activity.create(...)` as a statement of its own, not awaited: fire and forget
+    (or, for a lazy Prisma query, never run)."""
+    node = call
+    while (follower := following_call(node)) is not None:
+        node = follower[1]
+    return node.parent is not None and node.parent.type == "expression_statement"
 
 
 def _stored(call: Any) -> bool:
