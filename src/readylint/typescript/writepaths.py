@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from readylint.sources import SourceFile
 from readylint.typescript.dataaccess import (
-    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, following_call, short_text,
+    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, following_call, root_of,
+    short_text,
 )
 from readylint.typescript.modules import ReExport, re_exports
 from readylint.typescript.tree import FUNCTION_KINDS, is_endless, string_value, text, unwrapped
@@ -410,23 +411,9 @@ def _exportable(unit: _Unit) -> bool:
 
 
 def _root_name(node: Any) -> str:
-    """The name an expression starts from: `stripe` in `stripe.customers.create(...)`,
-    `Stripe` in `new Stripe(key)`, `axios` in `axios.post(...)`."""
-    for _ in range(32):
-        node = unwrapped(node)
-        if node is None:
-            return ""
-        if node.type == "identifier":
-            return text(node)
-        if node.type == "call_expression":
-            node = node.child_by_field_name("function")
-        elif node.type == "new_expression":
-            node = node.child_by_field_name("constructor")
-        elif node.type == "member_expression":
-            node = node.child_by_field_name("object")
-        else:
-            return ""
-    return ""
+    """The name an expression starts from: `stripe` in `stripe.customers.create(...)`."""
+    root = root_of(node)
+    return text(root) if root is not None and root.type == "identifier" else ""
 
 
 def _not_awaited(call: Any) -> bool:
