@@ -86,10 +86,10 @@ class ScriptWriteAnalysis:
         self.file = file
         parse = file.script
         self.model = ScriptDataAccess(parse, file.text, check.script_spec)
-        # Sorted by position for the range lookups (captures come grouped by pattern).
-        self.calls = sorted(parse.of("call"), key=lambda n: n.start_byte)
+        # In source order, for the range lookups.
+        self.calls = parse.of("call")
         self.call_starts = [c.start_byte for c in self.calls]
-        self.functions = sorted(parse.of("function"), key=lambda n: n.start_byte)
+        self.functions = parse.of("function")
         self.function_starts = [f.start_byte for f in self.functions]
         self.accesses: dict[tuple[int, int], ScriptAccess] = {}
         self.callback_kind: dict[tuple[int, int], str] = {}
@@ -129,7 +129,6 @@ class ScriptWriteAnalysis:
         self.background_ranges = sorted(background_ranges)
         self.external_names = self._external_names(check.script_external_packages)
         self.units = self._units()
-        self.unit_of = {_key(unit.node): unit for unit in self.units}
         self.module_functions = {unit.qualname: unit for unit in self.units
                                  if "." not in unit.qualname and not unit.class_name}
         self.methods = {(unit.class_name, unit.qualname.split(".", 1)[1]): unit
