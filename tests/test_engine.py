@@ -211,16 +211,39 @@ def test_symlink_loop(tmp_path, test_rules):
     assert codes(run_tree(tmp_path, test_rules, select=["RL900"])) == [("pkg/a.py", 1, "RL900")]
 
 
-# Valid Python first accepted by each version (libcst parses all of them).
+# Valid Python first accepted by each version (libcst parses all of them),
+# which readylint lowers to the running interpreter's syntax and analyses ...
 NEWER_SYNTAX = {
-    (3, 12): "type Pair[T] = tuple[T, T]\n",
+    (3, 12): "type Pair[T] = tuple[T, T]\n\n\nclass Box[T](list[T]):\n    pass\n\n\ndef first[T](xs: list[T]) -> T:\n"
+             "    return xs[0]\n",
     (3, 13): "type Boxed[T = int] = list[T]\n",
-    (3, 14): 'name = "x"\ngreeting = t"hello {name}"\n',
+    (3, 14): 'name = "x"\ngreeting = t"hello {name}"\n\ntry:\n    pass\nexcept ValueError, TypeError:\n    pass\n',
+}
+# ... and newer syntax it does not lower (type parameters over several lines; a handler
+# list over several lines), which stays partly analysed.
+NOT_LOWERED = {
+    (3, 12): "def first[\n    T,\n](xs: list[T]) -> T:\n    return xs[0]\n",
+    (3, 14): "try:\n    pass\nexcept (\n    ValueError\n), TypeError:\n    pass\n",
 }
 
 
-def test_newer_python_syntax_is_partial_not_an_error(tmp_path, catalog):
-    newer = [text for version, text in sorted(NEWER_SYNTAX.items()) if version > sys.version_info[:2]]
+def newer_than_this_python(samples: dict[tuple[int, int], str]) -> list[str]:
+    return [text for version, text in sorted(samples.items()) if version > sys.version_info[:2]]
+
+
+@pytest.mark.parametrize("sample", newer_than_this_python(NEWER_SYNTAX) or [pytest.param("", marks=pytest.mark.skip(
+    reason="no syntax sample newer than this interpreter"))])
+def test_newer_python_syntax_is_analysed(tmp_path, catalog, sample):
+    call = "import requests\nrequests.get(url)\n"
+    write(tmp_path / "new.py", call + sample + call)
+    result = run_tree(tmp_path, catalog)
+    # Every line where it was: the call after the newer syntax is found at its own line.
+    assert codes(result) == [("new.py", 2, "RL101"), ("new.py", 4 + sample.count("\n"), "RL101")]
+    assert result.problems == []
+
+
+def test_newer_python_syntax_it_cannot_lower_is_partial_not_an_error(tmp_path, catalog):
+    newer = newer_than_this_python(NOT_LOWERED)
     if not newer:
         pytest.skip("no syntax sample newer than this interpreter")
     write(tmp_path / "new.py", newer[0])
@@ -261,7 +284,7 @@ def test_a_file_that_kills_the_fallback_parser_costs_only_that_file(tmp_path, ca
     result = run_tree(tmp_path, catalog)
     assert codes(result) == [("chain.py", 2, "RL001"), ("ok.py", 2, "RL101")]
     assert "invalid syntax, or newer syntax nested too deeply to check" in result.findings[0].message
-    newer = [text for version, text in sorted(NEWER_SYNTAX.items()) if version > sys.version_info[:2]]
+    newer = newer_than_this_python(NOT_LOWERED)
     if newer:  # the next file gets a parser again
         write(tmp_path / "new.py", newer[0])
         assert [(p.path, p.kind) for p in run_tree(tmp_path, catalog).problems] == [("new.py", "partial")]
@@ -273,7 +296,7 @@ def indented(levels: int) -> str:
 
 
 def test_newer_syntax_deeper_than_any_python_is_a_syntax_error(tmp_path, catalog):
-    newer = [text for version, text in sorted(NEWER_SYNTAX.items()) if version > sys.version_info[:2]]
+    newer = newer_than_this_python(NOT_LOWERED)
     if not newer:
         pytest.skip("no syntax sample newer than this interpreter")
     after_newer = newer[0].count("\n") + 1  # the first line after the newer syntax

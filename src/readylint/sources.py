@@ -334,4 +334,14 @@ def parse_python(text: str, path: str = "<file>") -> PythonParse:
     from readylint.python.newer_syntax import error_in_every_version
 
     error = error_in_every_version(text, syntax_error)
+    if error is None:
+        # Valid newer Python: read in the syntax this interpreter knows, where that keeps the program.
+        from readylint.python.newer_syntax import lower_to_this_python
+
+        lowered = lower_to_this_python(text)
+        if lowered is not None:
+            try:
+                return PythonParse(ast.parse(lowered, filename=path))
+            except (SyntaxError, RecursionError, MemoryError, ValueError):
+                pass
     return PythonParse(None, error, newer_syntax=error is None)

@@ -155,3 +155,109 @@ def serve() -> None:
             answer = INVALID
         stdout.write(answer)
         stdout.flush()
+
+
+# ---------------------------------------------------------------- lowering
+
+# Statement-level soft keywords and prefixes newer Pythons added, by what they become here.
+T_STRING_PREFIXES = {"t": "f", "T": "F", "tr": "fr", "rt": "rf", "Tr": "Fr", "tR": "fR", "TR": "FR", "Rt": "Rf",
+                     "rT": "rF", "RT": "RF"}
+_STATEMENT_START = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING})
+
+
+def lower_to_this_python(text: str) -> str | None:
+    """The same module in the syntax this interpreter's `ast` reads, with every
+    line and almost every column where it was (so findings point at the
+    original), or None when it uses newer syntax this cannot lower:
+
+        type Alias[T] = list[T]      ->  Alias         = list[T]
+        def first[T](xs: list[T]):   ->  def first   (xs: list[T]):     (3.12: PEP 695)
+        class Box[T](Base):          ->  class Box   (Base):
+        t"hello {name}"              ->  f"hello {name}"                (3.14: PEP 750)
+        except A, B:                 ->  except(A, B):                  (3.14: PEP 758)
+
+    Type parameters only constrain static checkers, a template string holds
+    what an f-string would, and the exception tuple is the same tuple: the
+    rules read the same program. f-strings that nest their own quotes (3.12,
+    PEP 701) are not lowered."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    lines = text.splitlines(keepends=True)
+    edits: list[tuple[int, int, int, str]] = []  # (row, start column, end column, replacement)
+    significant = [t for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL)]
+    for index, token in enumerate(significant):
+        previous = significant[index - 1] if index else None
+        following = significant[index + 1] if index + 1 < len(significant) else None
+        if token.type != tokenize.NAME or following is None:
+            continue
+        if token.string == "type" and (previous is None or previous.type in _STATEMENT_START) \
+                and following.type == tokenize.NAME:
+            equals = _next_at_depth_zero(significant, index + 2, "=")
+            if equals is None or equals.start[0] != token.start[0]:
+                return None
+            row, start, end = token.start[0], token.start[1], equals.start[1]
+            edits.append((row, start, end, following.string.ljust(end - start)))
+        elif token.string in ("def", "class") and following.type == tokenize.NAME and index + 2 < len(significant) \
+                and significant[index + 2].string == "[":
+            opening = significant[index + 2]
+            closing = _matching_bracket(significant, index + 2)
+            if closing is None or closing.start[0] != opening.start[0]:
+                return None
+            edits.append((opening.start[0], opening.start[1], closing.end[1], " " * (closing.end[1] - opening.start[1])))
+        elif token.string in T_STRING_PREFIXES and following.type == tokenize.STRING and following.start == token.end:
+            edits.append((token.start[0], token.start[1], token.end[1], T_STRING_PREFIXES[token.string]))
+        elif token.string == "except":
+            edit = _parenthesized_handler(significant, index)
+            if edit:
+                edits.extend(edit)
+    if not edits:
+        return None
+    for row, start, end, replacement in sorted(edits, reverse=True):
+        line = lines[row - 1]
+        lines[row - 1] = line[:start] + replacement + line[end:]
+    return "".join(lines)
+
+
+def _next_at_depth_zero(tokens: list[tokenize.TokenInfo], start: int, wanted: str) -> tokenize.TokenInfo | None:
+    depth = 0
+    for token in tokens[start:]:
+        if token.type == tokenize.NEWLINE:
+            return None
+        if token.string in OPENING_BRACKETS:
+            depth += 1
+        elif token.string in CLOSING_BRACKETS:
+            depth -= 1
+        elif depth == 0 and token.string == wanted:
+            return token
+    return None
+
+
+def _matching_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tokenize.TokenInfo | None:
+    depth = 0
+    for token in tokens[opening:]:
+        if token.string in OPENING_BRACKETS:
+            depth += 1
+        elif token.string in CLOSING_BRACKETS:
+            depth -= 1
+            if depth == 0:
+                return token
+    return None
+
+
+def _parenthesized_handler(tokens: list[tokenize.TokenInfo], index: int) -> list[tuple[int, int, int, str]]:
+    """`except A, B:` -> `except(A, B):` (no `as`, one line); [] when already valid here."""
+    colon = _next_at_depth_zero(tokens, index + 1, ":")
+    if colon is None:
+        return []
+    between = tokens[index + 1:tokens.index(colon)]
+    if any(t.string == "as" for t in between) or not any(t.string == "," for t in between):
+        return []
+    if between and between[0].string == "*":
+        between = between[1:]  # except* A, B:
+    first, row = between[0], tokens[index].start[0]
+    if colon.start[0] != row or first.start[0] != row:
+        return []
+    # Closing first: edits apply right to left on the line.
+    return [(row, colon.start[1], colon.start[1], ")"), (row, first.start[1], first.start[1], "(")]
