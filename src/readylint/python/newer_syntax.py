@@ -178,8 +178,9 @@ def lower_to_this_python(text: str) -> str | None:
 
     Type parameters only constrain static checkers, a template string holds
     what an f-string would, and the exception tuple is the same tuple: the
-    rules read the same program. f-strings that nest their own quotes (3.12,
-    PEP 701) are not lowered."""
+    rules read the same program. Type parameters over several lines become
+    blank lines joined by `\\` continuations. f-strings that nest their own
+    quotes or span lines (3.12, PEP 701) are not lowered."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
@@ -203,9 +204,9 @@ def lower_to_this_python(text: str) -> str | None:
                 and significant[index + 2].string == "[":
             opening = significant[index + 2]
             closing = _matching_bracket(significant, index + 2)
-            if closing is None or closing.start[0] != opening.start[0]:
+            if closing is None:
                 return None
-            edits.append((opening.start[0], opening.start[1], closing.end[1], " " * (closing.end[1] - opening.start[1])))
+            edits.extend(_blanked(lines, opening.start, closing.end))
         elif token.string in T_STRING_PREFIXES and following.type == tokenize.STRING and following.start == token.end:
             edits.append((token.start[0], token.start[1], token.end[1], T_STRING_PREFIXES[token.string]))
         elif token.string == "except":
@@ -218,6 +219,26 @@ def lower_to_this_python(text: str) -> str | None:
         line = lines[row - 1]
         lines[row - 1] = line[:start] + replacement + line[end:]
     return "".join(lines)
+
+
+def _blanked(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int, int, str]]:
+    """Edits that blank the text from `start` to `end` (rows 1-based) and keep it one logical
+    line: a span over several lines ends each of them but the last with a `\\` continuation."""
+    (first_row, first_column), (last_row, last_column) = start, end
+    if first_row == last_row:
+        return [(first_row, first_column, last_column, " " * (last_column - first_column))]
+    edits = []
+    for row in range(first_row, last_row + 1):
+        line = lines[row - 1]
+        begin = first_column if row == first_row else 0
+        if row == last_row:
+            edits.append((row, begin, last_column, " " * (last_column - begin)))
+        else:
+            width = len(line.rstrip("\r\n")) - begin
+            if width < 1:
+                return [] if row == first_row else edits  # nothing to put the continuation in
+            edits.append((row, begin, begin + width, " " * (width - 1) + "\\"))
+    return edits
 
 
 def _next_at_depth_zero(tokens: list[tokenize.TokenInfo], start: int, wanted: str) -> tokenize.TokenInfo | None:

@@ -88,10 +88,9 @@ def directives(text: str) -> list[str]:
     return found
 
 
-# A module that runs itself: `main()` / `main().catch(...)` at the top level, or a CommonJS entry check.
-SCRIPT_ENTRY_RE = re.compile(
-    r"^(?:void[ \t]+|await[ \t]+)?(?:main|run|seed)\(\)|\brequire\.main[ \t]*===[ \t]*module\b|\bimport\.meta\.main\b",
-    re.MULTILINE)
+# A module that runs itself: `main()` / `main().catch(...)` at the top level. (Not a CommonJS
+# `require.main === module` check: a server's entry point makes it too.)
+SCRIPT_ENTRY_RE = re.compile(r"^(?:void[ \t]+|await[ \t]+)?(?:main|run|seed)\(\)", re.MULTILINE)
 
 
 def runs_as_script(text: str) -> bool:
