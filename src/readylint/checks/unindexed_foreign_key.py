@@ -36,6 +36,7 @@ DEFAULT_DIALECT = "postgres"
 # TS/JS migration tools whose files are histories of schema operations.
 SCRIPT_HISTORIES = {"knex": knex_operations, "sequelize": sequelize_operations}
 SCRIPT_SCHEMA_WORDS = ("@Entity", "pgTable", "pgSchema")
+TYPEORM_IMPORT_RE = re.compile(r"""(?:\bfrom|\brequire\()\s*['"]typeorm['"]""")
 SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
 SAFE_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
 MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names
@@ -170,7 +171,8 @@ class UnindexedForeignKey(ProjectCheck):
         if read_operations is not None:
             return MigrationFacts(migration.history, migration.convention, migration.order,
                                   tuple(read_operations(file.script, self.dialect)), False)
-        if "@Entity" in file.text:
+        # MikroORM's decorators have TypeORM's names, and MikroORM indexes foreign keys on PostgreSQL itself.
+        if "@Entity" in file.text and TYPEORM_IMPORT_RE.search(file.text):
             tables = typeorm_tables(file.script)
             if tables:
                 return DeclarationFacts("typeorm", tuple(tables))
