@@ -29,7 +29,8 @@ from readylint.secrets.checksums import github_crc32
 from readylint.secrets.jwt import jwt_claims
 from readylint.secrets.base import Hit
 from readylint.secrets.scanner import ascii_lower, rank, trie_regex
-from readylint.secrets.values import shannon_entropy
+from readylint.secrets.assignments import names_itself
+from readylint.secrets.values import is_identifier, shannon_entropy
 from readylint.sources import SourceFile, kind_of
 
 SECRET_CODES = ["RL501", "RL502", "RL503", "RL504"]
@@ -160,12 +161,18 @@ def test_encrypted_private_key_is_a_warning(tmp_path):
     assert "passphrase-encrypted" in result.findings[0].message
 
 
-def test_quiet_in_tests_can_be_turned_off(tmp_path):
-    write(tmp_path, {"tests/test_login.py": 'PASSWORD = "Tq9fakeTestPw!3x"\n'})
+@pytest.mark.parametrize("code, line", [
+    ("RL504", 'PASSWORD = "Tq9fakeTestPw!3x"'),
+    ("RL503", 'DATABASE_URL = "postgresql://app:Jm3fakeBillPw7x@test-db.internal.acme.io/app_test"'),
+    # RL501 keeps reading tests for live tokens: only test-mode keys are quiet there.
+    ("RL501", 'STRIPE_KEY = "sk_test_READYLINTfake0123456789ABCDEFGHI"'),
+])
+def test_quiet_in_tests_can_be_turned_off(tmp_path, code, line):
+    write(tmp_path, {"tests/test_login.py": line + "\n"})
     assert findings(tmp_path) == []
-    config = Config(rule_options={"RL504": {"quiet-in-tests": False}})
+    config = Config(rule_options={code: {"quiet-in-tests": False}})
     result = lint([tmp_path], config=config)
-    assert [(f.path, f.code) for f in result.findings] == [("tests/test_login.py", "RL504")]
+    assert [(f.path, f.line, f.code) for f in result.findings] == [("tests/test_login.py", 1, code)]
 
 
 def test_users_extend_the_detector_catalog(tmp_path):
@@ -322,7 +329,8 @@ def secret_fragments(result, catalog) -> set[str]:
 
 def test_findings_keep_only_the_mask_and_hash_of_a_secret():
     result = secret_fixture_result()
-    for finding in result.findings:
+    # (Other rules read the fixtures too: a log-in view there has no rate limit.)
+    for finding in (f for f in result.findings if f.code in SECRET_CODES):
         assert finding.secret is None
         assert finding.masked_secret and "…[" in finding.masked_secret
         assert len(finding.secret_hash) == 64
@@ -385,3 +393,25 @@ def test_rank_keeps_the_most_specific_of_overlapping_hits_and_every_separate_one
     same_span = hit("RL504", 50, 90)
     ranked = rank([after, generic, url, same_span, inside_key, before, key, token])
     assert ranked == [before, token, after, key]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("polar_cl_e2e_seed_checkout_link_subscription", True),
+    ("acme-corp-v2-dev-key", True),
+    ("Xk-9a_Qz7Lw2Vb4Tn8Rm", False),  # random base64url: its separated parts are long and mixed
+    ("sk_live_READYLINTfake0123", False),
+    ("ab_c1", False),  # two parts are not enough to call it a name
+])
+def test_identifiers_are_words_and_short_parts(value, expected):
+    assert is_identifier(value) is expected
+
+
+@pytest.mark.parametrize("value, name, expected", [
+    ("token_xyz123", "personal_access_token", True),
+    ("password1", "password", True),
+    ("DB_PASSWORD", "db_password", True),
+    ("token_Xk9vQ2mLr7TzW4pB", "api_token", False),  # a long tail is what a real prefixed token has
+    ("Xk9vQ2mLr7TzW4pB", "api_token", False),
+])
+def test_a_value_that_names_itself_is_a_placeholder(value, name, expected):
+    assert names_itself(value, name) is expected

@@ -14,6 +14,7 @@ from readylint.checks import (
     parse_error,
     query_in_loop,
     secrets,
+    sensitive_endpoint_without_rate_limit,
     unindexed_foreign_key,
     webhook_without_idempotency,
     webhook_without_signature_check,
@@ -35,6 +36,7 @@ CHECKS: dict[str, type[Check]] = {
         secrets.PrivateKey,
         secrets.PasswordInUrl,
         secrets.GenericSecret,
+        sensitive_endpoint_without_rate_limit.SensitiveEndpointWithoutRateLimit,
     )
 }
 

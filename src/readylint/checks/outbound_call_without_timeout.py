@@ -129,6 +129,7 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         self.declared_sessions = frozenset(options.get("session-classes-with-default-timeout") or ())
         self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
         self.scripts = ScriptCatalog(catalog.get("typescript") or {})
+        self.mail = MailSpec(catalog.get("django_mail") or {})
         self._placement: tuple[Path, list[Any], tuple[ModuleResolver, set[str]]] | None = None
 
     def judge(self, path: str, call: OutboundCall) -> Finding | None:
@@ -156,11 +157,12 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         if file.kind in SCRIPT_KINDS:
             return True
         # The text test first: a file that imports no HTTP client is never parsed for RL101.
-        return bool(self.prefilter.search(file.text)) and file.python.tree is not None
+        return (bool(self.prefilter.search(file.text)) or self.mail.mentioned_in(file.text)) \
+            and file.python.tree is not None
 
     def check(self, file: SourceFile) -> Iterable[Finding]:
         if file.kind not in SCRIPT_KINDS:
-            return ModuleAudit(self, file).findings()
+            return ModuleAudit(self, file).findings() if self.prefilter.search(file.text) else ()
         if not self.scripts.prefilter.search(file.text) or self.scripts.skipped(file.path) or file.script.unreadable:
             return ()
         audit = ScriptAudit(self.scripts, file, self.default_timeout)
@@ -168,26 +170,55 @@ class OutboundCallWithoutTimeout(ProjectCheck):
 
     # Scripts: a module that only browser code imports is browser code.
 
-    def collect(self, file: SourceFile) -> ScriptOutboundFacts | None:
+    def collect(self, file: SourceFile) -> ScriptOutboundFacts | MailSettings | None:
         if file.kind not in SCRIPT_KINDS:
-            return None
+            return self.mail.settings_of(file) if self.mail.mentioned_in(file.text) else None
         # A second audit rather than one kept on the file: an audit refers to its
         # file, and a cycle through `SourceFile.shared` keeps every tree alive
         # under the analysis's rare collections (503 MB against 89 MB on trigger.dev).
         return ScriptAudit(self.scripts, file, self.default_timeout).facts()
 
     def wants_context(self, path: str) -> bool:
-        return kind_of(path) in SCRIPT_KINDS
+        # Scripts, and Python settings modules (a production settings file sets what base.py leaves out).
+        return kind_of(path) in SCRIPT_KINDS or (path.endswith(".py") and "settings" in path)
 
     def refine(self, findings: list[Finding], facts: dict[str, Any], project: ProjectContext) -> list[Finding]:
         if not any(kind_of(f.path) in SCRIPT_KINDS for f in findings):
             return findings
-        _, browser_only = self._placed(facts, project)
+        _, browser_only = self._placed(_scripts(facts), project)
         return [f for f in findings if f.path not in browser_only]
 
     def check_project(self, facts: dict[str, Any], project: ProjectContext) -> Iterable[Finding]:
-        yield from self._injected_client_calls(facts)
-        yield from self._imported_client_calls(facts, project)
+        scripts = _scripts(facts)
+        yield from self._injected_client_calls(scripts)
+        yield from self._imported_client_calls(scripts, project)
+        mail = {path: fact for path, fact in facts.items() if isinstance(fact, MailSettings)}
+        if mail:
+            yield from self._mail_without_timeout(mail)
+
+    def _mail_without_timeout(self, mail: dict[str, "MailSettings"]) -> Iterable[Finding]:
+        """Django's SMTP backend with EMAIL_HOST set and EMAIL_TIMEOUT nowhere (or None):
+        every `send_mail()` can wait forever. Reported once, where the project sets it up."""
+        spec = self.mail
+        if any(fact.timeout == MailSettings.BOUNDED for fact in mail.values()):
+            return
+        backends = {fact.backend for fact in mail.values() if fact.backend is not None}
+        if backends and "" not in backends and not backends & spec.smtp_backends:
+            return  # another backend (console, an API provider's) everywhere it is set
+        unbounded = sorted((path, fact.timeout_span) for path, fact in mail.items()
+                           if fact.timeout == MailSettings.UNBOUNDED and fact.timeout_span)
+        hosts = sorted((path, fact.host) for path, fact in mail.items() if fact.host is not None)
+        if not hosts:
+            return
+        path, span = unbounded[0] if unbounded else hosts[0]
+        given = f"sets `{spec.timeout_setting} = None`" if unbounded else f"never sets `{spec.timeout_setting}`"
+        yield new_finding(
+            self.rule, path, span.line, span.column,
+            f"Django's SMTP email backend is set up (`{spec.host_setting}`) but the project {given}: every "
+            f"`send_mail()` waits forever for a mail server that stops answering; set "
+            f"`{spec.timeout_setting} = {self.default_timeout}` in the settings",
+            end_line=span.end_line, end_column=span.end_column,
+        )
 
     def _injected_client_calls(self, facts: dict[str, Any]) -> Iterable[Finding]:
         """Calls on a framework's injected client, when no registration anywhere may bound it."""
@@ -241,6 +272,64 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         placement = (resolver, client_only_modules(modules, resolver))
         self._placement = (project.root, values, placement)
         return placement
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """The Django email settings a module assigns at its top level."""
+
+    BOUNDED = "bounded"
+    UNBOUNDED = "unbounded"
+
+    host: Span | None = None  # where EMAIL_HOST is set
+    timeout: str | None = None  # BOUNDED, UNBOUNDED (a literal None), or None: not set here
+    timeout_span: Span | None = None
+    backend: str | None = None  # the backend's dotted path; "" when not a literal; None: not set here
+
+
+class MailSpec:
+    """RL101's `django_mail` catalog: which settings configure Django's SMTP backend."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.host_setting = str(data.get("host_setting", "EMAIL_HOST"))
+        self.timeout_setting = str(data.get("timeout_setting", "EMAIL_TIMEOUT"))
+        self.backend_setting = str(data.get("backend_setting", "EMAIL_BACKEND"))
+        self.smtp_backends = frozenset(map(str, data.get("smtp_backends") or ()))
+
+    def mentioned_in(self, text: str) -> bool:
+        return self.host_setting in text or self.timeout_setting in text
+
+    def settings_of(self, file: SourceFile) -> MailSettings | None:
+        """What a Django settings module (by its path, or its INSTALLED_APPS) assigns."""
+        tree = file.python.tree
+        if tree is None or not ("settings" in file.path or "INSTALLED_APPS" in file.text):
+            return None
+        names = (self.host_setting, self.timeout_setting, self.backend_setting)
+        found: dict[str, tuple[Span, ast.expr]] = {}
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+                if isinstance(node, ast.AnnAssign) and node.value is not None else []
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in names:
+                    column = file.char_column(target.lineno, target.col_offset)
+                    found[target.id] = (Span(target.lineno, column, target.lineno, column + len(target.id)),
+                                        node.value)
+        if not found:
+            return None
+        host = found[self.host_setting][0] if self.host_setting in found else None
+        timeout = timeout_span = backend = None
+        if self.timeout_setting in found:
+            timeout_span, value = found[self.timeout_setting]
+            timeout = MailSettings.UNBOUNDED if isinstance(value, ast.Constant) and value.value is None \
+                else MailSettings.BOUNDED
+        if self.backend_setting in found:
+            value = found[self.backend_setting][1]
+            backend = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
+        return MailSettings(host, timeout, timeout_span, backend)
+
+
+def _scripts(facts: dict[str, Any]) -> dict[str, ScriptOutboundFacts]:
+    return {path: fact for path, fact in facts.items() if isinstance(fact, ScriptOutboundFacts)}
 
 
 class ModuleAudit:
@@ -411,13 +500,27 @@ class ModuleAudit:
         if not literal and not self._unbounded_object(given):
             return
         fix = None
+        stream_timeout = self._stream_timeout(call)
+        bound = stream_timeout or str(self.check.default_timeout)
         if literal:
-            fix = Fix(Applicability.UNSAFE, (node_edit(self.file, given, str(self.check.default_timeout)),),
-                      f"replace `{ast.unparse(given)}` with {self.check.default_timeout} seconds")
+            fix = Fix(Applicability.UNSAFE, (node_edit(self.file, given, bound),),
+                      f"replace `{ast.unparse(given)}` with `{bound}`")
         yield from self._judge(
             call, slot, behaviour, given=f"{slot.label}={_display(given)}", fix=fix,
-            remedy="pass a number of seconds",
+            remedy=_stream_remedy(slot, stream_timeout) if stream_timeout else "pass a number of seconds",
         )
+
+    def _stream_timeout(self, call: ast.Call) -> str | None:
+        """For a long-lived stream (`stream=True`, `httpx.stream`, `client.stream(...)`), the
+        timeout to suggest: bound the connection, not the read a stream keeps open by design."""
+        streams = any(k.arg == "stream" and isinstance(k.value, ast.Constant) and k.value.value is True
+                      for k in call.keywords) or (
+            (call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")) == "stream")
+        if not streams:
+            return None
+        qualified = self.names.of(call.func) or ""
+        httpx = qualified.startswith("httpx") or "httpx" in ast.unparse(call.func)
+        return f"httpx.Timeout({self.check.default_timeout}, read=None)" if httpx else f"({self.check.default_timeout}, None)"
 
     def _judge(
         self, call: ast.Call, slot: ArgumentSlot, behaviour: Behaviour, *, callee: str | None = None,
@@ -426,10 +529,14 @@ class ModuleAudit:
     ) -> Iterable[Finding]:
         """The facts of one call that lacks its timeout (or passes an unbounded
         one), with the fix that adds it by keyword, judged by the rule."""
+        stream_timeout = self._stream_timeout(call) if given is None else None
         if given is None and slot.keywords:
             keyword = slot.label
-            edit = add_keyword_edit(self.file, call, keyword, str(self.check.default_timeout))
-            fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={self.check.default_timeout}`") if edit else None
+            value = stream_timeout or str(self.check.default_timeout)
+            edit = add_keyword_edit(self.file, call, keyword, value)
+            fix = Fix(Applicability.UNSAFE, (edit,), f"add `{keyword}={value}`") if edit else None
+            if stream_timeout:
+                remedy = _stream_remedy(slot, stream_timeout)
         line, end_line = call.lineno, call.end_lineno or call.lineno
         span = Span(line, self.file.char_column(line, call.col_offset),
                     end_line, self.file.char_column(end_line, call.end_col_offset or call.col_offset))
@@ -501,6 +608,12 @@ def _mentions_timeout(nodes: Iterable[ast.AST]) -> bool:
         if "timeout" in str(text).lower():
             return True
     return False
+
+
+def _stream_remedy(slot: ArgumentSlot, value: str) -> str:
+    """A stream stays open as long as events come: a plain read timeout would cut it. Bound the rest."""
+    return (f"it reads a long-lived stream, so bound the connection and leave the read open: `{slot.label}={value}` "
+            f"(or a read timeout longer than the server's keep-alive interval)")
 
 
 def _remedy(slot: ArgumentSlot) -> str:

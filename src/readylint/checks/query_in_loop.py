@@ -22,7 +22,7 @@ retrying by design and are not read.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
@@ -33,45 +33,25 @@ from readylint.python.dataaccess import (
 )
 from readylint.python.localflow import FUNCTIONS, Assigned
 from readylint.python.tree import COMPREHENSIONS
-from readylint.sources import FileKind, SourceFile
+from readylint.loopqueries import LoopFacts, Query, RelationRead
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
+from readylint.typescript.dataaccess import ScriptDataSpec
+from readylint.typescript.queryloops import ScriptLoopScanner
+from readylint.typescript.runtime import runs_as_script, runs_in_browser
 
 LOOPS = (ast.For, ast.AsyncFor, *COMPREHENSIONS)
 PREFILTER = ("objects", "execute", "query", ".get(", "scalar", "fetch", "_manager", "Model")
+# Scripts that name no read method of a library we know, or no loop, are not parsed.
+SCRIPT_PREFILTER = (".find", ".select(", ".query(", "sql`", ".count(", ".execute(", "selectFrom(", ".first(",
+                    "$queryRaw", ".aggregate(", ".groupBy(", ".exists(", ".pluck(", ".one(", ".many(", ".any(")
+SCRIPT_LOOPS = ("for (", "for await", "forEach(", ".map(", "flatMap(", ".filter(", ".reduce(", ".some(", ".every(",
+                "for(")
 # Related-manager methods that lists, dicts or sets also have only count
 # when called like a manager (no positional arguments).
 NO_ARGUMENT_METHODS = frozenset({"all", "count", "exists", "first", "last", "get"})
 # Related-manager calls a prefetch_related() cache answers without a query.
 PREFETCH_SERVED = frozenset({"all", "count", "exists"})
 MAX_LISTED = 3
-
-
-@dataclass(frozen=True)
-class Query:
-    line: int
-    text: str  # `Customer.objects.get()`
-    remedy: str  # the batch alternative
-
-
-@dataclass(frozen=True)
-class RelationRead:
-    """`order.customer` on a loop's instance: a query if `customer` is a foreign key."""
-
-    line: int
-    text: str
-    variable: str
-    model: str
-    attribute: str
-    framework: str
-
-
-@dataclass
-class LoopFacts:
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    queries: list[Query] = field(default_factory=list)
-    relation_reads: list[RelationRead] = field(default_factory=list)
 
 
 @dataclass
@@ -93,7 +73,7 @@ class LoopTarget:
 
 class QueryInLoop(ProjectCheck):
     code = "RL202"
-    kinds = frozenset({FileKind.PYTHON})
+    kinds = frozenset({FileKind.PYTHON, *SCRIPT_KINDS})
 
     def __init__(self, rule, options):
         super().__init__(rule, options)
@@ -101,6 +81,8 @@ class QueryInLoop(ProjectCheck):
         self.spec = DataAccessSpec.from_catalog(catalog)
         django = catalog.get("django") or {}
         self.skip_paths = [str(p) for p in catalog.get("skip_paths") or ()]
+        self.script_spec = ScriptDataSpec(catalog)
+        self.script_skip_paths = [str(p) for p in (catalog.get("typescript") or {}).get("skip_paths") or ()]
         self.small_range = int(catalog.get("small_range", 10))
         self.command_methods = frozenset(map(str, catalog.get("command_methods") or ()))
         self.evaluating_builtins = frozenset(map(str, django.get("evaluating_builtins") or ()))
@@ -114,7 +96,11 @@ class QueryInLoop(ProjectCheck):
         self.relation_remedies = {str(k): str(v) for k, v in (catalog.get("relation_remedies") or {}).items()}
 
     def applies_to(self, file: SourceFile) -> bool:
-        return any(token in file.text for token in PREFILTER)
+        text = file.text
+        if file.kind in SCRIPT_KINDS:
+            return (any(token in text for token in SCRIPT_LOOPS) and any(token in text for token in SCRIPT_PREFILTER)
+                    and not matches_skip_paths(file.path, self.script_skip_paths))
+        return any(token in text for token in PREFILTER)
 
     def wants_context(self, path: str) -> bool:
         # Model declarations, for `order.customer` in a linted view: models
@@ -122,6 +108,12 @@ class QueryInLoop(ProjectCheck):
         return path.endswith(".py")
 
     def collect(self, file: SourceFile) -> FileFacts | None:
+        if file.kind in SCRIPT_KINDS:
+            # Browser code queries through an API: its round trips are the API's. A one-off script's are its own.
+            if file.script.unreadable or runs_in_browser(file) or runs_as_script(file.text):
+                return None
+            loops = ScriptLoopScanner(file, self.script_spec, self.remedies, self.small_range).scan()
+            return FileFacts(loops, {}, []) if loops else None
         tree = file.python.tree
         if tree is None or matches_skip_paths(file.path, self.skip_paths):
             return None

@@ -119,6 +119,11 @@ class DataAccessSpec:
     instance_tuple_methods: frozenset[str] = frozenset()
     instance_functions: frozenset[str] = frozenset()
     instance_expressions: frozenset[str] = frozenset()
+    instance_only_keywords: frozenset[str] = frozenset()
+    serializer_suffixes: tuple[str, ...] = ()
+    serializer_factories: frozenset[str] = frozenset()
+    serializer_parameters: frozenset[str] = frozenset()
+    cursor_parameters: frozenset[str] = frozenset()
     django_write_methods: frozenset[str] = frozenset()
     related_write_methods: frozenset[str] = frozenset()
     instance_write_methods: frozenset[str] = frozenset()
@@ -170,6 +175,11 @@ class DataAccessSpec:
             instance_tuple_methods=_strings(django.get("instance_tuple_methods")),
             instance_functions=_strings(django.get("instance_functions")),
             instance_expressions=_strings(django.get("instance_expressions")),
+            instance_only_keywords=_strings(django.get("instance_only_keywords")),
+            serializer_suffixes=tuple(sorted(_strings(django.get("serializer_suffixes")))),
+            serializer_factories=_strings(django.get("serializer_factories")),
+            serializer_parameters=_strings(django.get("serializer_parameters")),
+            cursor_parameters=_strings(dbapi.get("cursor_parameters")),
             django_write_methods=_strings(django.get("write_methods")),
             related_write_methods=_strings(django.get("related_write_methods")),
             instance_write_methods=_strings(django.get("instance_write_methods")),
@@ -268,6 +278,11 @@ def label(node: ast.AST) -> str:
     if isinstance(node, ast.Subscript):
         return f"{label(node.value)}[...]"
     return "(...)"
+
+
+def label_name(node: ast.AST) -> str:
+    """The last name of a call's target: `OrderSerializer` for `serializers.OrderSerializer`."""
+    return label(node).rsplit(".", 1)[-1]
 
 
 def call_label(call: ast.Call) -> str:
@@ -388,6 +403,10 @@ class DataAccess:
         if kind is None:
             if method in spec.instance_write_methods and self._is_model_super(receiver, function):
                 return self._access(call, WRITE, DJANGO, True, "", self.class_of[function].name)
+            if method in spec.instance_write_methods and any(k.arg in spec.instance_only_keywords for k in call.keywords):
+                return self._access(call, WRITE, DJANGO, True, "")  # `order.save(update_fields=[...])`
+            if method == "save" and self._is_serializer(receiver, function):
+                return self._access(call, WRITE, DJANGO, True, "")
             if method in spec.related_write_methods and isinstance(receiver, ast.Attribute):
                 owner = self.kind_of(receiver.value, function)
                 if owner and owner.what == INSTANCE and owner.framework == DJANGO and not receiver.attr.startswith("_"):
@@ -601,7 +620,30 @@ class DataAccess:
                 return Kind(INSTANCE, DJANGO, model=cls.name)
         if arg.annotation is None and arg.arg in self.spec.session_parameters and self.uses_sqlalchemy:
             return Kind(SESSION, SQLALCHEMY, resource=arg.arg)
+        if arg.annotation is None and arg.arg in self.spec.cursor_parameters:
+            # Its SQL text says whether a call reads or writes; it commits through its connection.
+            return Kind(CURSOR, DBAPI, resource=arg.arg)
         return None
+
+    def _is_serializer(self, receiver: ast.expr, function: Function | None) -> bool:
+        """A DRF serializer: `serializer = OrderSerializer(data=...)`, `self.get_serializer(...)`,
+        or the `serializer` parameter of `perform_create` and friends."""
+        if not isinstance(receiver, ast.Name):
+            return False
+        bindings = self.bindings_for(receiver.id, function)
+        if not isinstance(bindings, list) or not bindings:
+            return False
+        for binding in bindings:
+            if isinstance(binding, Parameter):
+                if binding.arg.arg not in self.spec.serializer_parameters:
+                    return False
+            elif isinstance(binding, Assigned) and isinstance(binding.value, ast.Call):
+                name = label_name(binding.value.func)
+                if not (name.endswith(self.spec.serializer_suffixes) or name in self.spec.serializer_factories):
+                    return False
+            else:
+                return False
+        return True
 
     def _kind_of_attribute(self, expr: ast.Attribute, function: Function | None, depth: int) -> Kind | None:
         spec = self.spec

@@ -45,6 +45,7 @@ from readylint.python.dataaccess import (
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.python.objects import ObjectFlow
+from readylint.python.routes import definitions, module_level_calls, registrations, route_path, routed_view
 from readylint.python.tree import TreeIndex
 from readylint.sources import SourceFile
 
@@ -346,7 +347,7 @@ class WebhookModule:
     def _handlers(self) -> tuple[Handler, ...]:
         found: dict[Function, Handler] = {}
         registered = self._registered_in_module()
-        for node in _definitions(self.tree):
+        for node in definitions(self.tree):
             if isinstance(node, ast.ClassDef):
                 for handler in self._class_handlers(node):
                     found.setdefault(handler.function, handler)
@@ -362,21 +363,15 @@ class WebhookModule:
         """Django `path("webhooks/stripe/", views.receive)` (or `re_path`, `url`,
         `View.as_view()`) to a view of another module: (qualified view, path)."""
         found = []
-        for call in self._module_level_calls():
-            callee = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
-            if callee not in self.spec.route_registrations or len(call.args) < 2:
+        for call, path, view in registrations(self._module_level_calls(), self.spec.route_registrations):
+            if len(call.args) < 2 or view is not call.args[1]:
+                continue  # only the view passed second: `path("hook/", views.receive)`
+            if self.spec.not_webhook.search(path) or not self._is_webhook_name(path, call):
                 continue
-            path = call.args[0]
-            if not (isinstance(path, ast.Constant) and isinstance(path.value, str)):
-                continue
-            if self.spec.not_webhook.search(path.value) or not self._is_webhook_name(path.value, call):
-                continue
-            view = call.args[1]
-            if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view":
-                view = view.func.value
+            view = routed_view(view)
             qualified = self.names.of(view) if isinstance(view, (ast.Name, ast.Attribute)) else None
             if qualified and not (isinstance(view, ast.Name) and view.id in self.module_functions):
-                found.append((qualified, path.value))
+                found.append((qualified, path))
         return found
 
     def unrouted_views(self) -> list[tuple[str, Handler]]:
@@ -460,45 +455,19 @@ class WebhookModule:
                 yield Handler(item, f"{cls.name}.{item.name}", "", cls)
 
     def _route_path(self, decorator: ast.expr) -> str | None:
-        """The path of a route decorator (`@app.post("/hook")` -> "/hook"), else None."""
-        if not isinstance(decorator, ast.Call):
-            return None
-        func = decorator.func
-        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if called not in self.spec.route_decorators:
-            return None
-        if decorator.args and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str):
-            return decorator.args[0].value
-        for keyword in decorator.keywords:
-            if keyword.arg in ("path", "rule", "url_path", "route_name") and isinstance(keyword.value, ast.Constant):
-                return str(keyword.value.value)
-        # `@action(detail=False, methods=["post"])` (DRF): the path is the method's name.
-        return "" if called == "action" or not decorator.args else None
+        return route_path(decorator, self.spec.route_decorators)
 
     def _registered_in_module(self) -> dict[str, str]:
         """Functions registered by a call in this module: `add_url_rule("/hook",
         view_func=handle)`, `Route("/hook", handle)`, `path("hook/", handle)`."""
         found: dict[str, str] = {}
-        for node in self._module_level_calls():
-            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            if callee not in self.spec.route_registrations or not node.args:
-                continue
-            first = node.args[0]
-            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-                continue
-            views = [*node.args[1:], *(k.value for k in node.keywords if k.arg in ("view_func", "endpoint", "view"))]
-            for view in views:
-                if isinstance(view, ast.Name) and view.id in self.module_functions:
-                    found[view.id] = first.value
+        for _, path, view in registrations(self._module_level_calls(), self.spec.route_registrations):
+            if isinstance(view, ast.Name) and view.id in self.module_functions:
+                found[view.id] = path
         return found
 
     def _module_level_calls(self) -> Iterator[ast.Call]:
-        """Calls outside functions and classes (`urlpatterns = [path(...)]`)."""
-        statements = [n for n in self.tree.body if not isinstance(n, (*FUNCTIONS, ast.ClassDef))]
-        for statement in statements:
-            for node in self.index.walk(statement):
-                if isinstance(node, ast.Call):
-                    yield node
+        return module_level_calls(self.tree, self.index)
 
     def _reached(self, function: Function, cls: ast.ClassDef | None) -> list[Function]:
         """The function and the functions of this module it calls, transitively."""
@@ -989,22 +958,3 @@ def _literal_sql(node: ast.expr) -> str | None:
     if isinstance(node, ast.Call) and node.args:
         node = node.args[0]
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def _definitions(tree: ast.Module) -> Iterator[ast.ClassDef | Function]:
-    """Classes, and functions that are not methods, through statements only
-    (a Flask app factory's nested routes included): cheaper than `ast.walk`."""
-    pending: list[ast.AST] = list(tree.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.ClassDef):
-            yield node
-            pending.extend(item for item in node.body if not isinstance(item, FUNCTIONS))
-            pending.extend(s for item in node.body if isinstance(item, FUNCTIONS) for s in item.body)
-            continue
-        if isinstance(node, FUNCTIONS):
-            yield node
-        for name in ("body", "orelse", "finalbody", "handlers"):
-            pending.extend(getattr(node, name, None) or ())
-        for case in getattr(node, "cases", None) or ():
-            pending.extend(case.body)

@@ -14,23 +14,40 @@ enough, no spaces, random enough, several character classes, and not a
 placeholder, a reference (`${…}`, `{{ … }}`, `%(…)s`), a path, a UUID, an
 identifier, or a public JWT (a Supabase `anon` key). Files under test
 directories are skipped by default (`quiet-in-tests`): their credentials are
-fixtures. So are minified bundles, by name (`*.min.js`) or by shape.
+fixtures. So are minified bundles, by name (`*.min.js`) or by shape, and
+generated code (`DO NOT EDIT`, an API client generated from its spec, whose
+literals are the spec's examples).
+
+A literal default of a secret-named variable is committed as surely as an
+assignment is: `${SECRET_KEY:-60gp…}` (compose files, shell, Dockerfiles,
+.env), `os.getenv("SECRET_KEY", "60gp…")`, `environ.get`, django-environ's
+`env(…, default=…)`, decouple's `config(…)`, `process.env.SECRET_KEY || "…"`.
+What is not a literal is not read: Terraform and HCL values are expressions
+unless quoted (`var.db_password`), and `${var.x}` in a string is a reference.
+Values that name themselves (`token: "token_xyz123"`), identifiers made of
+words and short parts (`polar_cl_e2e_seed_checkout_link`), values marked as
+stand-ins (`mock…`, `fake…`, `dummy…`, `test…`, or by a comment after them),
+examples (`example=`, `@example`, `placeholder=`), keys public by design
+(`phc_`, `pk_live_`) and modules whose header says they hold samples are
+not secrets.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.discovery import PathMatcher
 from readylint.secrets.base import Hit, looks_minified, skip_matcher
+from readylint.secrets.context import compile_markers, declares_sample_data, stands_in
 from readylint.secrets.jwt import claims_match, jwt_claims
 from readylint.secrets.values import (
-    character_classes, compile_any, has_long_run, is_uuid, is_wordlike, shannon_entropy,
+    character_classes, compile_any, has_long_run, is_identifier, is_uuid, is_wordlike, shannon_entropy,
 )
-from readylint.sources import SourceFile
+from readylint.sources import SourceFile, looks_generated
 
 _QUOTED = r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'"
 _NAME = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
@@ -68,16 +85,39 @@ DOCKERFILE_RE = re.compile(
     r"|^[ \t]*ENV[ \t]+(?P<sname>[A-Za-z_]\w*)[ \t]+(?P<svalue>[^\s=\"']\S*)[ \t]*$",
     re.MULTILINE,
 )
-SYNTAXES: dict[str, re.Pattern[str]] = {
-    "code": CODE_RE,
-    "json": JSON_RE,
-    "env": ENV_RE,
-    "yaml": YAML_RE,
-    "ini": INI_RE,
-    "dockerfile": DOCKERFILE_RE,
+# Terraform and HCL: an unquoted value is an expression (`var.db_password`,
+# `random_password.db.result`), never a literal; only quoted strings are read.
+HCL_RE = re.compile(
+    r"^[ \t]*(?P<name>[A-Za-z_][\w-]*|\"[^\"\n]{1,80}\")[ \t]*[=:][ \t]*"
+    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\")[ \t]*,?[ \t]*(?:(?:#|//).*)?$",
+    re.MULTILINE,
+)
+# A variable's literal default in shell parameter expansion: `${SECRET_KEY:-v}`,
+# `${SECRET_KEY-v}`, `${SECRET_KEY:=v}` (compose files, shell, Dockerfiles, .env).
+SHELL_DEFAULT_RE = re.compile(r"\$\{(?P<dname>[A-Za-z_]\w*):?[-=](?P<dvalue>[^\s}$\"'`]+)\}")
+# The same in code: the literal an environment read falls back to.
+CODE_DEFAULT_RE = re.compile(
+    r"\b(?:getenv|environ\.get|env(?:\.str)?|config)\(\s*(?P<dquote>[\"'])(?P<dname>[A-Za-z_]\w*)(?P=dquote)"
+    rf"\s*,\s*(?:default\s*=\s*)?(?:[rRbBuU]{{1,2}})?(?P<dvalue>{_QUOTED})\s*[,)]"
+    rf"|\bprocess\.env\.(?P<jname>[A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*(?P<jvalue>{_QUOTED}|`[^`\\\n$]*`)"
+)
+# Each syntax's patterns: its assignments, then the defaults it can hold. A
+# default's pattern runs only where its literal is (str.find is far cheaper
+# than a regex that starts with an alternation).
+ASSIGNMENT = ""
+SYNTAXES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    "code": ((ASSIGNMENT, CODE_RE), ("env", CODE_DEFAULT_RE), ("config(", CODE_DEFAULT_RE)),
+    "json": ((ASSIGNMENT, JSON_RE),),
+    "env": ((ASSIGNMENT, ENV_RE), ("${", SHELL_DEFAULT_RE)),
+    "yaml": ((ASSIGNMENT, YAML_RE), ("${", SHELL_DEFAULT_RE)),
+    "ini": ((ASSIGNMENT, INI_RE),),
+    "hcl": ((ASSIGNMENT, HCL_RE),),
+    "dockerfile": ((ASSIGNMENT, DOCKERFILE_RE), ("${", SHELL_DEFAULT_RE)),
 }
-# Alternatives inside one syntax's regex name their groups apart.
-NAME_VALUE_GROUPS = (("name", "value"), ("lname", "lvalue"), ("sname", "svalue"))
+# Alternatives inside one syntax's regexes name their groups apart.
+NAME_VALUE_GROUPS = (("name", "value"), ("lname", "lvalue"), ("sname", "svalue"), ("dname", "dvalue"),
+                     ("jname", "jvalue"))
+DEFAULT_GROUPS = frozenset({"dname", "jname"})
 DOCKERFILE_LINE_RE = re.compile(r"^[ \t]*(?:ENV|ARG)[ \t]", re.MULTILINE)
 
 # Splits `dbPassword`, `DB_PASSWORD`, `api-key`, `settings.SECRET_KEY` into words.
@@ -100,6 +140,8 @@ class NameRules:
     password_words: frozenset[str]
 
     def is_secret_name(self, name: str) -> bool:
+        if name.lstrip("\"'").startswith("@"):
+            return False  # an npm package (`"@medusajs/api-key": "workspace:*"`), not a variable
         words = name_words(name)
         if not words or self.ignored_words.intersection(words):
             return False
@@ -124,15 +166,24 @@ class ValueRules:
     placeholder_re: re.Pattern[str] | None
     hash_re: re.Pattern[str] | None
     public_jwts: list[dict[str, Any]]
+    stand_in_markers: re.Pattern[str] | None
+    public_re: re.Pattern[str] | None
+    secret_words: frozenset[str]
 
     def looks_secret(self, value: str, name: str) -> bool:
         if not self.min_length <= len(value) <= self.max_length or any(c.isspace() for c in value):
             return False
-        if value.lower() == name.lower().strip("\"'") or self.placeholder_re and self.placeholder_re.search(value):
+        if names_itself(value, name, self.secret_words) or self.placeholder_re and self.placeholder_re.search(value):
             return False
         if self.hash_re and self.hash_re.search(value):
             return False
-        if is_wordlike(value) or is_uuid(value) or has_long_run(value) or character_classes(value) < 2:
+        if self.public_re and self.public_re.search(value):
+            return False
+        if self.stand_in_markers and self.stand_in_markers.match(value):
+            return False
+        if is_wordlike(value) or is_identifier(value) or is_uuid(value) or has_long_run(value):
+            return False
+        if character_classes(value) < 2:
             return False
         if "://" in value or value.startswith(("/", "./", "../", "~/")) or re.fullmatch(r"[\d.:_\-]+", value):
             return False
@@ -143,10 +194,44 @@ class ValueRules:
         return shannon_entropy(value) >= self.entropy_floor
 
 
+# What may follow a name's own word in a value that only names itself
+# (`token_xyz123`, `password1`): separators, then a few characters.
+SELF_NAMED_TAIL = 6
+
+
+def names_itself(value: str, name: str, secret_words: Iterable[str] = ()) -> bool:
+    """The value is its name, or one of its name's words (or a secret word:
+    `Bearer token123`) and a short tail."""
+    lowered = value.lower()
+    if lowered == name.lower().strip("\"'"):
+        return True
+    for word in (*name_words(name), *secret_words):
+        if len(word) >= 3 and lowered.startswith(word):
+            return len(lowered[len(word):].lstrip("_-.")) <= SELF_NAMED_TAIL
+    return False
+
+
 @dataclass
 class FileSyntax:
-    pattern: re.Pattern[str]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (literal it needs, pattern)
     is_dockerfile: bool
+    file: SourceFile
+
+    @cached_property
+    def holds_stand_ins(self) -> bool:
+        """Regenerated from a spec, whose literals are its examples, or sample
+        data by its own header. Asked on the file's first candidate only: most
+        files have none."""
+        return looks_generated(self.file.text) or declares_sample_data(self.file.text)
+
+    def matches(self, text: str, start: int, end: int) -> Iterable[re.Match[str]]:
+        """Each pattern's matches in text[start:end], once per pattern."""
+        ran: set[int] = set()
+        for literal, pattern in self.patterns:
+            if id(pattern) in ran or literal and text.find(literal, start, end) == -1:
+                continue
+            ran.add(id(pattern))
+            yield from pattern.finditer(text, start, end)
 
 
 class AssignmentProbe:
@@ -161,7 +246,7 @@ class AssignmentProbe:
         # `start` is mid-line in a window of a long line: the ENV/ARG is at the line's start.
         if state.is_dockerfile and not DOCKERFILE_LINE_RE.match(text, text.rfind("\n", 0, start) + 1):
             return
-        for match in state.pattern.finditer(text, start, end):
+        for match in state.matches(text, start, end):
             found = match.groupdict()
             name_group, value_group = next(
                 (pair for pair in NAME_VALUE_GROUPS if found.get(pair[0]) is not None), NAME_VALUE_GROUPS[0]
@@ -174,6 +259,8 @@ class AssignmentProbe:
                 value_start, value_end = value_start + 1, value_end - 1
             elif UNQUOTED_CODE_RE.search(text, value_start, value_end):
                 continue  # shell or code, not a value: `Token.objects.get(key=`
+            elif text[value_end - 1] == ",":
+                value_end -= 1  # an item of a flow mapping or a call: `'secret': NAPALM_PASSWORD,`
             value = text[value_start:value_end]
             scheme = AUTH_SCHEME_RE.match(value) if self.names.is_authorization(name) else None
             if scheme:
@@ -181,10 +268,18 @@ class AssignmentProbe:
                 value = value[scheme.end():]
             if self.names.is_password(name) and HEX_DIGEST_RE.fullmatch(value):
                 continue  # a stored password hash (MD5, SHA-1, SHA-256), not a password
-            if not self.values.looks_secret(value, name):
+            # A stand-in prefix is judged on the value itself (looks_secret): in
+            # `${KEY:-mock…}` the token run around it starts at the `-`.
+            if not self.values.looks_secret(value, name) or stands_in(text, value_start, value_end, None):
                 continue
+            if state.holds_stand_ins:
+                return
             shown = name.strip("\"'")
-            if found.get("op") in ("==", "==="):
+            if name_group in DEFAULT_GROUPS:
+                message = (f"`{shown}` falls back to a literal secret when the environment does not set it: "
+                           "drop the default (fail when it is missing), set it in the environment or a secret "
+                           "manager, and rotate it: it stays in the git history")
+            elif found.get("op") in ("==", "==="):
                 message = (f"`{shown}` is checked against a hard-coded secret: compare with a value from the "
                            "environment or a secret manager (constant-time: hmac.compare_digest)")
             else:
@@ -218,6 +313,9 @@ class AssignmentFamily:
             placeholder_re=compile_any(catalog.get("placeholders") or ()),
             hash_re=compile_any(catalog.get("hash_formats") or ()),
             public_jwts=list(catalog.get("public_jwt_claims") or ()),
+            stand_in_markers=compile_markers(list(catalog.get("stand_in_prefixes") or ())),
+            public_re=compile_any(catalog.get("public_values") or ()),
+            secret_words=names.secret_words,
         )
         keywords = sorted({str(k).lower() for k in catalog.get("keywords") or ()})
         self.probes = [AssignmentProbe(keywords, names, values)]
@@ -230,5 +328,5 @@ class AssignmentFamily:
                 continue
             if syntax == "code" and looks_minified(file):
                 return None  # a bundle (`main.3f2a1b.js`): short names, long random strings
-            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile")
+            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile", file)
         return None

@@ -5,7 +5,8 @@ A header alone is not a key: code that parses keys mentions
 marker and, between them, enough base64 with the randomness of key material,
 so placeholders (`...`, `<your key>`) and truncated examples stay silent.
 The body may be spread over lines, or on one line with `\\n` escapes (a
-service-account JSON file, a Python string).
+service-account JSON file, a Python string). A block that is a form field's
+placeholder or an example (on its BEGIN line) is not a key.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Iterable
 from readylint.catalog import RuleSpec
 from readylint.diagnostics import Severity
 from readylint.secrets.base import Hit, skip_matcher
+from readylint.secrets.context import in_example
 from readylint.secrets.values import shannon_entropy
 from readylint.sources import SourceFile
 
@@ -38,6 +40,8 @@ class PrivateKeyBlock:
 
     def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
         for begin in self.begin.finditer(text, start, end):
+            if in_example(text, begin.start()):
+                continue  # `placeholder={`-----BEGIN RSA PRIVATE KEY-----…`}`: a form's hint
             finish = self.end.search(text, begin.end(), begin.end() + self.max_span)
             if finish is None:
                 continue

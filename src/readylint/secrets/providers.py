@@ -5,6 +5,14 @@ group `secret` (or whole match) is the credential, the keywords that gate it,
 and optional judgements that a look-alike fails: a minimum entropy, a
 checksum the format carries, JWT claims the token must (or must not) have,
 and known public values (documentation keys) that are never findings.
+
+Where a token lives counts too: a detector can skip files (the Firebase
+config files whose API key is public by design; documentation, for the
+detectors that know a value only by the name beside it), test-mode keys are
+silent under test directories (`quiet-in-tests`), so is every token in the
+data files tests read there (scanner reports, saved pages), and a token on an
+example's line or marked as a stand-in (`mock_sk_test_…`) is not a finding
+(`readylint.secrets.context`).
 """
 
 from __future__ import annotations
@@ -18,7 +26,9 @@ from readylint.catalog import RuleSpec
 from readylint.diagnostics import Severity, mask_secret
 from readylint.secrets.checksums import CHECKSUMS
 from readylint.secrets.jwt import claims_match, jwt_claims
-from readylint.secrets.base import Hit, skip_matcher
+from readylint.discovery import PathMatcher
+from readylint.secrets.base import Hit
+from readylint.secrets.context import compile_markers, stands_in
 from readylint.secrets.values import contains_word, shannon_entropy
 from readylint.sources import SourceFile
 
@@ -45,16 +55,21 @@ class Detector:
     jwt_claims: dict[str, Any] | None = None
     jwt_ignore: list[dict[str, Any]] = field(default_factory=list)
     allow: frozenset[str] = frozenset()
+    skip_files: PathMatcher | None = None
+    test_key: bool = False
+    stand_in_markers: re.Pattern[str] | None = None
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         return re.compile(self.regex)
 
-    def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
+    def scan(self, text: str, start: int, end: int, state: "ProviderFile") -> Iterable[Hit]:
         for match in self.pattern.finditer(text, start, end):
             group = "secret" if "secret" in self.pattern.groupindex else 0
             secret = match.group(group)
-            if self.accepts(secret):
+            if self.accepts(secret) and self.reads(state) and not stands_in(
+                text, match.start(group), match.end(group), self.stand_in_markers
+            ):
                 yield Hit(
                     self.code, self.id, match.start(group), match.end(group), secret,
                     f"{self.description} `{mask_secret(secret)}` is committed: revoke it, then read it "
@@ -77,29 +92,71 @@ class Detector:
                 return False
         return True
 
+    def reads(self, file: "ProviderFile") -> bool:
+        """Whether this detector reports in the file: not one it skips, not test
+        data, nor, for a test-mode key, a test."""
+        if self.skip_files is not None and file.skips(self.skip_files):
+            return False
+        if file.in_test_data:
+            return False
+        return not (self.test_key and file.in_tests)
+
+
+class ProviderFile:
+    """Where a file lives, as the detectors ask: decided on a detector's first
+    match in the file only (most files have none, and matching paths costs
+    more than the scan of a small file)."""
+
+    def __init__(self, path: str, tests: PathMatcher, data_suffixes: tuple[str, ...]):
+        self.path = path
+        self._tests = tests
+        self._data_suffixes = data_suffixes
+        self._skips: dict[int, bool] = {}
+
+    @cached_property
+    def in_tests(self) -> bool:
+        return self._tests.matches(self.path)
+
+    @cached_property
+    def in_test_data(self) -> bool:
+        """A report, saved page or payload that tests read: a capture of other
+        systems (a scanner's findings, a scraped site), not the project's keys."""
+        return self.path.lower().endswith(self._data_suffixes) and self.in_tests
+
+    def skips(self, matcher: PathMatcher) -> bool:
+        skipped = self._skips.get(id(matcher))
+        if skipped is None:
+            skipped = self._skips[id(matcher)] = matcher.matches(self.path)
+        return skipped
+
 
 class ProviderFamily:
     code = "RL501"
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog, options)
+        # Not `skip_matcher`: quiet in tests, this rule still reads tests for live tokens.
+        self.skip = PathMatcher(list(catalog.get("skip_files") or ()))
         test_severity = Severity.parse(options.get("test-key-severity", "info"))
         placeholders = tuple(w.lower() for w in catalog.get("placeholder_words") or ())
+        markers = compile_markers(list(catalog.get("stand_in_prefixes") or ()))
+        self.tests = PathMatcher(list(catalog.get("test_paths") or ()) if options.get("quiet-in-tests") else [])
+        self.test_data_suffixes = tuple(str(s).lower() for s in catalog.get("test_data_suffixes") or ())
         # The shipped detectors are compiled by the tests; a user's are
         # compiled now, so that a bad pattern stops the run naming its file.
         extended = len(rule.sources) > 1
         self.probes = [
-            build_detector(self.code, entry, placeholders, test_severity, validate=extended)
+            build_detector(self.code, entry, placeholders, markers, test_severity, validate=extended)
             for entry in catalog.get("detectors") or ()
         ]
 
-    def file_state(self, file: SourceFile) -> Any:
-        return None if self.skip.matches(file.path) else True
+    def file_state(self, file: SourceFile) -> ProviderFile | None:
+        return None if self.skip.matches(file.path) else ProviderFile(file.path, self.tests, self.test_data_suffixes)
 
 
 def build_detector(
-    code: str, entry: Any, placeholders: tuple[str, ...], test_severity: Severity, *, validate: bool
+    code: str, entry: Any, placeholders: tuple[str, ...], markers: re.Pattern[str] | None,
+    test_severity: Severity, *, validate: bool,
 ) -> Detector:
     if not isinstance(entry, dict) or not {"id", "description", "pattern", "keywords"} <= set(entry):
         raise DetectorError(f"a detector needs id, description, pattern and keywords: {entry!r}")
@@ -128,4 +185,7 @@ def build_detector(
         jwt_claims=entry.get("jwt_claims"),
         jwt_ignore=list(entry.get("jwt_ignore") or ()),
         allow=frozenset(entry.get("allow") or ()),
+        skip_files=PathMatcher(list(entry["skip_files"])) if entry.get("skip_files") else None,
+        test_key=bool(entry.get("test_key")),
+        stand_in_markers=markers,
     )

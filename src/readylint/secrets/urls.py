@@ -5,7 +5,8 @@ and key=value connection strings (`host=db user=app password=s3cret`,
 `Server=…;Password=…;`). A password that is a reference (`${DB_PASSWORD}`,
 `$DB_PASSWORD`, `%(password)s`, `{password}`) or a placeholder (`password`,
 `changeme`, `***`, the user name again) is not a finding, nor is a host that
-exists only in documentation (`example.com`). A URL that points at the
+exists only in documentation (`example.com`, `xxx.psdb.cloud`), nor one on an
+example's line or called fake in a comment after it. A URL that points at the
 developer's own machine or a compose service (`localhost`, `db`) with a
 trivial password is local development configuration, not a leak.
 """
@@ -19,6 +20,7 @@ from typing import Any, Iterable
 from readylint.catalog import RuleSpec
 from readylint.diagnostics import mask_secret
 from readylint.secrets.base import Hit, skip_matcher
+from readylint.secrets.context import stands_in
 from readylint.secrets.values import compile_any, has_long_run, shannon_entropy
 from readylint.sources import SourceFile
 
@@ -34,6 +36,7 @@ URL_RE = re.compile(
 CREDENTIALS_RE = re.compile(r"://[^\s/@]*@")
 DSN_PASSWORD_RE = re.compile(r"(?i)(?<![\w-])(?:password|pwd)\s*=\s*(?P<password>[^\s;'\"&]+)")
 DSN_CONTEXT_RE = re.compile(r"(?i)(?<![\w-])(?:host|server|data source|dbname|database|user id|uid|user)\s*=")
+DSN_HOST_RE = re.compile(r"(?i)(?<![\w-])(?:host|server|data source)\s*=\s*(?P<host>[^\s;'\"&,]+)")
 IPV4_LOOPBACK_RE = re.compile(r"127(?:\.\d{1,3}){3}")
 # `password=` in code rather than in a string: a parameter's default or a
 # keyword argument (`def login(self, user=None, password=None)`,
@@ -90,6 +93,8 @@ class UrlProbe:
                 continue
             if self.judge.is_local(host) and not self.judge.looks_generated(password):
                 continue
+            if stands_in(text, match.start("password"), match.end(), None):
+                continue
             yield Hit(
                 self.code, f"{scheme}-url", match.start("password"), match.end("password"), password,
                 f"{scheme}:// URL with a literal password `{mask_secret(password)}`: revoke it, then pass "
@@ -107,9 +112,17 @@ class ConnectionStringProbe:
     def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
         if not DSN_CONTEXT_RE.search(text, start, end):
             return
+        found = DSN_HOST_RE.search(text, start, end)
+        host = found.group("host") if found else ""
+        if host and self.judge.example_hosts and self.judge.example_hosts.fullmatch(host):
+            return  # `host=xxx.example.com … password=…`: documentation
         for match in DSN_PASSWORD_RE.finditer(text, start, end):
             password = match.group("password")
             if self.judge.is_placeholder(password) or len(password) < 4 or CODE_EXPRESSION_RE.match(password):
+                continue
+            if host and self.judge.is_local(host) and not self.judge.looks_generated(password):
+                continue  # as for URLs: the developer's own database
+            if stands_in(text, match.start("password"), match.end(), None):
                 continue
             yield Hit(
                 self.code, "connection-string", match.start("password"), match.end("password"), password,

@@ -54,5 +54,18 @@ def is_wordlike(value: str) -> bool:
     return WORDLIKE_RE.fullmatch(value) is not None
 
 
+IDENTIFIER_SEPARATOR_RE = re.compile(r"[-_.]")
+# A part of an identifier that need not be a word: `e2e`, `v2`, `s3`, `01`.
+SHORT_PART = 3
+
+
+def is_identifier(value: str) -> bool:
+    """Three or more parts joined by separators, each a word or a short part
+    (`polar_cl_e2e_seed_checkout_link`, `app-v2-prod`): a name, not a secret,
+    whose random parts are long."""
+    parts = IDENTIFIER_SEPARATOR_RE.split(value)
+    return len(parts) >= 3 and all(part.isalpha() or len(part) <= SHORT_PART for part in parts)
+
+
 def has_long_run(value: str) -> bool:
     return REPEATED_RE.search(value) is not None

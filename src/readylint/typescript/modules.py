@@ -98,11 +98,19 @@ class ModuleResolver:
         self.root = root
         self.files = set(files)
         self._entries: dict[str, str | None] = {}
+        # (importer's directory, specifier) -> file: a module imports the same few modules many times.
+        self._resolved: dict[tuple[str, str], str | None] = {}
 
     def resolve(self, importer: str, specifier: str) -> str | None:
+        key = (posixpath.dirname(importer), specifier)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(*key)
+        return self._resolved[key]
+
+    def _resolve(self, directory: str, specifier: str) -> str | None:
         if specifier.startswith("."):
-            return self._file(posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier)))
-        mapping = self._mapping_for(posixpath.dirname(importer))
+            return self._file(posixpath.normpath(posixpath.join(directory, specifier)))
+        mapping = self._mapping_for(directory)
         if mapping is not None:
             for candidate in mapping.candidates(specifier):
                 if (found := self._file(candidate)) is not None:

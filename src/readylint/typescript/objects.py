@@ -73,6 +73,10 @@ class ObjectFlow:
             return self._all_creating(self._fields.get(text(node.child_by_field_name("property"))))
         return None
 
+    def values_of(self, name: str) -> list[Any]:
+        """Every value a name is bound to in the module (`None` for one that is not known)."""
+        return list(self._names.get(name, ()))
+
     def declared_type(self, node: Any) -> Any | None:
         """The type a parameter (`http: HttpService`) or parameter property (`this.http`) is declared with."""
         if node is None:

@@ -34,6 +34,12 @@ MAX_DIRECTIVES = 16
 CLIENT_HOOKS = ("useState", "useEffect", "useLayoutEffect", "useReducer", "useSWR", "useQuery", "useMutation",
                 "useInfiniteQuery")
 CLIENT_HOOKS_RE = re.compile(r"\b(?:%s)\w*\s*[(<]" % "|".join(CLIENT_HOOKS))
+# A route module of Remix / React Router or the Next.js pages router runs its
+# loader, action or data function on the server, whatever hooks its component uses.
+SERVER_EXPORTS = ("loader", "action", "getServerSideProps", "getStaticProps")
+SERVER_EXPORTS_RE = re.compile(
+    r"^[ \t]*export[ \t]+(?:async[ \t]+)?(?:function[ \t*]+|const[ \t]+|let[ \t]+)(?:%s)\b" % "|".join(SERVER_EXPORTS),
+    re.MULTILINE)
 PAGE_APIS_RE = re.compile(
     r"\bwindow\.(?:location|addEventListener|open|history|localStorage|sessionStorage|document)\b"
     r"|\bdocument\.(?:cookie|getElementById|querySelector|createElement|body)\b"
@@ -82,6 +88,17 @@ def directives(text: str) -> list[str]:
     return found
 
 
+# A module that runs itself: `main()` / `main().catch(...)` at the top level, or a CommonJS entry check.
+SCRIPT_ENTRY_RE = re.compile(
+    r"^(?:void[ \t]+|await[ \t]+)?(?:main|run|seed)\(\)|\brequire\.main[ \t]*===[ \t]*module\b|\bimport\.meta\.main\b",
+    re.MULTILINE)
+
+
+def runs_as_script(text: str) -> bool:
+    """A one-off command-line script (a backfill, a seed, a dev tool) rather than a module of the service."""
+    return ("main" in text or "run()" in text or "seed()" in text) and bool(SCRIPT_ENTRY_RE.search(text))
+
+
 def runs_in_browser(file: SourceFile) -> bool:
     """Is this module browser-only, or part of a browser app or a CLI?"""
     return file.shared(runs_in_browser, lambda: _runs_in_browser(file))
@@ -90,7 +107,11 @@ def runs_in_browser(file: SourceFile) -> bool:
 def _runs_in_browser(file: SourceFile) -> bool:
     text = file.text
     # Substring tests first: each regex scan costs far more than they do.
-    if "use client" in directives(text) or (any(hook in text for hook in CLIENT_HOOKS) and CLIENT_HOOKS_RE.search(text)):
+    if "use client" in directives(text):
+        return True
+    if any(name in text for name in SERVER_EXPORTS) and SERVER_EXPORTS_RE.search(text):
+        return False
+    if any(hook in text for hook in CLIENT_HOOKS) and CLIENT_HOOKS_RE.search(text):
         return True
     if (any(api in text for api in ("window.", "document.", "Storage.", "chrome.", "browser."))
             and PAGE_APIS_RE.search(text)

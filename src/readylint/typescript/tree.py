@@ -31,6 +31,8 @@ INDEXED_KINDS = {
     "class": ("class_declaration", "abstract_class_declaration", "class"),
     "field": ("public_field_definition", "field_definition"),
     "parameter": ("required_parameter", "optional_parameter"),
+    "function": ("function_declaration", "generator_function_declaration", "method_definition", "arrow_function",
+                 "function_expression", "function", "generator_function"),
     "error": ("ERROR",),
 }
 # When syntax errors cover more than this share of a file, nothing sound is
@@ -177,11 +179,17 @@ def unwrapped(node: Any) -> Any:
 
 
 # Function expressions (a callback, `exports.up = async () => {...}`).
-FUNCTION_KINDS = frozenset({"arrow_function", "function_expression", "function"})
+FUNCTION_KINDS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 
 WRAPPERS = frozenset({"parenthesized_expression", "await_expression", "non_null_expression", "as_expression",
                       "satisfies_expression", "type_assertion"})
 TYPE_WRAPPERS_LAST = frozenset({"type_assertion"})  # `<T>x`: the value comes after the type
+
+
+def is_endless(loop: Any) -> bool:
+    """`for (;;)` / `for (x; ; y)`: a loop with no condition, a `while (true)`."""
+    condition = loop.child_by_field_name("condition")
+    return loop.type == "for_statement" and (condition is None or condition.type == "empty_statement")
 
 
 # Statements a suppression on their first line covers in full.

@@ -1,0 +1,43 @@
+"""The query-in-loop concept, shared by every language: what RL202 judges.
+
+Each language's analysis (`checks/query_in_loop.py` for Python,
+`typescript/queryloops.py` for TS/JS) reports the loops of a module and the
+queries each one runs per iteration; relation reads (`order.customer`) are
+candidates the project pass confirms against the models' declarations. The
+message, and which candidates count, are decided once, in the check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Query:
+    line: int
+    text: str  # `Customer.objects.get()`
+    remedy: str  # the batch alternative
+
+
+@dataclass(frozen=True)
+class RelationRead:
+    """`order.customer` on a loop's instance: a query if `customer` is a foreign key."""
+
+    line: int
+    text: str
+    variable: str
+    model: str
+    attribute: str
+    framework: str
+
+
+@dataclass
+class LoopFacts:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    queries: list[Query] = field(default_factory=list)
+    relation_reads: list[RelationRead] = field(default_factory=list)
+
+

@@ -1,0 +1,193 @@
+"""RL202's facts for one TS/JS module: the loops, and the queries each runs per iteration.
+
+A loop is a `for`, `for...of`, `for...in` or `for await` statement, or a
+function literal an iteration method runs once per item:
+
+    for (const order of orders) { await prisma.customer.findUnique(...) }   N queries
+    orders.forEach(async (order) => { await db.select().from(...) })         N queries
+    await Promise.all(ids.map((id) => supabase.from('t').select()...))      N concurrent queries
+
+Concurrent is still N round trips and N pool connections, with one
+exception the library itself makes: Prisma's dataloader merges the
+`findUnique` calls issued in one tick into one query, so
+`Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } })))`
+is one query, while awaiting each in a `for` loop is N.
+
+A query belongs to the innermost loop around it within its function (a
+function defined in a loop runs when called). Loops over array literals and
+UPPER_CASE constants are a handful of known items: transparent, what they
+run is charged to the loop around them, and so is what a counted loop runs
+(`i < 3`, `i < MAX_ATTEMPTS`, an `attempt` counter). Chunked loops
+(`i += CHUNK`) batch by design, and a query followed in the body by a
+`return`, `throw` or `break` runs at most once. `while`, `do` and `for (;;)` loops are polling,
+paging or retrying by design and are not read. Writes in loops are not
+this rule's business.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from readylint.loopqueries import LoopFacts, Query
+from readylint.sources import SourceFile
+from readylint.typescript.dataaccess import READ, ScriptDataAccess, ScriptDataSpec
+from readylint.typescript.tree import FUNCTION_KINDS, is_endless, text, unwrapped
+
+LOOP_STATEMENTS = frozenset({"for_statement", "for_in_statement"})
+ROUNDS_APART = frozenset({"while_statement", "do_statement"})
+# Where a loop statement's per-iteration code is.
+PER_ITERATION_FIELDS = {"for_statement": ("body", "condition", "increment"), "for_in_statement": ("body",)}
+# Prisma merges these, issued in one tick, into one query.
+DATALOADER_METHODS = frozenset({"findUnique", "findUniqueOrThrow"})
+CONSTANT_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+RETRY_COUNTER_RE = re.compile(r"\b(?:attempts?|retry|retries|tries|try)\b", re.I)
+FUNCTION_BOUNDARIES = FUNCTION_KINDS | {"function_declaration", "generator_function_declaration", "method_definition",
+                                        "class_body", "program"}
+
+
+class ScriptLoopScanner:
+    def __init__(self, file: SourceFile, spec: ScriptDataSpec, remedies: dict[str, str], small_range: int):
+        self.file = file
+        self.small_range = small_range
+        self.model = ScriptDataAccess(file.script, file.text, spec)
+        self.remedies = remedies
+        self._loops: dict[tuple[int, int], LoopFacts] = {}
+
+    def scan(self) -> list[LoopFacts]:
+        for call in self.file.script.of("call"):
+            access = self.model.access(call)
+            if access is None or access.action != READ:
+                continue
+            loop = self._loop_of(call, concurrent_batched=access.framework == "prisma"
+                                 and access.method in DATALOADER_METHODS)
+            if loop is None:
+                continue
+            facts = self._loops.get((loop.start_byte, loop.end_byte))
+            if facts is None:
+                facts = self._loops[(loop.start_byte, loop.end_byte)] = self._facts(loop)
+            facts.queries.append(Query(access.line, access.label, self.remedies.get(access.framework, "")))
+        return sorted(self._loops.values(), key=lambda f: (f.line, f.column))
+
+    def _loop_of(self, call: Any, concurrent_batched: bool) -> Any | None:
+        """The innermost loop that runs `call` once per item, within its function: a loop
+        statement, or the call of an iteration method (`xs.map`) whose callback holds it."""
+        statement, child, node = None, call, call.parent
+        while node is not None and node.type not in FUNCTION_BOUNDARIES - FUNCTION_KINDS:
+            if node.type in ROUNDS_APART or is_endless(node) or self._retries(node):
+                return None  # polling, paging, retrying: each round is its own work, whatever loop is around
+            if node.type == "statement_block":
+                statement = child
+            if node.type in LOOP_STATEMENTS:
+                body = node.child_by_field_name("body")
+                if any(node.child_by_field_name(name) == child for name in PER_ITERATION_FIELDS[node.type]):
+                    if self._chunked(node) or (child == body and _leaves_after(body, statement)):
+                        return None  # one query per batch of items, or at most one per run
+                    if not self._transparent(node.child_by_field_name("right")) and not self._counted(node):
+                        return node
+            elif node.type in FUNCTION_KINDS:
+                caller = _called_with(node)
+                if caller is None and _invoked(node):
+                    pass  # `(async () => { ... })()` runs where it is written
+                elif caller is not None and (self.model.transaction_callback(caller) or self.model.sequence_callback(caller)):
+                    pass  # `$transaction(async (tx) => ...)`, `.then(...)`: run in place
+                elif caller is None or not self.model.loop_callback(caller):
+                    return None  # a function of its own: runs when called
+                elif not concurrent_batched and not self._transparent(_receiver(caller)):
+                    return caller
+            child, node = node, node.parent
+        return None
+
+    def _counted(self, loop: Any) -> bool:
+        """`for (let i = 0; i < 3; i++)`, `i < MAX_ATTEMPTS`: a handful of rounds, known in advance."""
+        condition = loop.child_by_field_name("condition") if loop.type == "for_statement" else None
+        condition = condition.named_children[0] if condition is not None and condition.type == "expression_statement" \
+            and condition.named_child_count else condition
+        if condition is None or condition.type != "binary_expression":
+            return False
+        bound = unwrapped(condition.child_by_field_name("right"))
+        if bound is None:
+            return False
+        if bound.type == "number":
+            try:
+                return float(text(bound).replace("_", "")) <= self.small_range
+            except ValueError:
+                return False
+        return bound.type == "identifier" and bool(CONSTANT_RE.match(text(bound)))
+
+    def _retries(self, loop: Any) -> bool:
+        """A loop whose counter says it retries: `for (let attempt = 0; ...)`."""
+        if loop.type != "for_statement":
+            return False
+        initializer = loop.child_by_field_name("initializer")
+        return initializer is not None and bool(RETRY_COUNTER_RE.search(text(initializer)))
+
+    @staticmethod
+    def _chunked(loop: Any) -> bool:
+        """`for (let i = 0; i < ids.length; i += CHUNK)`: the body handles a batch per round."""
+        increment = loop.child_by_field_name("increment") if loop.type == "for_statement" else None
+        if increment is None or increment.type != "augmented_assignment_expression":
+            return False
+        step = unwrapped(increment.child_by_field_name("right"))
+        return step is not None and text(step) != "1"
+
+    @staticmethod
+    def _transparent(iterable: Any | None) -> bool:
+        """An array literal or an UPPER_CASE constant: a handful of known items."""
+        iterable = unwrapped(iterable)
+        if iterable is None:
+            return False
+        return iterable.type == "array" or (iterable.type == "identifier" and bool(CONSTANT_RE.match(text(iterable))))
+
+    def _facts(self, loop: Any) -> LoopFacts:
+        """Where the finding points: the `for` keyword, or the iteration method's name."""
+        if loop.type in LOOP_STATEMENTS:
+            start, end = loop.start_point, (loop.start_point[0], loop.start_point[1] + 3)
+            if any(child.type == "await" for child in loop.children[:3]):
+                end = (end[0], end[1] + 6)
+        else:
+            method = loop.child_by_field_name("function").child_by_field_name("property")
+            start, end = method.start_point, method.end_point
+        line = start[0] + 1
+        return LoopFacts(line, self.file.char_column(line, start[1]), end[0] + 1,
+                         self.file.char_column(end[0] + 1, end[1]))
+
+
+def _called_with(function: Any) -> Any | None:
+    """The call a function literal is an argument of, or None."""
+    parent = function.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    if parent is None or parent.type != "arguments":
+        return None
+    call = parent.parent
+    return call if call is not None and call.type == "call_expression" else None
+
+
+def _invoked(function: Any) -> bool:
+    """An immediately invoked function expression: `(async () => { ... })()`."""
+    parent = function.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        parent = parent.parent
+    return parent is not None and parent.type == "call_expression" and parent.child_by_field_name("function") is not None \
+        and unwrapped(parent.child_by_field_name("function")) == function
+
+
+def _leaves_after(body: Any, statement: Any | None) -> bool:
+    """The statement holding the query is followed, in the loop body itself, by a `return`,
+    `throw` or `break`: the loop runs the query at most once."""
+    if statement is None or body.type != "statement_block":
+        return False
+    seen = False
+    for sibling in body.named_children:
+        if sibling == statement:
+            seen = True
+        elif seen and sibling.type in ("return_statement", "throw_statement", "break_statement"):
+            return True
+    return False
+
+
+def _receiver(call: Any) -> Any | None:
+    function = call.child_by_field_name("function")
+    return function.child_by_field_name("object") if function is not None and function.type == "member_expression" \
+        else None

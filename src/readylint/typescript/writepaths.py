@@ -1,0 +1,569 @@
+"""RL201's facts for one TS/JS module: each function's writes, path by path.
+
+The walk follows tree-sitter statements with the path algebra Python's walk
+uses (`readylint.writepaths`), so `if`, loops, `try` and early returns mean
+the same in both languages. What is a write, and which code runs in a
+transaction, comes from `typescript/dataaccess.py`. JavaScript adds callbacks:
+
+    items.forEach(async (i) => { await write(i) })       the body is a loop body
+    await Promise.all(items.map((i) => write(i)))         ... so is this one
+    p.then(() => write())                                 runs after p, in sequence
+    await prisma.$transaction(async (tx) => { ... })      runs in one transaction
+    await prisma.$transaction([write(a), write(b)])       so do these writes
+
+Any other function literal (a route handler passed to `app.post`, a
+listener) is a function of its own, judged by itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from readylint.sources import SourceFile
+from readylint.typescript.dataaccess import (
+    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, short_text,
+)
+from readylint.typescript.modules import ReExport, re_exports
+from readylint.typescript.tree import FUNCTION_KINDS, is_endless, string_value, text, unwrapped
+from readylint.writepaths import (
+    NOTHING, Event, FunctionFacts, HelperCall, ImportedCall, Path, Paths, Write, attempt, autocommit_writes,
+    calls_other_modules, loop, then,
+)
+
+if TYPE_CHECKING:
+    from readylint.checks.multi_write_without_transaction import MultiWriteWithoutTransaction
+
+# How deep writes of same-module helpers are followed.
+MAX_HELPER_DEPTH = 3
+# Prisma writes whose row count tells whether a claim succeeded.
+CLAIM_METHODS = frozenset({"updateMany", "deleteMany"})
+# Callback kinds: how a function literal passed to a call runs.
+LOOP, SEQUENCE, TRANSACTION = "loop", "sequence", "transaction"
+DECLARATIONS = frozenset({
+    "function_declaration", "generator_function_declaration", "class_declaration", "abstract_class_declaration",
+    "import_statement", "type_alias_declaration", "interface_declaration", "enum_declaration", "comment",
+    "empty_statement", "debugger_statement", "ambient_declaration", "module", "internal_module",
+})
+NAMED_UNITS = frozenset({"function_declaration", "generator_function_declaration", "method_definition"})
+
+
+def _key(node: Any) -> tuple[int, int]:
+    return node.start_byte, node.end_byte
+
+
+@dataclass
+class ScriptWriteFacts:
+    """What RL201's project pass reads of one TS/JS module."""
+
+    functions: list[FunctionFacts]
+    re_exports: tuple[ReExport, ...] = ()
+    # The function `export default` names, by qualname.
+    default_export: str = ""
+
+
+@dataclass
+class _Unit:
+    node: Any
+    qualname: str
+    name: str  # how a message names it
+    class_name: str = ""
+    helper_calls: list[tuple[str, bool]] = field(default_factory=list)
+
+
+class ScriptWriteAnalysis:
+    """The walk of one module's functions."""
+
+    def __init__(self, check: "MultiWriteWithoutTransaction", file: SourceFile):
+        self.check = check
+        self.file = file
+        parse = file.script
+        self.model = ScriptDataAccess(parse, file.text, check.script_spec)
+        # Sorted by position for the range lookups (captures come grouped by pattern).
+        self.calls = sorted(parse.of("call"), key=lambda n: n.start_byte)
+        self.call_starts = [c.start_byte for c in self.calls]
+        self.functions = sorted(parse.of("function"), key=lambda n: n.start_byte)
+        self.function_starts = [f.start_byte for f in self.functions]
+        self.accesses: dict[tuple[int, int], ScriptAccess] = {}
+        self.callback_kind: dict[tuple[int, int], str] = {}
+        transaction_ranges: list[tuple[int, int]] = []
+        background_ranges: list[tuple[int, int]] = []
+        self.deferred_batches: list[int] = []  # where `$transaction(steps)` runs queries made earlier
+        markers: list[ScriptAccess] = []
+        for call in self.calls:
+            access = self.model.access(call)
+            if access is not None:
+                self.accesses[_key(call)] = access
+                if access.action in (BEGIN, END):
+                    markers.append(access)
+            kind = self._callback_kind(call)
+            arguments = call.child_by_field_name("arguments")
+            if kind is not None and arguments is not None:
+                for argument in arguments.named_children:
+                    if unwrapped(argument) is not None and unwrapped(argument).type in FUNCTION_KINDS:
+                        self.callback_kind[_key(unwrapped(argument))] = kind
+                        if kind == TRANSACTION:
+                            transaction_ranges.append(_key(argument))
+            if arguments is not None:
+                if self.model.batches(call):
+                    transaction_ranges.append(_key(arguments))
+                elif self.model.batches_deferred(call):
+                    self.deferred_batches.append(call.start_byte)
+                if self.model.in_background(call):
+                    background_ranges.append(_key(arguments))
+        self.transaction_ranges = sorted(transaction_ranges + self._imperative_scopes(markers))
+        self.background_ranges = sorted(background_ranges)
+        self.units = self._units()
+        self.unit_of = {_key(unit.node): unit for unit in self.units}
+        self.module_functions = {unit.qualname: unit for unit in self.units
+                                 if "." not in unit.qualname and not unit.class_name}
+        self.methods = {(unit.class_name, unit.qualname.split(".", 1)[1]): unit
+                        for unit in self.units if unit.class_name}
+        self._helper_writes: dict[tuple[int, int], tuple[Write, ...] | None] = {}
+        self.write_starts = sorted(a.call.start_byte for a in self.accesses.values() if a.action == WRITE)
+        self.helper_starts = sorted(c.start_byte for c in self.calls if self._may_call_helper(c))
+        self.imported_starts = sorted(c.start_byte for c in self.calls if self.imported_function(c) is not None)
+
+    # ------------------------------------------------------------ the module's functions
+
+    def _callback_kind(self, call: Any) -> str | None:
+        if self.model.transaction_callback(call):
+            return TRANSACTION
+        if self.model.loop_callback(call):
+            return LOOP
+        if self.model.sequence_callback(call):
+            return SEQUENCE
+        return None
+
+    @staticmethod
+    def _imperative_scopes(markers: list[ScriptAccess]) -> list[tuple[int, int]]:
+        """`query('BEGIN')` ... `query('COMMIT')`, `startTransaction()` ... `commitTransaction()`:
+        the code between a begin and the next end runs in one transaction."""
+        scopes = []
+        begun: int | None = None
+        for marker in sorted(markers, key=lambda a: a.call.start_byte):
+            if marker.action == BEGIN and begun is None:
+                begun = marker.call.end_byte
+            elif marker.action == END and begun is not None:
+                scopes.append((begun, marker.call.start_byte))
+                begun = None
+        if begun is not None:
+            scopes.append((begun, 1 << 62))
+        return scopes
+
+    def _units(self) -> list[_Unit]:
+        units = []
+        seen: dict[str, int] = {}
+        for node in self.functions:
+            if _key(node) in self.callback_kind:
+                continue  # walked where it runs
+            qualname, name, class_name = _name_of(node)
+            seen[qualname] = seen.get(qualname, 0) + 1
+            if seen[qualname] > 1:
+                qualname = f"{qualname}#{seen[qualname]}"
+            units.append(_Unit(node, qualname, name, class_name))
+        return units
+
+    def _may_call_helper(self, call: Any) -> bool:
+        function = call.child_by_field_name("function")
+        if function is None:
+            return False
+        if function.type == "identifier":
+            return text(function) in self.module_functions
+        if function.type == "member_expression":
+            receiver = unwrapped(function.child_by_field_name("object"))
+            return receiver is not None and receiver.type == "this" and any(
+                name == text(function.child_by_field_name("property")) for _, name in self.methods)
+        return False
+
+    def _may_write(self, unit: _Unit) -> bool:
+        """Whether walking the function can find anything: a write (what its callers in other
+        modules count), a call of a helper of this module, or two calls of other modules' functions."""
+        start, end = unit.node.start_byte, unit.node.end_byte
+        return (_count_between(self.write_starts, start, end) > 0 or _count_between(self.helper_starts, start, end) > 0
+                or _count_between(self.imported_starts, start, end) > 1)
+
+    def in_transaction(self, node: Any) -> bool:
+        return _within(self.transaction_ranges, node)
+
+    def in_background(self, node: Any) -> bool:
+        return _within(self.background_ranges, node)
+
+    def not_on_path(self, access: ScriptAccess, unit: _Unit) -> bool:
+        """A write that does not happen where it is written, or not with the others:
+        run after the response (`waitUntil`), best effort (`.catch(...)` on it), a claim
+        (an update whose row count decides whether the work goes on), or a lazy
+        Prisma query stored for a batch transaction the same function runs."""
+        call = access.call
+        if self.in_background(call) or self.model.is_best_effort(call):
+            return True
+        if access.framework != "prisma":
+            return False
+        if access.method in CLAIM_METHODS and _claims(call, unit):
+            return True
+        if not _stored(call):
+            return False
+        start, end = unit.node.start_byte, unit.node.end_byte
+        return any(start <= batch < end for batch in self.deferred_batches)
+
+    def facts(self) -> ScriptWriteFacts:
+        imported = self._imported_calls()
+        functions = []
+        for unit in self.units:
+            paths = ScriptWalker(self, unit).paths() if self._may_write(unit) else set()
+            line = unit.node.start_point[0] + 1
+            column = self.file.char_column(line, unit.node.start_point[1])
+            name_node = unit.node.child_by_field_name("name")
+            end = name_node if name_node is not None else unit.node
+            end_column = self.file.char_column(end.end_point[0] + 1, end.end_point[1]) if end.end_point[0] + 1 == line \
+                else column + 1
+            transactional = self.transactional(unit)
+            facts = FunctionFacts(
+                qualname=unit.qualname, line=line, column=column, end_column=end_column, name=unit.name,
+                transactional=transactional, calls=unit.helper_calls,
+                imported_calls=imported.get(_key(unit.node), []),
+                writes=() if transactional or unit.class_name else autocommit_writes(paths),
+                open_paths=calls_other_modules(paths),
+            )
+            facts.problem = self.check.problem(unit.name, paths)
+            if facts.problem or facts.calls or facts.imported_calls or facts.writes:
+                functions.append(facts)
+        module_text = self.file.text
+        return ScriptWriteFacts(functions, re_exports(module_text) if "export" in module_text else (),
+                                self._default_export())
+
+    def _default_export(self) -> str:
+        for unit in self.units:
+            parent = unit.node.parent
+            if parent is not None and parent.type == "export_statement" and any(
+                    child.type == "default" for child in parent.children):
+                return unit.qualname
+        return ""
+
+    def transactional(self, unit: _Unit) -> bool:
+        if unit.node.type != "method_definition":
+            return False
+        decorators = self.check.script_spec.transaction_decorators
+        sibling = unit.node.prev_named_sibling
+        while sibling is not None and sibling.type == "decorator":
+            expression = sibling.named_children[0] if sibling.named_child_count else None
+            if expression is not None and expression.type == "call_expression":
+                expression = expression.child_by_field_name("function")
+            if expression is not None and text(expression).rsplit(".", 1)[-1] in decorators:
+                return True
+            sibling = sibling.prev_named_sibling
+        return False
+
+    def imported_function(self, call: Any) -> tuple[str, str] | None:
+        """(specifier, name) when the call runs a function imported from a project module:
+        `createOrder(...)` (`import { createOrder } from '@/lib/orders'`), `orders.create(...)`
+        (`import * as orders`)."""
+        bindings = self.model.names.bindings
+        function = call.child_by_field_name("function")
+        binding = None
+        if function is not None and function.type == "identifier":
+            binding = bindings.get(text(function))
+        elif function is not None and function.type == "member_expression":
+            namespace = bindings.get(text(function.child_by_field_name("object")))
+            if namespace is not None and namespace[1] == "*":
+                binding = (namespace[0], text(function.child_by_field_name("property")))
+        if binding is None or binding[1] == "*" or not binding[0].startswith(PROJECT_SPECIFIER_PREFIXES):
+            return None
+        return binding
+
+    def _imported_calls(self) -> dict[tuple[int, int], list[tuple[str, str, bool]]]:
+        """Each function's calls of names imported from project modules, with whether each
+        runs in a transaction (for "every caller of this function wraps it")."""
+        found: dict[tuple[int, int], list[tuple[str, str, bool]]] = {}
+        unit_starts = [u.node.start_byte for u in self.units]
+        for call in self.calls:
+            binding = self.imported_function(call)
+            if binding is None:
+                continue
+            owner = self._innermost_unit(call, unit_starts)
+            if owner is not None:
+                found.setdefault(_key(owner.node), []).append((binding[0], binding[1], self.in_transaction(call)))
+        return found
+
+    def _innermost_unit(self, node: Any, unit_starts: list[int]) -> _Unit | None:
+        index = bisect.bisect_right(unit_starts, node.start_byte) - 1
+        while index >= 0:
+            unit = self.units[index]
+            if unit.node.end_byte >= node.end_byte:
+                return unit
+            index -= 1
+        return None
+
+    # ------------------------------------------------------------ helpers
+
+    def resolve_helper(self, call: Any, unit: _Unit) -> _Unit | None:
+        """The same-module function a call runs: `helper(...)` or `this.method(...)`."""
+        function = call.child_by_field_name("function")
+        if function is None:
+            return None
+        if function.type == "identifier":
+            return self.module_functions.get(text(function))
+        if function.type == "member_expression" and unit.class_name:
+            receiver = unwrapped(function.child_by_field_name("object"))
+            if receiver is not None and receiver.type == "this":
+                return self.methods.get((unit.class_name, text(function.child_by_field_name("property"))))
+        return None
+
+    def helper_writes(self, unit: _Unit, depth: int) -> tuple[Write, ...]:
+        key = _key(unit.node)
+        if key in self._helper_writes:
+            return self._helper_writes[key] or ()
+        self._helper_writes[key] = None  # recursion: counts as no writes
+        writes: tuple[Write, ...] = ()
+        if depth <= MAX_HELPER_DEPTH and not self.transactional(unit):
+            writes = autocommit_writes(ScriptWalker(self, unit, depth).paths())
+        self._helper_writes[key] = writes
+        return writes
+
+
+def _within(ranges: list[tuple[int, int]], node: Any) -> bool:
+    """Whether a node lies in one of the sorted (start, end) byte ranges."""
+    index = bisect.bisect_right(ranges, (node.start_byte, 1 << 62)) - 1
+    while index >= 0:
+        start, end = ranges[index]
+        if start <= node.start_byte and node.end_byte <= end:
+            return True
+        index -= 1
+    return False
+
+
+def _claims(call: Any, unit: _Unit) -> bool:
+    """`const claimed = await prisma.job.updateMany({ where: { id, status: 'queued' }, ... })`
+    then `if (claimed.count === 0) return`: a compare-and-set that commits on purpose
+    before the work it guards."""
+    node = call.parent
+    while node is not None and node.type in ("await_expression", "parenthesized_expression"):
+        node = node.parent
+    if node is None:
+        return False
+    if node.type == "member_expression":
+        return text(node.child_by_field_name("property")) == "count"
+    if node.type == "variable_declarator" and node.child_by_field_name("name") is not None:
+        name = text(node.child_by_field_name("name"))
+        return re.search(rf"(?<![\w$.]){re.escape(name)}\.count\b", text(unit.node)) is not None
+    return False
+
+
+def _stored(call: Any) -> bool:
+    """A query kept rather than run: an array element, pushed, or bound to a name unawaited."""
+    parent = call.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        parent = parent.parent
+    if parent is None:
+        return False
+    if parent.type in ("array", "variable_declarator", "pair"):
+        return True
+    if parent.type == "arguments" and parent.parent is not None:
+        function = parent.parent.child_by_field_name("function")
+        prop = function.child_by_field_name("property") if function is not None and \
+            function.type == "member_expression" else None
+        return prop is not None and text(prop) in ("push", "unshift")
+    return False
+
+
+def _count_between(starts: list[int], start: int, end: int) -> int:
+    return bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)
+
+
+def _name_of(node: Any) -> tuple[str, str, str]:
+    """(qualname, display name, enclosing class name) of a function node."""
+    name_node = node.child_by_field_name("name")
+    if node.type in NAMED_UNITS and name_node is not None:
+        name = text(name_node)
+        if node.type == "method_definition":
+            class_name = _class_name(node)
+            return f"{class_name}.{name}", name, class_name
+        return name, name, ""
+    parent = node.parent
+    while parent is not None and parent.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        parent = parent.parent
+    if parent is not None:
+        if parent.type == "variable_declarator" and parent.child_by_field_name("name") is not None:
+            name = text(parent.child_by_field_name("name"))
+            return name, name, ""
+        if parent.type in ("public_field_definition", "field_definition"):
+            field_name = parent.child_by_field_name("name") or parent.child_by_field_name("property")
+            class_name = _class_name(parent)
+            name = text(field_name) if field_name is not None else "field"
+            return f"{class_name}.{name}", name, class_name
+        if parent.type == "pair" and parent.child_by_field_name("key") is not None:
+            name = text(parent.child_by_field_name("key"))
+            return name, name, ""
+        if parent.type == "assignment_expression":
+            name = text(parent.child_by_field_name("left"))
+            return name, name, ""
+        if parent.type == "export_statement":
+            return "default", "default export", ""
+        if parent.type == "arguments" and parent.parent is not None:
+            callee = parent.parent.child_by_field_name("function")
+            first = next((c for c in parent.named_children), None)
+            route = string_value(first)
+            name = f"{_callee_name(callee)}({repr(route) if route else '...'}) callback"
+            return name, name, ""
+    line = node.start_point[0] + 1
+    return f"function@{line}", f"function at line {line}", ""
+
+
+def _callee_name(callee: Any | None) -> str:
+    """`router.post`, `withWorkspace`; a long builder chain by its last call: `….action`."""
+    if callee is None:
+        return "call"
+    name = short_text(callee)
+    if len(name) < len(" ".join(text(callee).split())) and callee.type == "member_expression":
+        return "…." + text(callee.child_by_field_name("property"))
+    return name
+
+
+def _class_name(node: Any) -> str:
+    parent = node.parent
+    while parent is not None and parent.type not in ("class_declaration", "abstract_class_declaration", "class"):
+        parent = parent.parent
+    if parent is None:
+        return "<class>"
+    name = parent.child_by_field_name("name")
+    return text(name) if name is not None else "<class>"
+
+
+class ScriptWalker:
+    """The write events of one function, path by path."""
+
+    def __init__(self, analysis: ScriptWriteAnalysis, unit: _Unit, depth: int = 0):
+        self.analysis = analysis
+        self.unit = unit
+        self.depth = depth
+
+    def paths(self) -> Paths:
+        body = self.unit.node.child_by_field_name("body")
+        return self.body(body, scoped=False, in_loop=False) if body is not None else set(NOTHING)
+
+    def body(self, node: Any, scoped: bool, in_loop: bool) -> Paths:
+        if node.type == "statement_block":
+            return self.block(node.named_children, scoped, in_loop)
+        return self.expression(node, scoped, in_loop)
+
+    def block(self, statements: list[Any], scoped: bool, in_loop: bool) -> Paths:
+        paths: Paths = set(NOTHING)
+        for statement in statements:
+            paths = then(paths, self.statement(statement, scoped, in_loop))
+        return paths
+
+    def statement(self, node: Any | None, scoped: bool, in_loop: bool) -> Paths | frozenset[Path]:
+        if node is None:
+            return NOTHING
+        kind = node.type
+        if kind in DECLARATIONS:
+            return NOTHING
+        if kind == "statement_block":
+            return self.block(node.named_children, scoped, in_loop)
+        field = node.child_by_field_name
+        if kind == "if_statement":
+            alternative = field("alternative")
+            otherwise = self.statement(alternative.named_children[0], scoped, in_loop) \
+                if alternative is not None and alternative.named_child_count else NOTHING
+            return then(self.expression(field("condition"), scoped, in_loop),
+                        set(self.statement(field("consequence"), scoped, in_loop)) | set(otherwise))
+        if kind == "for_statement":
+            head = then(self.expression(field("initializer"), scoped, in_loop),
+                        self.expression(field("condition"), scoped, in_loop))
+            return then(head, loop((), set(self.statement(field("body"), scoped, True)), rounds_apart=is_endless(node)))
+        if kind == "for_in_statement":
+            return then(self.expression(field("right"), scoped, in_loop),
+                        loop((), set(self.statement(field("body"), scoped, True))))
+        if kind in ("while_statement", "do_statement"):
+            # Workers, polling and retries (and `for (;;)` above): each round is its own unit of work.
+            return loop((), set(self.statement(field("body"), scoped, True)), rounds_apart=True)
+        if kind == "try_statement":
+            handler, finalizer = field("handler"), field("finalizer")
+            return attempt(set(self.statement(field("body"), scoped, in_loop)),
+                           [set(self.statement(handler.child_by_field_name("body"), scoped, in_loop))]
+                           if handler is not None else [],
+                           final=self.statement(finalizer.child_by_field_name("body"), scoped, in_loop)
+                           if finalizer is not None else NOTHING)
+        if kind == "switch_statement":
+            cases: Paths = set(NOTHING)
+            body = field("body")
+            for case in body.named_children if body is not None else ():
+                if case.type in ("switch_case", "switch_default"):
+                    cases |= self.block(case.children_by_field_name("body"), scoped, in_loop)
+            return then(self.expression(field("value"), scoped, in_loop), cases)
+        if kind in ("return_statement", "throw_statement"):
+            return {(events, "return") for events, _ in self.expression(node, scoped, in_loop)}
+        if kind in ("break_statement", "continue_statement"):
+            return {((), "loop")}
+        if kind == "labeled_statement":
+            return self.statement(field("body"), scoped, in_loop)
+        return self.expression(node, scoped, in_loop)
+
+    def expression(self, node: Any | None, scoped: bool, in_loop: bool) -> Paths:
+        """The events of an expression's calls in evaluation order (inner first),
+        with the callbacks that run during them; not those of other functions."""
+        if node is None:
+            return set(NOTHING)
+        analysis = self.analysis
+        start, end = node.start_byte, node.end_byte
+        first = bisect.bisect_left(analysis.function_starts, start)
+        nested, reach = [], -1
+        for function in analysis.functions[first:bisect.bisect_left(analysis.function_starts, end)]:
+            if function.start_byte >= reach and function.end_byte <= end:
+                nested.append(function)
+                reach = function.end_byte
+        nested_starts = [f.start_byte for f in nested]
+        items: list[tuple[int, int, Any]] = []
+        for call in analysis.calls[bisect.bisect_left(analysis.call_starts, start):
+                                   bisect.bisect_left(analysis.call_starts, end)]:
+            index = bisect.bisect_right(nested_starts, call.start_byte) - 1
+            if index >= 0 and call.end_byte <= nested[index].end_byte:
+                continue  # inside a function literal
+            items.append((call.end_byte, 0, call))
+        items += [(f.end_byte, 1, f) for f in nested if _key(f) in analysis.callback_kind]
+        paths: Paths = set(NOTHING)
+        for _, is_callback, item in sorted(items, key=lambda entry: entry[:2]):
+            if is_callback:
+                paths = then(paths, self.callback(item, scoped, in_loop))
+            else:
+                event = self.event(item, scoped, in_loop)
+                if event is not None:
+                    paths = then(paths, {((event,), None)})
+        return paths
+
+    def callback(self, function: Any, scoped: bool, in_loop: bool) -> Paths:
+        kind = self.analysis.callback_kind[_key(function)]
+        body = function.child_by_field_name("body")
+        if body is None or self.analysis.in_background(function):
+            return set(NOTHING)
+        runs = self.body(body, scoped or kind == TRANSACTION, in_loop or kind == LOOP)
+        runs = {(events, None) for events, _ in runs}  # a `return` ends the callback, not the function
+        return loop((), runs) if kind == LOOP else runs
+
+    def event(self, call: Any, scoped: bool, in_loop: bool) -> Event | None:
+        analysis = self.analysis
+        access = analysis.accesses.get(_key(call))
+        if access is not None:
+            if access.action != WRITE or scoped or analysis.in_transaction(call) \
+                    or analysis.not_on_path(access, self.unit) or analysis.model.in_callers_transaction(access):
+                return None
+            return Write(access.line, access.label, access.framework, access.target, access.method, True, "", in_loop)
+        if analysis.in_background(call):
+            return None
+        helper = analysis.resolve_helper(call, self.unit)
+        if helper is None:
+            imported = analysis.imported_function(call) if self.depth == 0 else None
+            if imported is None or scoped or analysis.in_transaction(call):
+                return None
+            return ImportedCall(call.start_point[0] + 1, imported[1], imported[0], imported[1], in_loop)
+        scoped = scoped or analysis.in_transaction(call)
+        if self.depth == 0:
+            self.unit.helper_calls.append((helper.qualname, scoped))
+        if scoped or helper is self.unit:
+            return None
+        writes = analysis.helper_writes(helper, self.depth + 1)
+        if not writes:
+            return None
+        return HelperCall(call.start_point[0] + 1, helper.name, writes, in_loop)
