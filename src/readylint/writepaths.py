@@ -61,7 +61,18 @@ class ImportedCall:
     in_loop: bool
 
 
-Event = Write | HelperCall | Commit | ImportedCall
+@dataclass(frozen=True)
+class External:
+    """A call that leaves the process (an HTTP API, a payment provider, email, a child
+    process): no database transaction can span it, so writes before and after it are
+    separate units by necessity."""
+
+    line: int
+    label: str
+    in_loop: bool
+
+
+Event = Write | HelperCall | Commit | ImportedCall | External
 # (events, how the path ended: None when it runs on, "return" or "loop" for break/continue)
 Path = tuple[tuple[Event, ...], str | None]
 Paths = set[Path]
@@ -89,26 +100,30 @@ class FunctionFacts:
     imported_calls: list[tuple[str, str, bool]] = field(default_factory=list)
     # What a call of this function writes, counted where it is called from another module.
     writes: tuple[Write, ...] = ()
+    # It calls out of the process itself (an API, a child process): a wrapper of such a call.
+    leaves_process: bool = False
     # The paths that call functions of other modules (`ImportedCall`), judged again
     # by the project pass once it knows what those write.
     open_paths: list[Path] = field(default_factory=list)
 
 
-def with_imported_writes(paths: list[Path], writes_of) -> Paths:
-    """`paths` with each `ImportedCall` replaced by what the callee writes
-    (`writes_of(call)`: its autocommit writes, or () when unknown or none)."""
+def with_imported_calls(paths: list[Path], resolve) -> Paths:
+    """`paths` with each `ImportedCall` replaced by what the callee does (`resolve(call)`:
+    a `HelperCall` with its writes, an `External` when it leaves the process, or None)."""
     result = set()
     for events, ended in paths:
         resolved = []
         for event in events:
             if isinstance(event, ImportedCall):
-                writes = writes_of(event)
-                if writes:
-                    resolved.append(HelperCall(event.line, event.name, writes, event.in_loop))
-            else:
+                event = resolve(event)
+            if event is not None:
                 resolved.append(event)
         result.add((tuple(resolved), ended))
     return result
+
+
+def leaves_process(paths: Paths) -> bool:
+    return any(isinstance(e, External) for events, _ in paths for e in events)
 
 
 def calls_other_modules(paths: Paths) -> list[Path]:

@@ -30,6 +30,7 @@ of the paths (`problem`) is written once, here.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -46,7 +47,8 @@ from readylint.typescript.modules import ModuleResolver, re_exports
 from readylint.typescript.runtime import runs_as_script, runs_in_browser
 from readylint.typescript.writepaths import ScriptWriteAnalysis, ScriptWriteFacts
 from readylint.writepaths import (
-    Commit, Event, FunctionFacts, HelperCall, ImportedCall, Paths, Write, path_order, with_imported_writes,
+    Commit, Event, External, FunctionFacts, HelperCall, ImportedCall, Paths, Write, path_order,
+    with_imported_calls,
 )
 
 # Files that can neither write through a framework we know nor call a
@@ -88,7 +90,9 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         self.spec = DataAccessSpec.from_catalog(catalog)
         self.script_spec = ScriptDataSpec(catalog)
         self.skip_paths = [str(p) for p in catalog.get("skip_paths") or ()]
-        self.script_skip_paths = [str(p) for p in (catalog.get("typescript") or {}).get("skip_paths") or ()]
+        scripts = catalog.get("typescript") or {}
+        self.script_skip_paths = [str(p) for p in scripts.get("skip_paths") or ()]
+        self.script_external_packages = frozenset(map(str, scripts.get("external_packages") or ()))
         django = catalog.get("django") or {}
         self.setting = str(django.get("atomic_requests_setting", "ATOMIC_REQUESTS"))
         self.non_atomic_decorators = frozenset(map(str, django.get("non_atomic_requests") or ()))
@@ -99,6 +103,9 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             for entry in django.get("atomic_callbacks") or () if isinstance(entry, dict)
         ]
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
+        prefixes = "|".join(re.escape(str(p)) for p in catalog.get("lookup_prefixes") or ()) or "(?!)"
+        # `get_config`, `getSettings`, `ensureUser`: the prefix, then a word boundary (`_` or a capital).
+        self.lookup_names = re.compile(rf"(?:_*)(?:{prefixes})(?:_|[A-Z0-9]|$)")
         self.split_remedies = {str(k): str(v) for k, v in (catalog.get("split_remedies") or {}).items()}
 
     # ------------------------------------------------------------ per file
@@ -166,12 +173,16 @@ class MultiWriteWithoutTransaction(ProjectCheck):
                 for callee in imports.callees(path, module, name):
                     callers.setdefault(callee, []).append(((path, qualname), scoped))
             if function.open_paths:
-                # What the functions it calls in other modules write, counted at each call.
-                def writes_of(call: ImportedCall, path: str = path) -> tuple[Write, ...]:
-                    return next((functions[c].writes for c in imports.callees(path, call.module, call.imported)
-                                 if functions[c].writes), ())
-                function.problem = self.problem(function.name, with_imported_writes(function.open_paths, writes_of)) \
-                    or function.problem
+                # What the functions it calls in other modules do, counted at each call.
+                def resolve(call: ImportedCall, path: str = path) -> HelperCall | External | None:
+                    for callee in (functions[c] for c in imports.callees(path, call.module, call.imported)):
+                        if callee.writes:
+                            return HelperCall(call.line, call.name, callee.writes, call.in_loop)
+                        if callee.leaves_process:
+                            return External(call.line, call.name, call.in_loop)
+                    return None
+                # Every path of the function, now with what those calls do: this judgement replaces the first.
+                function.problem = self.problem(function.name, with_imported_calls(function.open_paths, resolve))
         memo: dict[Key, bool] = {}
 
         def atomic(key: Key, seen: frozenset[Key] = frozenset()) -> bool:
@@ -204,12 +215,15 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         best: tuple[Write | HelperCall, ...] = ()
         ordered = sorted(paths, key=path_order)  # the same answer in every process
         for events, _ in ordered:
-            # A helper that only makes sure rows exist (get_or_create, upsert) converges on a rerun:
-            # it joins no unit of work.
-            units = tuple(e for e in events if (isinstance(e, HelperCall) and not _idempotent(e.writes))
-                          or (isinstance(e, Write) and e.autocommit))
-            if len(units) > len(best) and _related(units):
-                best = units
+            for segment in _between_externals(events):
+                # A helper that only makes sure rows exist (get_or_create, upsert), or a lookup that
+                # creates a default row on first use (`get_settings()`), converges on a rerun:
+                # it joins no unit of work.
+                units = tuple(e for e in segment if (isinstance(e, HelperCall) and not _idempotent(e.writes)
+                                                     and not self.lookup_names.match(e.name))
+                              or (isinstance(e, Write) and e.autocommit))
+                if len(units) > len(best) and _related(units):
+                    best = units
         if best:
             return self._autocommit_message(name, best)
         for events, _ in ordered:
@@ -305,6 +319,20 @@ class _DottedIndex:
 
 def _is_string(node: ast.AST | None, value: str) -> bool:
     return isinstance(node, ast.Constant) and node.value == value
+
+
+def _between_externals(events: tuple[Event, ...]) -> list[tuple[Event, ...]]:
+    """A path's events cut at each call that leaves the process: no transaction can hold
+    writes on both sides of an API call, so each side is judged by itself."""
+    segments, current = [], []
+    for event in events:
+        if isinstance(event, External):
+            segments.append(tuple(current))
+            current = []
+        else:
+            current.append(event)
+    segments.append(tuple(current))
+    return segments
 
 
 def _idempotent(writes: tuple[Write, ...]) -> bool:

@@ -269,7 +269,7 @@ class ScriptDataAccess:
                     if query is not None and text(query) == "query":
                         return ScriptAccess(call, READ, "drizzle", f"{short_text(receiver)}.{method}()", method, text(table))
             return None
-        follower = _following_call(call)
+        follower = following_call(call)
         if follower is None or follower[0] not in followers:
             return None
         if action == WRITE:
@@ -517,7 +517,7 @@ class ScriptDataAccess:
     def is_best_effort(self, call: Any) -> bool:
         """`prisma.audit.create(...).catch(log)`: a failure is expected and ignored."""
         node = call
-        while (follower := _following_call(node)) is not None:
+        while (follower := following_call(node)) is not None:
             if follower[0] == "catch":
                 return True
             node = follower[1]
@@ -621,7 +621,7 @@ def _table_call(receiver: Any, table_methods: frozenset[str]) -> tuple[str, str 
     return None
 
 
-def _following_call(call: Any) -> tuple[str, Any] | None:
+def following_call(call: Any) -> tuple[str, Any] | None:
     """`x.insert(t).values(...)`: ("values", the values call) for the insert call."""
     member = call.parent
     if member is None or member.type != "member_expression":
@@ -637,7 +637,7 @@ def _is_subquery(call: Any) -> bool:
     """A builder chain passed to another call (`exists(db.select().from(t))`,
     `inArray(t.id, db.select(...))`): part of that query, not run by itself."""
     node = call
-    while (follower := _following_call(node)) is not None:
+    while (follower := following_call(node)) is not None:
         node = follower[1]
     parent = node.parent
     while parent is not None and parent.type == "parenthesized_expression":
@@ -655,7 +655,7 @@ def _chain_calls(call: Any) -> list[Any]:
         node = unwrapped(function.child_by_field_name("object")) if function is not None and \
             function.type == "member_expression" else None
     node = call
-    while (follower := _following_call(node)) is not None:  # up: the calls made on it
+    while (follower := following_call(node)) is not None:  # up: the calls made on it
         node = follower[1]
         calls.append(node)
     return calls

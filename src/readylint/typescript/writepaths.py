@@ -8,6 +8,7 @@ transaction, comes from `typescript/dataaccess.py`. JavaScript adds callbacks:
     items.forEach(async (i) => { await write(i) })       the body is a loop body
     await Promise.all(items.map((i) => write(i)))         ... so is this one
     p.then(() => write())                                 runs after p, in sequence
+    new Promise((resolve) => ...)                         runs at once, in place
     await prisma.$transaction(async (tx) => { ... })      runs in one transaction
     await prisma.$transaction([write(a), write(b)])       so do these writes
 
@@ -24,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from readylint.sources import SourceFile
 from readylint.typescript.dataaccess import (
-    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, short_text,
+    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, following_call, short_text,
 )
 from readylint.typescript.modules import ReExport, re_exports
 from readylint.typescript.tree import FUNCTION_KINDS, is_endless, string_value, text, unwrapped
 from readylint.writepaths import (
-    NOTHING, Event, FunctionFacts, HelperCall, ImportedCall, Path, Paths, Write, attempt, autocommit_writes,
-    calls_other_modules, loop, then,
+    NOTHING, Event, External, FunctionFacts, HelperCall, ImportedCall, Path, Paths, Write, attempt,
+    autocommit_writes, calls_other_modules, leaves_process, loop, then,
 )
 
 if TYPE_CHECKING:
@@ -113,20 +114,49 @@ class ScriptWriteAnalysis:
                     self.deferred_batches.append(call.start_byte)
                 if self.model.in_background(call):
                     background_ranges.append(_key(arguments))
+        for made in parse.of("new"):
+            # `new Promise((resolve) => ...)` runs its executor at once, in place.
+            constructor, arguments = made.child_by_field_name("constructor"), made.child_by_field_name("arguments")
+            if constructor is not None and text(constructor) == "Promise" and arguments is not None:
+                for argument in arguments.named_children:
+                    if unwrapped(argument) is not None and unwrapped(argument).type in FUNCTION_KINDS:
+                        self.callback_kind[_key(unwrapped(argument))] = SEQUENCE
         self.transaction_ranges = sorted(transaction_ranges + self._imperative_scopes(markers))
         self.background_ranges = sorted(background_ranges)
+        self.external_names = self._external_names(check.script_external_packages)
         self.units = self._units()
         self.unit_of = {_key(unit.node): unit for unit in self.units}
         self.module_functions = {unit.qualname: unit for unit in self.units
                                  if "." not in unit.qualname and not unit.class_name}
         self.methods = {(unit.class_name, unit.qualname.split(".", 1)[1]): unit
                         for unit in self.units if unit.class_name}
-        self._helper_writes: dict[tuple[int, int], tuple[Write, ...] | None] = {}
+        self._helper_effects: dict[tuple[int, int], tuple[tuple[Write, ...], bool] | None] = {}
         self.write_starts = sorted(a.call.start_byte for a in self.accesses.values() if a.action == WRITE)
         self.helper_starts = sorted(c.start_byte for c in self.calls if self._may_call_helper(c))
         self.imported_starts = sorted(c.start_byte for c in self.calls if self.imported_function(c) is not None)
+        self.external_starts = sorted(c.start_byte for c in self.calls if self.is_external(c))
 
     # ------------------------------------------------------------ the module's functions
+
+    def _external_names(self, packages: frozenset[str]) -> frozenset[str]:
+        """Names whose calls leave the process: imports of those packages (`axios`, `execa`,
+        `{ exec }` from child_process), and clients made from them (`const stripe = new Stripe(key)`)."""
+        names = {local for local, (module, _) in self.model.names.bindings.items()
+                 if module in packages or module.split("/")[0] in packages
+                 or "/".join(module.split("/")[:2]) in packages}
+        if not names:
+            return frozenset({"fetch"})
+        for declarator in self.model.parse.of("declarator"):
+            pattern, value = declarator.child_by_field_name("name"), unwrapped(declarator.child_by_field_name("value"))
+            if pattern is None or pattern.type != "identifier" or value is None:
+                continue
+            root = _root_name(value)
+            if root in names:
+                names.add(text(pattern))
+        return frozenset(names | {"fetch"})
+
+    def is_external(self, call: Any) -> bool:
+        return _root_name(call) in self.external_names
 
     def _callback_kind(self, call: Any) -> str | None:
         if self.model.transaction_callback(call):
@@ -183,7 +213,8 @@ class ScriptWriteAnalysis:
         modules count), a call of a helper of this module, or two calls of other modules' functions."""
         start, end = unit.node.start_byte, unit.node.end_byte
         return (_count_between(self.write_starts, start, end) > 0 or _count_between(self.helper_starts, start, end) > 0
-                or _count_between(self.imported_starts, start, end) > 1)
+                or _count_between(self.imported_starts, start, end) > 1
+                or (_exportable(unit) and _count_between(self.external_starts, start, end) > 0))
 
     def in_transaction(self, node: Any) -> bool:
         return _within(self.transaction_ranges, node)
@@ -197,7 +228,7 @@ class ScriptWriteAnalysis:
         (an update whose row count decides whether the work goes on), or a lazy
         Prisma query stored for a batch transaction the same function runs."""
         call = access.call
-        if self.in_background(call) or self.model.is_best_effort(call):
+        if self.in_background(call) or self.model.is_best_effort(call) or _not_awaited(call):
             return True
         if access.framework != "prisma":
             return False
@@ -224,11 +255,12 @@ class ScriptWriteAnalysis:
                 qualname=unit.qualname, line=line, column=column, end_column=end_column, name=unit.name,
                 transactional=transactional, calls=unit.helper_calls,
                 imported_calls=imported.get(_key(unit.node), []),
-                writes=() if transactional or unit.class_name else autocommit_writes(paths),
+                writes=() if transactional or not _exportable(unit) else autocommit_writes(paths),
+                leaves_process=_exportable(unit) and leaves_process(paths),
                 open_paths=calls_other_modules(paths),
             )
             facts.problem = self.check.problem(unit.name, paths)
-            if facts.problem or facts.calls or facts.imported_calls or facts.writes:
+            if facts.problem or facts.calls or facts.imported_calls or facts.writes or facts.leaves_process:
                 functions.append(facts)
         module_text = self.file.text
         return ScriptWriteFacts(functions, re_exports(module_text) if "export" in module_text else (),
@@ -311,16 +343,19 @@ class ScriptWriteAnalysis:
                 return self.methods.get((unit.class_name, text(function.child_by_field_name("property"))))
         return None
 
-    def helper_writes(self, unit: _Unit, depth: int) -> tuple[Write, ...]:
+    def helper_effects(self, unit: _Unit, depth: int) -> tuple[tuple[Write, ...], bool]:
+        """The autocommit writes a helper makes outside transactions (() when it is
+        transactional or makes none), and whether it calls out of the process."""
         key = _key(unit.node)
-        if key in self._helper_writes:
-            return self._helper_writes[key] or ()
-        self._helper_writes[key] = None  # recursion: counts as no writes
-        writes: tuple[Write, ...] = ()
+        if key in self._helper_effects:
+            return self._helper_effects[key] or ((), False)
+        self._helper_effects[key] = None  # recursion: counts as doing nothing
+        effects: tuple[tuple[Write, ...], bool] = ((), False)
         if depth <= MAX_HELPER_DEPTH and not self.transactional(unit):
-            writes = autocommit_writes(ScriptWalker(self, unit, depth).paths())
-        self._helper_writes[key] = writes
-        return writes
+            paths = ScriptWalker(self, unit, depth).paths()
+            effects = (autocommit_writes(paths), leaves_process(paths))
+        self._helper_effects[key] = effects
+        return effects
 
 
 def _within(ranges: list[tuple[int, int]], node: Any) -> bool:
@@ -349,6 +384,40 @@ def _claims(call: Any, unit: _Unit) -> bool:
         name = text(node.child_by_field_name("name"))
         return re.search(rf"(?<![\w$.]){re.escape(name)}\.count\b", text(unit.node)) is not None
     return False
+
+
+def _exportable(unit: _Unit) -> bool:
+    """A module-level function another module can import (not a method, not a callback)."""
+    return not unit.class_name and "." not in unit.qualname and "(" not in unit.qualname and "@" not in unit.qualname
+
+
+def _root_name(node: Any) -> str:
+    """The name an expression starts from: `stripe` in `stripe.customers.create(...)`,
+    `Stripe` in `new Stripe(key)`, `axios` in `axios.post(...)`."""
+    for _ in range(32):
+        node = unwrapped(node)
+        if node is None:
+            return ""
+        if node.type == "identifier":
+            return text(node)
+        if node.type == "call_expression":
+            node = node.child_by_field_name("function")
+        elif node.type == "new_expression":
+            node = node.child_by_field_name("constructor")
+        elif node.type == "member_expression":
+            node = node.child_by_field_name("object")
+        else:
+            return ""
+    return ""
+
+
+def _not_awaited(call: Any) -> bool:
+    """`prisma.activity.create(...)` as a statement of its own, not awaited: fire and forget
+    (or, for a lazy Prisma query, never run)."""
+    node = call
+    while (follower := following_call(node)) is not None:
+        node = follower[1]
+    return node.parent is not None and node.parent.type == "expression_statement"
 
 
 def _stored(call: Any) -> bool:
@@ -554,6 +623,8 @@ class ScriptWalker:
             return None
         helper = analysis.resolve_helper(call, self.unit)
         if helper is None:
+            if analysis.is_external(call):
+                return External(call.start_point[0] + 1, short_text(call.child_by_field_name("function")), in_loop)
             imported = analysis.imported_function(call) if self.depth == 0 else None
             if imported is None or scoped or analysis.in_transaction(call):
                 return None
@@ -563,7 +634,7 @@ class ScriptWalker:
             self.unit.helper_calls.append((helper.qualname, scoped))
         if scoped or helper is self.unit:
             return None
-        writes = analysis.helper_writes(helper, self.depth + 1)
-        if not writes:
-            return None
-        return HelperCall(call.start_point[0] + 1, helper.name, writes, in_loop)
+        writes, leaves = analysis.helper_effects(helper, self.depth + 1)
+        if writes:
+            return HelperCall(call.start_point[0] + 1, helper.name, writes, in_loop)
+        return External(call.start_point[0] + 1, helper.name, in_loop) if leaves else None
