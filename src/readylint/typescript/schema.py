@@ -157,7 +157,7 @@ def knex_operations(parse: ScriptParse, dialect: str) -> list[Operation]:
         found = member_call(call)
         if found is None:
             continue
-        receiver, method = found
+        method = found[1]
         args = arguments(call)
         table = first_string(args, 0)
         if method in KNEX_TABLE_METHODS and table and len(args) > 1 and unwrapped(args[1]).type in FUNCTION_KINDS:
@@ -230,7 +230,7 @@ def _knex_builder_call(call: Any, method: str, scope) -> Iterator[Operation]:
     elif method in KNEX_AUTO_INCREMENT:
         yield AddIndex(table, None, columns or ("id",), line, constraint=True, kind="primary key")
     elif len(columns) == 1:  # a column: t.integer('user_id').references('id').inTable('users')
-        called = {name for name, _ in chain}
+        called = {chained for chained, _ in chain}
         if "references" in called:
             target = _knex_reference(chain)
             if target is not None:
