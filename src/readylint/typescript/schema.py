@@ -529,14 +529,19 @@ DRIZZLE_TABLE_FUNCTIONS = frozenset({"pgTable"})  # MySQL indexes foreign keys i
 
 def drizzle_tables(parse: ScriptParse) -> list[DeclaredTable]:
     variables = {}  # JS variable -> table name, for the message
+    schemas = {  # `const app = pgSchema('app')`: app.table(...) is a PostgreSQL table
+        text(call.parent.child_by_field_name("name")) for call in parse.of("call")
+        if text(call.child_by_field_name("function")) == "pgSchema" and call.parent.type == "variable_declarator"
+    }
     found = []
     for call in parse.of("call"):
         function = call.child_by_field_name("function")
         if function is None:
             continue
         name = text(function).rsplit(".", 1)[-1]
-        if name not in DRIZZLE_TABLE_FUNCTIONS and not (function.type == "member_expression" and name == "table"
-                                                        and "pgSchema" in text(function.child_by_field_name("object"))):
+        if name not in DRIZZLE_TABLE_FUNCTIONS and not (
+                function.type == "member_expression" and name == "table"
+                and text(function.child_by_field_name("object")).split("(")[0] in schemas | {"pgSchema"}):
             continue
         args = arguments(call)
         table = first_string(args, 0)
