@@ -55,6 +55,8 @@ from readylint.writepaths import (
 # writing function inside a transaction (or from a view) are not read.
 PREFILTER = ("objects", "save(", "execute", "commit(", ".add(", "create(", "delete(", ".set(", "_manager",
              "atomic", "transaction", "begin(", "request")
+# An exported async function that calls the project's own modules may wrap what leaves the process.
+PROJECT_IMPORT_RE = re.compile(r"""\bfrom\s*['"](?:\.|@/|~/|#)""")
 # ... and scripts that name no write method of a library we know.
 SCRIPT_PREFILTER = (".create", ".update", ".upsert", ".delete", ".insert", ".save", ".destroy", ".del(", "Many(",
                     ".query(", ".execute", "sql`", "$execute", "Transaction", "transaction", "insertInto", "updateTable",
@@ -93,6 +95,9 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         scripts = catalog.get("typescript") or {}
         self.script_skip_paths = [str(p) for p in scripts.get("skip_paths") or ()]
         self.script_external_packages = frozenset(map(str, scripts.get("external_packages") or ()))
+        # A module that imports one of them may export a client other modules call (`lib/stripe.ts`).
+        self.imports_external = re.compile(r"""['"](?:node:)?(?:%s)(?:/[^'"]*)?['"]""" % "|".join(
+            re.escape(p) for p in sorted(self.script_external_packages)) if self.script_external_packages else r"(?!)")
         django = catalog.get("django") or {}
         self.setting = str(django.get("atomic_requests_setting", "ATOMIC_REQUESTS"))
         self.non_atomic_decorators = frozenset(map(str, django.get("non_atomic_requests") or ()))
@@ -115,7 +120,9 @@ class MultiWriteWithoutTransaction(ProjectCheck):
         if file.kind in SCRIPT_KINDS:
             # Re-exports too: the project pass follows imports through barrel files.
             return not matches_skip_paths(file.path, self.script_skip_paths) and (
-                any(token in text for token in SCRIPT_PREFILTER) or ("export" in text and bool(re_exports(text))))
+                any(token in text for token in SCRIPT_PREFILTER)
+                or ("export" in text and (bool(re_exports(text)) or bool(self.imports_external.search(text))
+                                          or ("await" in text and bool(PROJECT_IMPORT_RE.search(text))))))
         if self.setting in text:
             return True
         return not matches_skip_paths(file.path, self.skip_paths) and any(token in text for token in PREFILTER)
@@ -131,7 +138,7 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             if file.script.unreadable or runs_in_browser(file) or runs_as_script(file.text):
                 return None
             facts = ScriptWriteAnalysis(self, file).facts()
-            return facts if facts.functions or facts.re_exports else None
+            return facts if facts.functions or facts.re_exports or facts.external_names else None
         tree = file.python.tree
         if tree is None:
             return None
@@ -165,6 +172,19 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             (path, f.qualname): f for path, file_facts in facts.items() for f in file_facts.functions
         }
         imports = _ImportLinks(facts, project, functions)
+        leaving: dict[Key, bool] = {}
+
+        def leaves(key: Key) -> bool:
+            """Does a call of this function leave the process, itself or through what it calls?"""
+            if key not in leaving:
+                leaving[key] = False  # recursion: not through itself
+                function = functions[key]
+                leaving[key] = function.leaves_process or any(
+                    imports.is_external(key[0], module, name)
+                    or any(leaves(callee) for callee in imports.callees(key[0], module, name))
+                    for module, name, _ in function.imported_calls)
+            return leaving[key]
+
         callers: dict[Key, list[tuple[Key, bool]]] = {}
         for (path, qualname), function in functions.items():
             for callee, scoped in function.calls:
@@ -175,11 +195,14 @@ class MultiWriteWithoutTransaction(ProjectCheck):
             if function.open_paths:
                 # What the functions it calls in other modules do, counted at each call.
                 def resolve(call: ImportedCall, path: str = path) -> HelperCall | External | None:
-                    for callee in (functions[c] for c in imports.callees(path, call.module, call.imported)):
+                    for callee_key in imports.callees(path, call.module, call.imported):
+                        callee = functions[callee_key]
                         if callee.writes:
                             return HelperCall(call.line, call.name, callee.writes, call.in_loop)
-                        if callee.leaves_process:
+                        if leaves(callee_key):
                             return External(call.line, call.name, call.in_loop)
+                    if imports.is_external(path, call.module, call.imported):
+                        return External(call.line, call.name, call.in_loop)
                     return None
                 # Every path of the function, now with what those calls do: this judgement replaces the first.
                 function.problem = self.problem(function.name, with_imported_calls(function.open_paths, resolve))
@@ -272,7 +295,7 @@ class _ImportLinks:
         self.scripts = {path: f for path, f in facts.items() if isinstance(f, ScriptWriteFacts)}
         self.project = project
         self._resolver: ModuleResolver | None = None
-        self._memo: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        self._memo: dict[tuple[str, ...], list[tuple[str, str]]] = {}
 
     def callees(self, path: str, module: str, name: str) -> list[tuple[str, str]]:
         key = (path, module, name)
@@ -281,15 +304,26 @@ class _ImportLinks:
                                else self._script_callees(path, module, name))
         return self._memo[key]
 
+    def is_external(self, path: str, specifier: str, name: str) -> bool:
+        """A name a project module binds to what leaves the process (`export const stripe = new Stripe()`)."""
+        if path in self.python:
+            return False
+        return any(name_there in self.scripts[where].external_names
+                   for where, name_there in self._definitions(path, specifier, name) if where in self.scripts)
+
+    def _definitions(self, path: str, specifier: str, name: str) -> list[tuple[str, str]]:
+        key = ("definitions", path, specifier, name)
+        if key not in self._memo:
+            if self._resolver is None:
+                self._resolver = ModuleResolver(self.project.root, self.scripts)
+                self._re_exported = {p: f.re_exports for p, f in self.scripts.items() if f.re_exports}
+            target = self._resolver.resolve(path, specifier)
+            self._memo[key] = [] if target is None else list(self._resolver.definitions(target, name, self._re_exported))
+        return self._memo[key]
+
     def _script_callees(self, path: str, specifier: str, name: str) -> list[tuple[str, str]]:
-        if self._resolver is None:
-            self._resolver = ModuleResolver(self.project.root, self.scripts)
-            self._re_exported = {p: f.re_exports for p, f in self.scripts.items() if f.re_exports}
-        target = self._resolver.resolve(path, specifier)
-        if target is None:
-            return []
         found = []
-        for where, exported in self._resolver.definitions(target, name, self._re_exported):
+        for where, exported in self._definitions(path, specifier, name):
             module = self.scripts.get(where)
             if module is not None:
                 callee = module.default_export if exported == "default" else exported

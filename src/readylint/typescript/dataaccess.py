@@ -506,7 +506,7 @@ class ScriptDataAccess:
             if function is not None and function.type == "member_expression" and \
                     text(function.child_by_field_name("property")) in spec.transaction_builder_methods:
                 return True
-        root = _root(access.call)
+        root = root_of(access.call)
         if root is None or root.type != "identifier":
             return False
         if text(root) in spec.transaction_parameter_names:
@@ -661,15 +661,17 @@ def _chain_calls(call: Any) -> list[Any]:
     return calls
 
 
-def _root(call: Any) -> Any | None:
-    """The expression a chain starts from: `tx` in `tx.order.create()`, `knex` in `knex('t').insert()`."""
-    node = call
+def root_of(node: Any) -> Any | None:
+    """The expression a chain starts from: `tx` in `tx.order.create()`, `knex` in
+    `knex('t').insert()`, `Stripe` in `new Stripe(key)`."""
     for _ in range(32):
         node = unwrapped(node)
         if node is None:
             return None
         if node.type == "call_expression":
             node = node.child_by_field_name("function")
+        elif node.type == "new_expression":
+            node = node.child_by_field_name("constructor")
         elif node.type == "member_expression":
             node = node.child_by_field_name("object")
         else:

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from readylint.sources import SourceFile
 from readylint.typescript.dataaccess import (
-    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, following_call, short_text,
+    BEGIN, END, PROJECT_SPECIFIER_PREFIXES, WRITE, ScriptAccess, ScriptDataAccess, following_call, root_of,
+    short_text,
 )
 from readylint.typescript.modules import ReExport, re_exports
 from readylint.typescript.tree import FUNCTION_KINDS, is_endless, string_value, text, unwrapped
@@ -63,6 +64,9 @@ class ScriptWriteFacts:
     re_exports: tuple[ReExport, ...] = ()
     # The function `export default` names, by qualname.
     default_export: str = ""
+    # Module-level names for what leaves the process: `export const stripe = new Stripe(key)`,
+    # `export const execAsync = promisify(exec)`. Calls of them elsewhere cut a path.
+    external_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -82,10 +86,10 @@ class ScriptWriteAnalysis:
         self.file = file
         parse = file.script
         self.model = ScriptDataAccess(parse, file.text, check.script_spec)
-        # Sorted by position for the range lookups (captures come grouped by pattern).
-        self.calls = sorted(parse.of("call"), key=lambda n: n.start_byte)
+        # In source order, for the range lookups.
+        self.calls = parse.of("call")
         self.call_starts = [c.start_byte for c in self.calls]
-        self.functions = sorted(parse.of("function"), key=lambda n: n.start_byte)
+        self.functions = parse.of("function")
         self.function_starts = [f.start_byte for f in self.functions]
         self.accesses: dict[tuple[int, int], ScriptAccess] = {}
         self.callback_kind: dict[tuple[int, int], str] = {}
@@ -125,7 +129,6 @@ class ScriptWriteAnalysis:
         self.background_ranges = sorted(background_ranges)
         self.external_names = self._external_names(check.script_external_packages)
         self.units = self._units()
-        self.unit_of = {_key(unit.node): unit for unit in self.units}
         self.module_functions = {unit.qualname: unit for unit in self.units
                                  if "." not in unit.qualname and not unit.class_name}
         self.methods = {(unit.class_name, unit.qualname.split(".", 1)[1]): unit
@@ -140,7 +143,8 @@ class ScriptWriteAnalysis:
 
     def _external_names(self, packages: frozenset[str]) -> frozenset[str]:
         """Names whose calls leave the process: imports of those packages (`axios`, `execa`,
-        `{ exec }` from child_process), and clients made from them (`const stripe = new Stripe(key)`)."""
+        `{ exec }` from child_process), and clients made from or around them
+        (`const stripe = new Stripe(key)`, `const execAsync = promisify(exec)`)."""
         names = {local for local, (module, _) in self.model.names.bindings.items()
                  if module in packages or module.split("/")[0] in packages
                  or "/".join(module.split("/")[:2]) in packages}
@@ -150,8 +154,10 @@ class ScriptWriteAnalysis:
             pattern, value = declarator.child_by_field_name("name"), unwrapped(declarator.child_by_field_name("value"))
             if pattern is None or pattern.type != "identifier" or value is None:
                 continue
-            root = _root_name(value)
-            if root in names:
+            arguments = value.child_by_field_name("arguments") if value.type == "call_expression" else None
+            wrapped = arguments is not None and any(
+                _root_name(argument) in names for argument in arguments.named_children)  # `promisify(exec)`
+            if _root_name(value) in names or wrapped:
                 names.add(text(pattern))
         return frozenset(names | {"fetch"})
 
@@ -263,8 +269,9 @@ class ScriptWriteAnalysis:
             if facts.problem or facts.calls or facts.imported_calls or facts.writes or facts.leaves_process:
                 functions.append(facts)
         module_text = self.file.text
+        bound_here = self.external_names - set(self.model.names.bindings) - {"fetch"}
         return ScriptWriteFacts(functions, re_exports(module_text) if "export" in module_text else (),
-                                self._default_export())
+                                self._default_export(), tuple(sorted(bound_here)))
 
     def _default_export(self) -> str:
         for unit in self.units:
@@ -287,6 +294,17 @@ class ScriptWriteAnalysis:
                 return True
             sibling = sibling.prev_named_sibling
         return False
+
+    def imported_root(self, call: Any) -> tuple[str, str] | None:
+        """(specifier, name) when a method call starts from a name imported from a project
+        module: `stripe.customers.create(...)` with `import { stripe } from '@/lib/stripe'`."""
+        function = call.child_by_field_name("function")
+        if function is None or function.type != "member_expression":
+            return None
+        binding = self.model.names.bindings.get(_root_name(function))
+        if binding is None or binding[1] == "*" or not binding[0].startswith(PROJECT_SPECIFIER_PREFIXES):
+            return None
+        return binding
 
     def imported_function(self, call: Any) -> tuple[str, str] | None:
         """(specifier, name) when the call runs a function imported from a project module:
@@ -311,7 +329,7 @@ class ScriptWriteAnalysis:
         found: dict[tuple[int, int], list[tuple[str, str, bool]]] = {}
         unit_starts = [u.node.start_byte for u in self.units]
         for call in self.calls:
-            binding = self.imported_function(call)
+            binding = self.imported_function(call) or self.imported_root(call)
             if binding is None:
                 continue
             owner = self._innermost_unit(call, unit_starts)
@@ -392,23 +410,9 @@ def _exportable(unit: _Unit) -> bool:
 
 
 def _root_name(node: Any) -> str:
-    """The name an expression starts from: `stripe` in `stripe.customers.create(...)`,
-    `Stripe` in `new Stripe(key)`, `axios` in `axios.post(...)`."""
-    for _ in range(32):
-        node = unwrapped(node)
-        if node is None:
-            return ""
-        if node.type == "identifier":
-            return text(node)
-        if node.type == "call_expression":
-            node = node.child_by_field_name("function")
-        elif node.type == "new_expression":
-            node = node.child_by_field_name("constructor")
-        elif node.type == "member_expression":
-            node = node.child_by_field_name("object")
-        else:
-            return ""
-    return ""
+    """The name an expression starts from: `stripe` in `stripe.customers.create(...)`."""
+    root = root_of(node)
+    return text(root) if root is not None and root.type == "identifier" else ""
 
 
 def _not_awaited(call: Any) -> bool:
@@ -625,10 +629,11 @@ class ScriptWalker:
         if helper is None:
             if analysis.is_external(call):
                 return External(call.start_point[0] + 1, short_text(call.child_by_field_name("function")), in_loop)
-            imported = analysis.imported_function(call) if self.depth == 0 else None
+            imported = (analysis.imported_function(call) or analysis.imported_root(call)) if self.depth == 0 else None
             if imported is None or scoped or analysis.in_transaction(call):
                 return None
-            return ImportedCall(call.start_point[0] + 1, imported[1], imported[0], imported[1], in_loop)
+            return ImportedCall(call.start_point[0] + 1, short_text(call.child_by_field_name("function")),
+                                imported[0], imported[1], in_loop)
         scoped = scoped or analysis.in_transaction(call)
         if self.depth == 0:
             self.unit.helper_calls.append((helper.qualname, scoped))
