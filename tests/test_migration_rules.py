@@ -162,3 +162,24 @@ def test_rl401_liquibase_project_that_writes_no_rollback_is_one_info_finding(tmp
     assert "Liquibase history .: 2 changeSets with no way back" in result.findings[0].message
     always = lint([tmp_path], config=Config(rule_options={"RL401": {"require-down": "always"}}), select=["RL401"])
     assert found(always, "RL401") == [("db/changelog/001_init.xml", 2), ("db/changelog/002_backfill.xml", 2)]
+
+
+ENTITY = (
+    "import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';\n"
+    "@Entity()\nexport class Order {\n  @PrimaryGeneratedColumn() id: number;\n"
+    "  @ManyToOne(() => User)\n  user: User;\n}\n"
+)
+
+
+@pytest.mark.parametrize("config_path, config, flagged", [
+    ("ormconfig.yml", "default:\n  type: mysql\n  host: localhost\n", False),
+    ("src/data-source.ts", "export const a = { type: 'mysql' };\nexport const b = { type: 'sqlite' };\n", False),
+    ("src/data-source.ts", "export const a = { type: 'mysql' };\nexport const b = { type: 'postgres' };\n", True),
+    ("config/config.json", '{"production": {"dialect": "postgres"}}\n', True),
+    # SQLite alone (a cache, a test store) says nothing about the real database.
+    ("src/cache.js", "module.exports = { client: 'sqlite3' };\n", True),
+])
+def test_rl402_typeorm_left_alone_where_the_project_runs_on_mysql(tmp_path, config_path, config, flagged):
+    write(tmp_path, {config_path: config, "src/order.entity.ts": ENTITY})
+    expected = [("src/order.entity.ts", 5)] if flagged else []
+    assert found(lint([tmp_path], select=["RL402"]), "RL402") == expected

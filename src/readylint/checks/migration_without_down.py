@@ -17,6 +17,7 @@ from typing import Iterable
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.config import ConfigError
 from readylint.diagnostics import Severity
+from readylint.discovery import matches_skip_paths
 from readylint.migrations import conventions as conv
 from readylint.migrations.liquibase_changelog import (
     EMPTY_ROLLBACK, NO_ROLLBACK, PRESENT_ROLLBACK, changelog_changesets, is_changelog,
@@ -73,6 +74,8 @@ class MigrationWithoutDown(ProjectCheck):
         if migration is None:
             return None
         convention = conv.load_conventions().named(migration.convention)
+        if matches_skip_paths(file.path, convention.settings.get("skip_paths", ())):
+            return None  # never deployed: the test database is built afresh each run
         name = posixpath.basename(file.path)
         layout = migration.layout
         key = migration.version

@@ -36,6 +36,7 @@ DEFAULT_DIALECT = "postgres"
 # TS/JS migration tools whose files are histories of schema operations.
 SCRIPT_HISTORIES = {"knex": knex_operations, "sequelize": sequelize_operations}
 SCRIPT_SCHEMA_WORDS = ("@Entity", "pgTable", "pgSchema")
+TYPEORM_IMPORT_RE = re.compile(r"""(?:\bfrom|\brequire\()\s*['"]typeorm['"]""")
 SCHEMA_CHANGE_RE = re.compile(r"\b(?:create|alter|drop)\b", re.I)
 SAFE_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_$]*$")
 MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names
@@ -64,9 +65,9 @@ class DeclarationFacts:
 
 @dataclass(frozen=True)
 class DatabaseFacts:
-    """The databases a TS/JS file configures (`type: 'mysql'`, `client: 'pg'`):
-    whether the project's knex, Sequelize and TypeORM tables live in one that
-    indexes foreign keys itself."""
+    """The databases a TS/JS or configuration file names (`type: 'mysql'`,
+    `client: 'pg'`): whether the project's knex, Sequelize and TypeORM tables
+    live in a database that indexes foreign keys itself."""
 
     databases: tuple[str, ...]
 
@@ -99,6 +100,7 @@ class UnindexedForeignKey(ProjectCheck):
         self.script_database_files = re.compile(rule.catalog["script_database_files"])
         self.script_skip_paths = [str(p) for p in rule.catalog.get("script_skip_paths") or ()]
         self.self_indexing_databases = frozenset(rule.catalog["self_indexing_script_databases"])
+        self.local_databases = frozenset(rule.catalog["local_script_databases"])
 
     def applies_to(self, file: SourceFile) -> bool:
         if self.self_indexing_dialect:
@@ -170,7 +172,8 @@ class UnindexedForeignKey(ProjectCheck):
         if read_operations is not None:
             return MigrationFacts(migration.history, migration.convention, migration.order,
                                   tuple(read_operations(file.script, self.dialect)), False)
-        if "@Entity" in file.text:
+        # MikroORM's decorators have TypeORM's names, and MikroORM indexes foreign keys on PostgreSQL itself.
+        if "@Entity" in file.text and TYPEORM_IMPORT_RE.search(file.text):
             tables = typeorm_tables(file.script)
             if tables:
                 return DeclarationFacts("typeorm", tuple(tables))
@@ -237,8 +240,10 @@ class UnindexedForeignKey(ProjectCheck):
                 script_databases.update(fact.databases)
             elif fact is not None:
                 histories[fact.history].append((path, fact))
-        # The project's TS/JS code connects only to databases that index foreign keys themselves.
-        if script_databases and script_databases <= self.self_indexing_databases:
+        # The project's TS/JS code runs on databases that index foreign keys themselves
+        # (SQLite aside: a test or local store named beside the real database).
+        served = script_databases - self.local_databases
+        if served and served <= self.self_indexing_databases:
             histories = defaultdict(list, {h: f for h, f in histories.items() if f[0][1].convention not in SCRIPT_HISTORIES})
             declarations = {p: d for p, d in declarations.items() if d.origin != "typeorm"}
         yield from self._migration_findings(histories, plans)

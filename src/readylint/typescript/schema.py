@@ -48,6 +48,15 @@ def member_call(call: Any) -> tuple[Any, str] | None:
     return function.child_by_field_name("object"), text(prop) if prop is not None else ""
 
 
+def method_position(call: Any) -> int:
+    """Where a call's method name is: calls chained on one receiver
+    (`knex.schema.dropTable('a').createTable('a', ...)`) all start where the
+    chain does, and run in the order of their names."""
+    function = call.child_by_field_name("function")
+    prop = function.child_by_field_name("property") if function is not None and function.type == "member_expression" else None
+    return (prop or call).start_byte
+
+
 def arguments(call: Any) -> list[Any]:
     node = call.child_by_field_name("arguments")
     return [c for c in node.named_children if c.type != "comment"] if node is not None else []
@@ -142,13 +151,13 @@ def _knex_name(table: str, columns: tuple[str, ...], kind: str) -> str:
 
 def knex_operations(parse: ScriptParse, dialect: str) -> list[Operation]:
     builders = []  # (start, end, parameter name, table, table name as written)
-    operations: list[tuple[int, int, Operation]] = []  # (byte, order, op): source order
+    operations: list[tuple[int, Operation]] = []  # (method position, op): the order they run in
     calls = up_calls(parse)
     for call in calls:
         found = member_call(call)
         if found is None:
             continue
-        receiver, method = found
+        method = found[1]
         args = arguments(call)
         table = first_string(args, 0)
         if method in KNEX_TABLE_METHODS and table and len(args) > 1 and unwrapped(args[1]).type in FUNCTION_KINDS:
@@ -157,13 +166,13 @@ def knex_operations(parse: ScriptParse, dialect: str) -> list[Operation]:
             if parameter:
                 builders.append((callback.start_byte, callback.end_byte, parameter, _table(table), table))
             if KNEX_TABLE_METHODS[method]:
-                operations.append((call.start_byte, 0, CreateTable(_table(table), line_of(call))))
+                operations.append((method_position(call), CreateTable(_table(table), line_of(call))))
         elif method in ("dropTable", "dropTableIfExists") and table:
-            operations.append((call.start_byte, 0, DropTable(_table(table), line_of(call))))
+            operations.append((method_position(call), DropTable(_table(table), line_of(call))))
         elif method == "renameTable" and table and first_string(args, 1):
-            operations.append((call.start_byte, 0, RenameTable(_table(table), first_string(args, 1), line_of(call))))
+            operations.append((method_position(call), RenameTable(_table(table), first_string(args, 1), line_of(call))))
         elif method == "raw":
-            operations += [(call.start_byte, 0, op) for op in raw_sql_operations(call, dialect)]
+            operations += [(method_position(call), op) for op in raw_sql_operations(call, dialect)]
     if builders:
         for call in calls:
             found = member_call(call)
@@ -171,8 +180,8 @@ def knex_operations(parse: ScriptParse, dialect: str) -> list[Operation]:
                 continue
             scope = _innermost(builders, call, text(found[0]))
             if scope is not None:
-                operations += [(call.start_byte, 1, op) for op in _knex_builder_call(call, found[1], scope)]
-    return [op for _, _, op in sorted(operations, key=lambda item: (item[0], item[1]))]
+                operations += [(method_position(call), op) for op in _knex_builder_call(call, found[1], scope)]
+    return [op for _, op in sorted(operations, key=lambda item: item[0])]
 
 
 def _first_parameter(function: Any) -> str | None:
@@ -221,7 +230,7 @@ def _knex_builder_call(call: Any, method: str, scope) -> Iterator[Operation]:
     elif method in KNEX_AUTO_INCREMENT:
         yield AddIndex(table, None, columns or ("id",), line, constraint=True, kind="primary key")
     elif len(columns) == 1:  # a column: t.integer('user_id').references('id').inTable('users')
-        called = {name for name, _ in chain}
+        called = {chained for chained, _ in chain}
         if "references" in called:
             target = _knex_reference(chain)
             if target is not None:
@@ -258,7 +267,7 @@ def _sequelize_index_name(table: str, columns: tuple[str, ...]) -> str:
 
 def sequelize_operations(parse: ScriptParse, dialect: str) -> list[Operation]:
     operations: list[Operation] = []
-    for call in up_calls(parse):
+    for call in sorted(up_calls(parse), key=method_position):
         found = member_call(call)
         if found is None:
             continue
@@ -520,14 +529,19 @@ DRIZZLE_TABLE_FUNCTIONS = frozenset({"pgTable"})  # MySQL indexes foreign keys i
 
 def drizzle_tables(parse: ScriptParse) -> list[DeclaredTable]:
     variables = {}  # JS variable -> table name, for the message
+    schemas = {  # `const app = pgSchema('app')`: app.table(...) is a PostgreSQL table
+        text(call.parent.child_by_field_name("name")) for call in parse.of("call")
+        if text(call.child_by_field_name("function")) == "pgSchema" and call.parent.type == "variable_declarator"
+    }
     found = []
     for call in parse.of("call"):
         function = call.child_by_field_name("function")
         if function is None:
             continue
         name = text(function).rsplit(".", 1)[-1]
-        if name not in DRIZZLE_TABLE_FUNCTIONS and not (function.type == "member_expression" and name == "table"
-                                                        and "pgSchema" in text(function.child_by_field_name("object"))):
+        if name not in DRIZZLE_TABLE_FUNCTIONS and not (
+                function.type == "member_expression" and name == "table"
+                and text(function.child_by_field_name("object")).split("(")[0] in schemas | {"pgSchema"}):
             continue
         args = arguments(call)
         table = first_string(args, 0)
