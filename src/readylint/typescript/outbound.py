@@ -26,7 +26,7 @@ from readylint.outbound import Behaviour, OutboundCall, Span
 from readylint.sources import SourceFile
 from readylint.typescript.names import ModuleNames
 from readylint.typescript.objects import ObjectFlow
-from readylint.typescript.runtime import ScriptModule, runs_in_browser, script_module
+from readylint.typescript.runtime import ScriptModule, runs_as_script, runs_in_browser, script_module
 from readylint.typescript.tree import FUNCTION_KINDS, literal_prefix, text, unwrapped
 
 CALLEE_DISPLAY_MAX = 60
@@ -241,7 +241,8 @@ class ScriptAudit:
         return _client_spec(node, self.names, self.catalog.clients)
 
     def calls(self) -> Iterable[OutboundCall]:
-        if runs_in_browser(self.file):
+        # Browser code is out of scope; a one-off script (`main()` at its top level) waits on its operator.
+        if runs_in_browser(self.file) or runs_as_script(self.file.text):
             return
         for node in [*self.parse.of("call"), *self.parse.of("new")]:
             callee = node.child_by_field_name(_callee_field(node))

@@ -32,7 +32,8 @@ from readylint.typescript.modules import ModuleResolver, ReExport, import_specif
 
 MAX_DIRECTIVES = 16
 CLIENT_HOOKS = ("useState", "useEffect", "useLayoutEffect", "useReducer", "useSWR", "useQuery", "useMutation",
-                "useInfiniteQuery")
+                "useInfiniteQuery", "useCallback", "useMemo", "useRef", "useContext", "useTransition",
+                "useSyncExternalStore", "useImperativeHandle")
 CLIENT_HOOKS_RE = re.compile(r"\b(?:%s)\w*\s*[(<]" % "|".join(CLIENT_HOOKS))
 # A route module of Remix / React Router or the Next.js pages router runs its
 # loader, action or data function on the server, whatever hooks its component uses.
