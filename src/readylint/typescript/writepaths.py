@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 # How deep writes of same-module helpers are followed.
 MAX_HELPER_DEPTH = 3
+# Libraries whose transaction callback hands over the client to write through: a write
+# on another client (the module's `prisma`, `db`, `knex`) runs outside the transaction.
+BYPASSABLE = frozenset({"prisma", "drizzle", "knex", "kysely"})
 # Prisma writes whose row count tells whether a claim succeeded.
 CLAIM_METHODS = frozenset({"updateMany", "deleteMany"})
 # Callback kinds: how a function literal passed to a call runs.
@@ -409,6 +412,17 @@ def _exportable(unit: _Unit) -> bool:
     return not unit.class_name and "." not in unit.qualname and "(" not in unit.qualname and "@" not in unit.qualname
 
 
+def _first_parameter(function: Any) -> str | None:
+    """`tx` for `async (tx) => ...`, `tx => ...` and `function (tx) {...}`; None without one."""
+    parameter = function.child_by_field_name("parameter")
+    if parameter is not None:
+        return text(parameter) if parameter.type == "identifier" else None
+    parameters = function.child_by_field_name("parameters")
+    first = parameters.named_children[0] if parameters is not None and parameters.named_child_count else None
+    pattern = first.child_by_field_name("pattern") if first is not None and first.type != "identifier" else first
+    return text(pattern) if pattern is not None and pattern.type == "identifier" else None
+
+
 def _root_name(node: Any) -> str:
     """The name an expression starts from: `stripe` in `stripe.customers.create(...)`."""
     root = root_of(node)
@@ -511,6 +525,10 @@ class ScriptWalker:
         self.analysis = analysis
         self.unit = unit
         self.depth = depth
+        # The transaction clients of the callbacks being walked (`tx` in `$transaction(async (tx) => ...)`),
+        # innermost last, and the writes found to bypass the innermost one.
+        self.transaction_clients: list[str] = []
+        self.bypassing: list[Write] = []
 
     def paths(self) -> Paths:
         body = self.unit.node.child_by_field_name("body")
@@ -611,14 +629,51 @@ class ScriptWalker:
         body = function.child_by_field_name("body")
         if body is None or self.analysis.in_background(function):
             return set(NOTHING)
-        runs = self.body(body, scoped or kind == TRANSACTION, in_loop or kind == LOOP)
+        client = _first_parameter(function) if kind == TRANSACTION else None
+        if client is None:
+            runs = self.body(body, scoped or kind == TRANSACTION, in_loop or kind == LOOP)
+        else:
+            self.transaction_clients.append(client)
+            bypassing_before = len(self.bypassing)
+            runs = self.body(body, True, in_loop)
+            self.transaction_clients.pop()
+            if len(self.bypassing) > bypassing_before and not scoped:
+                # The transaction is one unit; what bypasses it commits apart from it.
+                line = function.start_point[0] + 1
+                unit = Write(line, f"the transaction callback on `{client}`", "transaction", f"transaction@{line}",
+                             "transaction", True, "", in_loop)
+                runs = {((unit, *events), ended) for events, ended in runs}
         runs = {(events, None) for events, _ in runs}  # a `return` ends the callback, not the function
         return loop((), runs) if kind == LOOP else runs
+
+    def _bypassed_client(self, call: Any, access: ScriptAccess) -> str | None:
+        """The client a write inside a transaction callback goes through, when it is not the
+        callback's own (`prisma.audit.create()` inside `prisma.$transaction(async (tx) => ...)`)."""
+        analysis = self.analysis
+        if access.action != WRITE or not self.transaction_clients or access.framework not in BYPASSABLE:
+            return None
+        root = root_of(call)
+        name = text(root) if root is not None and root.type in ("identifier", "this") else ""
+        client = self.transaction_clients[-1]
+        if name in ("", client) or any(value is not None and text(value) == client
+                                       for value in analysis.model.flow.values_of(name)):
+            return None  # the client itself, or a name given it
+        if analysis.model.in_callers_transaction(access) or analysis.not_on_path(access, self.unit):
+            return None
+        return text(call.child_by_field_name("function")).split(".", 1)[0] if name == "this" else name
 
     def event(self, call: Any, scoped: bool, in_loop: bool) -> Event | None:
         analysis = self.analysis
         access = analysis.accesses.get(_key(call))
         if access is not None:
+            bypassed = self._bypassed_client(call, access)
+            if bypassed is not None:
+                # On another client than the callback's: it commits on its own, whatever the callback does.
+                write = Write(access.line, f"{access.label} (on `{bypassed}`, not the transaction's "
+                              f"`{self.transaction_clients[-1]}`)", access.framework, access.target, access.method,
+                              True, "", in_loop)
+                self.bypassing.append(write)
+                return write
             if access.action != WRITE or scoped or analysis.in_transaction(call) \
                     or analysis.not_on_path(access, self.unit) or analysis.model.in_callers_transaction(access):
                 return None
