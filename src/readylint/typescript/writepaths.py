@@ -43,6 +43,9 @@ MAX_HELPER_DEPTH = 3
 # Libraries whose transaction callback hands over the client to write through: a write
 # on another client (the module's `prisma`, `db`, `knex`) runs outside the transaction.
 BYPASSABLE = frozenset({"prisma", "drizzle", "knex", "kysely"})
+# `prisma.$transaction(async () => ...)`: Prisma hands its transaction to the callback only, so a
+# callback that takes no client runs no write in it; it runs in place, as any callback would.
+PRISMA_INTERACTIVE = "$transaction"
 # Prisma writes whose row count tells whether a claim succeeded.
 CLAIM_METHODS = frozenset({"updateMany", "deleteMany"})
 # Callback kinds: how a function literal passed to a call runs.
@@ -99,6 +102,8 @@ class ScriptWriteAnalysis:
         transaction_ranges: list[tuple[int, int]] = []
         background_ranges: list[tuple[int, int]] = []
         self.deferred_batches: list[int] = []  # where `$transaction(steps)` runs queries made earlier
+        # (start, end, the client it is given) of each transaction callback.
+        self.transaction_callbacks: list[tuple[int, int, str | None]] = []
         markers: list[ScriptAccess] = []
         for call in self.calls:
             access = self.model.access(call)
@@ -110,10 +115,18 @@ class ScriptWriteAnalysis:
             arguments = call.child_by_field_name("arguments")
             if kind is not None and arguments is not None:
                 for argument in arguments.named_children:
-                    if unwrapped(argument) is not None and unwrapped(argument).type in FUNCTION_KINDS:
-                        self.callback_kind[_key(unwrapped(argument))] = kind
-                        if kind == TRANSACTION:
-                            transaction_ranges.append(_key(argument))
+                    function = unwrapped(argument)
+                    if function is None or function.type not in FUNCTION_KINDS:
+                        continue
+                    if kind == TRANSACTION and _called_as(function, PRISMA_INTERACTIVE) and \
+                            _first_parameter(function) is None:
+                        self.callback_kind[_key(function)] = SEQUENCE
+                        continue
+                    self.callback_kind[_key(function)] = kind
+                    if kind == TRANSACTION:
+                        transaction_ranges.append(_key(argument))
+                        self.transaction_callbacks.append((function.start_byte, function.end_byte,
+                                                           _first_parameter(function)))
             if arguments is not None:
                 if self.model.batches(call):
                     transaction_ranges.append(_key(arguments))
@@ -228,6 +241,21 @@ class ScriptWriteAnalysis:
     def in_transaction(self, node: Any) -> bool:
         return _within(self.transaction_ranges, node)
 
+    def held_by_transaction(self, call: Any) -> bool:
+        """Whether a call of a function runs in a transaction around it: it is inside one, and,
+        in a callback handed a client (`async (tx) => ...`), it passes that client on. A function
+        called without it writes through its own client, outside the transaction."""
+        if not self.in_transaction(call):
+            return False
+        around = [(start, client) for start, end, client in self.transaction_callbacks
+                  if start <= call.start_byte and call.end_byte <= end]
+        if not around:
+            return True  # a batch, a BEGIN ... COMMIT, or no callback of ours
+        client = max(around)[1]
+        arguments = call.child_by_field_name("arguments")
+        return client is None or (arguments is not None and any(
+            text(unwrapped(argument)) == client for argument in arguments.named_children))
+
     def in_background(self, node: Any) -> bool:
         return _within(self.background_ranges, node)
 
@@ -337,7 +365,7 @@ class ScriptWriteAnalysis:
                 continue
             owner = self._innermost_unit(call, unit_starts)
             if owner is not None:
-                found.setdefault(_key(owner.node), []).append((binding[0], binding[1], self.in_transaction(call)))
+                found.setdefault(_key(owner.node), []).append((binding[0], binding[1], self.held_by_transaction(call)))
         return found
 
     def _innermost_unit(self, node: Any, unit_starts: list[int]) -> _Unit | None:
@@ -410,6 +438,15 @@ def _claims(call: Any, unit: _Unit) -> bool:
 def _exportable(unit: _Unit) -> bool:
     """A module-level function another module can import (not a method, not a callback)."""
     return not unit.class_name and "." not in unit.qualname and "(" not in unit.qualname and "@" not in unit.qualname
+
+
+def _called_as(function: Any, name: str) -> bool:
+    """Whether a function literal is passed to a call of a method so named."""
+    parent = function.parent
+    call = parent.parent if parent is not None and parent.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    return callee is not None and callee.type == "member_expression" and \
+        text(callee.child_by_field_name("property")) == name
 
 
 def _first_parameter(function: Any) -> str | None:
@@ -528,7 +565,7 @@ class ScriptWalker:
         # The transaction clients of the callbacks being walked (`tx` in `$transaction(async (tx) => ...)`),
         # innermost last, and the writes found to bypass the innermost one.
         self.transaction_clients: list[str] = []
-        self.bypassing: list[Write] = []
+        self.bypassing: list[Write | None] = []  # None: a function's writes, known to the project pass
 
     def paths(self) -> Paths:
         body = self.unit.node.child_by_field_name("body")
@@ -685,16 +722,24 @@ class ScriptWalker:
             if analysis.is_external(call):
                 return External(call.start_point[0] + 1, short_text(call.child_by_field_name("function")), in_loop)
             imported = (analysis.imported_function(call) or analysis.imported_root(call)) if self.depth == 0 else None
-            if imported is None or scoped or analysis.in_transaction(call):
+            # (A function is held by the transaction it is called in only when it is given its client.)
+            if imported is None or analysis.held_by_transaction(call):
                 return None
+            self._note_bypass()
             return ImportedCall(call.start_point[0] + 1, short_text(call.child_by_field_name("function")),
                                 imported[0], imported[1], in_loop)
-        scoped = scoped or analysis.in_transaction(call)
+        held = analysis.held_by_transaction(call)
         if self.depth == 0:
-            self.unit.helper_calls.append((helper.qualname, scoped))
-        if scoped or helper is self.unit:
+            self.unit.helper_calls.append((helper.qualname, held))
+        if held or helper is self.unit:
             return None
         writes, leaves = analysis.helper_effects(helper, self.depth + 1)
         if writes:
+            self._note_bypass()
             return HelperCall(call.start_point[0] + 1, helper.name, writes, in_loop)
         return External(call.start_point[0] + 1, helper.name, in_loop) if leaves else None
+
+    def _note_bypass(self) -> None:
+        """A function called in a transaction callback without its client: what it writes is not held."""
+        if self.transaction_clients:
+            self.bypassing.append(None)
