@@ -253,8 +253,9 @@ class ScriptWriteAnalysis:
             return True  # a batch, a BEGIN ... COMMIT, or no callback of ours
         client = max(around)[1]
         arguments = call.child_by_field_name("arguments")
-        return client is None or (arguments is not None and any(
-            text(unwrapped(argument)) == client for argument in arguments.named_children))
+        # Given as an argument, or in an object of them (`{ tx, runId }`).
+        return client is None or (arguments is not None and re.search(
+            rf"(?<![\w$.]){re.escape(client)}(?![\w$])", text(arguments)) is not None)
 
     def in_background(self, node: Any) -> bool:
         return _within(self.background_ranges, node)
@@ -565,7 +566,7 @@ class ScriptWalker:
         # The transaction clients of the callbacks being walked (`tx` in `$transaction(async (tx) => ...)`),
         # innermost last, and the writes found to bypass the innermost one.
         self.transaction_clients: list[str] = []
-        self.bypassing: list[Write | None] = []  # None: a function's writes, known to the project pass
+        self.bypassing: list[Write | None] = []  # None: a same-module function's writes
 
     def paths(self) -> Paths:
         body = self.unit.node.child_by_field_name("body")
@@ -725,7 +726,6 @@ class ScriptWalker:
             # (A function is held by the transaction it is called in only when it is given its client.)
             if imported is None or analysis.held_by_transaction(call):
                 return None
-            self._note_bypass()
             return ImportedCall(call.start_point[0] + 1, short_text(call.child_by_field_name("function")),
                                 imported[0], imported[1], in_loop)
         held = analysis.held_by_transaction(call)
@@ -740,6 +740,7 @@ class ScriptWalker:
         return External(call.start_point[0] + 1, helper.name, in_loop) if leaves else None
 
     def _note_bypass(self) -> None:
-        """A function called in a transaction callback without its client: what it writes is not held."""
+        """A function of this module called in a transaction callback without its client writes
+        outside it. (One of another module may write nothing: the transaction is not made a unit for it.)"""
         if self.transaction_clients:
             self.bypassing.append(None)
