@@ -104,6 +104,7 @@ class ScriptWriteAnalysis:
         self.deferred_batches: list[int] = []  # where `$transaction(steps)` runs queries made earlier
         # (start, end, the client it is given) of each transaction callback.
         self.transaction_callbacks: list[tuple[int, int, str | None]] = []
+        self.clientless_transactions: list[tuple[int, int]] = []  # `$transaction(async () => ...)`
         markers: list[ScriptAccess] = []
         for call in self.calls:
             access = self.model.access(call)
@@ -121,6 +122,7 @@ class ScriptWriteAnalysis:
                     if kind == TRANSACTION and _called_as(function, PRISMA_INTERACTIVE) and \
                             _first_parameter(function) is None:
                         self.callback_kind[_key(function)] = SEQUENCE
+                        self.clientless_transactions.append(_key(function))
                         continue
                     self.callback_kind[_key(function)] = kind
                     if kind == TRANSACTION:
@@ -715,7 +717,10 @@ class ScriptWalker:
             if access.action != WRITE or scoped or analysis.in_transaction(call) \
                     or analysis.not_on_path(access, self.unit) or analysis.model.in_callers_transaction(access):
                 return None
-            return Write(access.line, access.label, access.framework, access.target, access.method, True, "", in_loop)
+            label = access.label
+            if _within(analysis.clientless_transactions, call):  # (in source order, as the calls are)
+                label += " (in a `$transaction` callback that takes no `tx`: outside the transaction)"
+            return Write(access.line, label, access.framework, access.target, access.method, True, "", in_loop)
         if analysis.in_background(call):
             return None
         helper = analysis.resolve_helper(call, self.unit)
