@@ -29,7 +29,7 @@ from typing import Any
 
 from readylint.typescript.names import ModuleNames
 from readylint.typescript.objects import ObjectFlow
-from readylint.typescript.tree import FUNCTION_KINDS, ScriptParse, literal_prefix, string_value, text, unwrapped
+from readylint.typescript.tree import ScriptParse, literal_prefix, string_value, text, unwrapped
 
 WRITE = "write"
 READ = "read"
@@ -742,7 +742,3 @@ def _sql_table(sql: str | None) -> str | None:
 def short_text(node: Any) -> str:
     value = " ".join(text(node).split())
     return value if len(value) <= MAX_LABEL else value[:MAX_LABEL - 3] + "..."
-
-
-def is_function_literal(node: Any) -> bool:
-    return node is not None and unwrapped(node) is not None and unwrapped(node).type in FUNCTION_KINDS

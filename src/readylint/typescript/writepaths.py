@@ -532,13 +532,13 @@ def _name_of(node: Any) -> tuple[str, str, str]:
             callee = parent.parent.child_by_field_name("function")
             first = next((c for c in parent.named_children), None)
             route = string_value(first)
-            name = f"{_callee_name(callee)}({repr(route) if route else '...'}) callback"
+            name = f"{_callee_display(callee)}({repr(route) if route else '...'}) callback"
             return name, name, ""
     line = node.start_point[0] + 1
     return f"function@{line}", f"function at line {line}", ""
 
 
-def _callee_name(callee: Any | None) -> str:
+def _callee_display(callee: Any | None) -> str:
     """`router.post`, `withWorkspace`; a long builder chain by its last call: `….action`."""
     if callee is None:
         return "call"
