@@ -7,6 +7,10 @@ surroundings say it is documentation or a stand-in:
         an OpenAPI or pydantic example, shown to readers of the API docs;
     placeholder="6660491268:AAF…"
         a form field's hint, shown to whoever fills it in;
+    Sample response
+    {"access_token": "opoj…"}
+        a value in a paragraph that an example heading opens (a docstring's
+        sample, a comment "Example of a … response");
     "mock_sk_test_…"  /  "fake-token-…"  /  "dummy…"
         a value its author marked as a stand-in, at the start of its token,
     secret: "whsec_…",  // dummy secret
@@ -56,10 +60,38 @@ def declares_sample_data(text: str) -> bool:
     return SAMPLE_DATA_HEADER_RE.search(text, 0, HEADER_CHARS) is not None
 
 
+# A line that introduces an example or sample below it, in its own
+# paragraph: "Sample response" in a docstring, "# Example of a slack oauth
+# response…", "e.g.:". Prose only: no assignment, quotes or brackets, and
+# no statement (`from examples import …`), nor a JSDoc `@example` (it names the
+# value on its own line, see EXAMPLE_CONTEXT_RE). Matched from the line's start (no `^`:
+# without MULTILINE it would only match at the start of the text).
+EXAMPLE_HEADING_RE = re.compile(
+    r"[ \t]*(?!(?:from|import|def|class|return|if|for|with)\b)(?:#+|//+|/?\*+|\"{3}|'{3})?"
+    r"[^=\"'`()\[\]{}\n]{0,100}(?<!@)\b(?:examples?|samples?|e\.g\.)(?![\w=])[^=\"'`()\[\]{}\n]*$",
+    re.IGNORECASE,
+)
+# How many lines above a value its paragraph's heading is looked for.
+HEADING_LOOKBACK_LINES = 12
+
+
 def in_example(text: str, start: int) -> bool:
-    """Whether the value at `start` is on a line that declares an example."""
-    line_start = max(text.rfind("\n", 0, start) + 1, start - EXAMPLE_LOOKBEHIND)
-    return EXAMPLE_CONTEXT_RE.search(text, line_start, start) is not None
+    """Whether the value at `start` is on a line that declares an example, or
+    in a paragraph (no blank line between) that an example heading opens."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if EXAMPLE_CONTEXT_RE.search(text, max(line_start, start - EXAMPLE_LOOKBEHIND), start) is not None:
+        return True
+    end = line_start - 1  # the newline that ends the line above
+    for _ in range(HEADING_LOOKBACK_LINES):
+        if end < 0:
+            return False
+        begin = text.rfind("\n", 0, end) + 1
+        if begin == end or text[begin:end].isspace():
+            return False  # a blank line: the paragraph starts below it
+        if end - begin <= 200 and EXAMPLE_HEADING_RE.match(text, begin, end):
+            return True
+        end = begin - 1
+    return False
 
 
 def token_start(text: str, start: int) -> int:

@@ -37,6 +37,8 @@ CREDENTIALS_RE = re.compile(r"://[^\s/@]*@")
 DSN_PASSWORD_RE = re.compile(r"(?i)(?<![\w-])(?:password|pwd)\s*=\s*(?P<password>[^\s;'\"&]+)")
 DSN_CONTEXT_RE = re.compile(r"(?i)(?<![\w-])(?:host|server|data source|dbname|database|user id|uid|user)\s*=")
 DSN_HOST_RE = re.compile(r"(?i)(?<![\w-])(?:host|server|data source)\s*=\s*(?P<host>[^\s;'\"&,]+)")
+# Shorter than this, a password is a stand-in (`http://us:pa@ex.co`), not one anybody uses.
+MIN_PASSWORD = 4
 IPV4_LOOPBACK_RE = re.compile(r"127(?:\.\d{1,3}){3}")
 # `password=` in code rather than in a string: a parameter's default or a
 # keyword argument (`def login(self, user=None, password=None)`,
@@ -87,7 +89,7 @@ class UrlProbe:
             if scheme not in self.schemes:
                 continue
             user, password, host = match.group("user", "password", "host")
-            if self.judge.is_placeholder(password, user):
+            if self.judge.is_placeholder(password, user) or len(password) < MIN_PASSWORD:
                 continue
             if self.judge.example_hosts and self.judge.example_hosts.fullmatch(host):
                 continue
@@ -118,7 +120,7 @@ class ConnectionStringProbe:
             return  # `host=xxx.example.com … password=…`: documentation
         for match in DSN_PASSWORD_RE.finditer(text, start, end):
             password = match.group("password")
-            if self.judge.is_placeholder(password) or len(password) < 4 or CODE_EXPRESSION_RE.match(password):
+            if self.judge.is_placeholder(password) or len(password) < MIN_PASSWORD or CODE_EXPRESSION_RE.match(password):
                 continue
             if host and self.judge.is_local(host) and not self.judge.looks_generated(password):
                 continue  # as for URLs: the developer's own database
