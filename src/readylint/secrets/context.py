@@ -61,16 +61,24 @@ def declares_sample_data(text: str) -> bool:
 
 
 # A line that introduces an example or sample below it, in its own
-# paragraph: "Sample response" in a docstring, "# Example of a slack oauth
-# response…", "e.g.:". Prose only: no assignment, quotes or brackets, and
-# no statement (`from examples import …`), nor a JSDoc `@example` (it names the
-# value on its own line, see EXAMPLE_CONTEXT_RE). Matched from the line's start (no `^`:
-# without MULTILINE it would only match at the start of the text).
+# paragraph: one that starts with the word ("Sample response" in a
+# docstring, "# Example of a slack oauth response…") or ends with it and a
+# colon ("e.g.:", a guide's "you will get something like this:"). Prose
+# only: no assignment, double quotes, backticks or brackets (an apostrophe is
+# prose). Not a JSDoc `@example` (it names the value on its own line, see
+# EXAMPLE_CONTEXT_RE), nor a comment that merely mentions examples. Matched
+# from the line's start (no `^`: without MULTILINE it only matches at the
+# start of the text).
+_PROSE = r"[^=\"`()\[\]{}\n]"
+_EXAMPLE_WORD = r"(?:examples?|samples?|e\.g\.)"
 EXAMPLE_HEADING_RE = re.compile(
-    r"[ \t]*(?!(?:from|import|def|class|return|if|for|with)\b)(?:#+|//+|/?\*+|\"{3}|'{3})?"
-    r"[^=\"'`()\[\]{}\n]{0,100}(?<!@)\b(?:examples?|samples?|e\.g\.)(?![\w=])[^=\"'`()\[\]{}\n]*$",
+    rf"[ \t]*(?:#+|//+|/?\*+|\"{{3}}|'{{3}})?[ \t]*"
+    rf"(?:{_EXAMPLE_WORD}(?![\w=]){_PROSE}*"
+    rf"|{_PROSE}*\b(?:{_EXAMPLE_WORD}|(?:something|looks?) like this)[ \t]*:[ \t]*(?:\*/)?)$",
     re.IGNORECASE,
 )
+# A Markdown fence, an HTML code block, an reStructuredText code directive.
+CODE_BLOCK_START_RE = re.compile(r"[ \t]*(?:```|~~~|<pre|<code|\.\. code)", re.IGNORECASE)
 # How many lines above a value its paragraph's heading is looked for.
 HEADING_LOOKBACK_LINES = 12
 
@@ -82,15 +90,18 @@ def in_example(text: str, start: int) -> bool:
     if EXAMPLE_CONTEXT_RE.search(text, max(line_start, start - EXAMPLE_LOOKBEHIND), start) is not None:
         return True
     end = line_start - 1  # the newline that ends the line above
+    below = line_start  # where the line below the one looked at starts
     for _ in range(HEADING_LOOKBACK_LINES):
         if end < 0:
             return False
         begin = text.rfind("\n", 0, end) + 1
         if begin == end or text[begin:end].isspace():
-            return False  # a blank line: the paragraph starts below it
-        if end - begin <= 200 and EXAMPLE_HEADING_RE.match(text, begin, end):
+            if not CODE_BLOCK_START_RE.match(text, below):
+                return False  # a blank line: the paragraph starts below it
+            # ... unless a code block starts below it: a guide's heading, a blank line, then the block.
+        elif end - begin <= 200 and EXAMPLE_HEADING_RE.match(text, begin, end):
             return True
-        end = begin - 1
+        below, end = begin, begin - 1
     return False
 
 
