@@ -14,10 +14,13 @@ surroundings say it is documentation or a stand-in:
     "mock_sk_test_…"  /  "fake-token-…"  /  "dummy…"
         a value its author marked as a stand-in, at the start of its token,
     secret: "whsec_…",  // dummy secret
-        or in a comment after it.
+        or in a comment after it;
+    /** Typeform samples: webhook payloads … */
+        any value of a module whose header says it holds samples (RL504).
 
-Each is decided on the found value's own line only, and only after a probe
-has found a candidate, so the prefilter's speed is unchanged.
+Each is decided on the value's own line or its paragraph (a few lines up),
+or the file's first characters, and only after a probe has found a
+candidate, so the prefilter's speed is unchanged.
 """
 
 from __future__ import annotations
@@ -79,8 +82,10 @@ EXAMPLE_HEADING_RE = re.compile(
 )
 # A Markdown fence, an HTML code block, an reStructuredText code directive.
 CODE_BLOCK_START_RE = re.compile(r"[ \t]*(?:```|~~~|<pre|<code|\.\. code)", re.IGNORECASE)
-# How many lines above a value its paragraph's heading is looked for.
+# How many lines above a value its paragraph's heading is looked for, and
+# the longest line read as a heading (a minified line is no heading).
 HEADING_LOOKBACK_LINES = 12
+HEADING_MAX_CHARS = 200
 
 
 def in_example(text: str, start: int) -> bool:
@@ -99,7 +104,7 @@ def in_example(text: str, start: int) -> bool:
             if not CODE_BLOCK_START_RE.match(text, below):
                 return False  # a blank line: the paragraph starts below it
             # ... unless a code block starts below it: a guide's heading, a blank line, then the block.
-        elif end - begin <= 200 and EXAMPLE_HEADING_RE.match(text, begin, end):
+        elif end - begin <= HEADING_MAX_CHARS and EXAMPLE_HEADING_RE.match(text, begin, end):
             return True
         below, end = begin, begin - 1
     return False
