@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.discovery import PathMatcher
-from readylint.secrets.base import Hit, looks_minified, skip_matcher
+from readylint.secrets.base import FilePlace, Hit, looks_minified, skip_matcher, test_matcher
 from readylint.secrets.context import compile_markers, declares_sample_data, stands_in
 from readylint.secrets.jwt import claims_match, jwt_claims
 from readylint.secrets.values import (
@@ -219,6 +219,7 @@ class FileSyntax:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (literal it needs, pattern)
     is_dockerfile: bool
     file: SourceFile
+    place: FilePlace
 
     @cached_property
     def holds_stand_ins(self) -> bool:
@@ -277,8 +278,8 @@ class AssignmentProbe:
                 text, value_start, value_end, None
             ):
                 continue
-            if state.holds_stand_ins:
-                return
+            if state.holds_stand_ins or state.place.in_tests:
+                return  # decided on the file's first candidate: most files have none
             shown = name.strip("\"'")
             if name_group in DEFAULT_GROUPS:
                 message = (f"`{shown}` falls back to a literal secret when the environment does not set it: "
@@ -298,7 +299,8 @@ class AssignmentFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog, options)
+        self.skip = skip_matcher(catalog)
+        self.tests = test_matcher(catalog, options)
         self.syntaxes = []
         for entry in catalog.get("syntaxes") or ():
             syntax = str(entry["syntax"])
@@ -333,5 +335,5 @@ class AssignmentFamily:
                 continue
             if syntax == "code" and looks_minified(file):
                 return None  # a bundle (`main.3f2a1b.js`): short names, long random strings
-            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile", file)
+            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile", file, FilePlace(file.path, self.tests))
         return None

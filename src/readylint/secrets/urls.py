@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.diagnostics import mask_secret
-from readylint.secrets.base import Hit, skip_matcher
+from readylint.secrets.base import FilePlace, Hit, skip_matcher, test_matcher
 from readylint.secrets.context import stands_in
 from readylint.secrets.values import compile_any, has_long_run, shannon_entropy
 from readylint.sources import SourceFile
@@ -81,7 +81,7 @@ class UrlProbe:
         self.judge = judge
         self.schemes = schemes
 
-    def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
+    def scan(self, text: str, start: int, end: int, state: FilePlace) -> Iterable[Hit]:
         if not CREDENTIALS_RE.search(text, start, end):
             return
         for match in URL_RE.finditer(text, start, end):
@@ -97,6 +97,8 @@ class UrlProbe:
                 continue
             if stands_in(text, match.start("password"), match.end(), None):
                 continue
+            if state.in_tests:
+                return  # a test database (quiet-in-tests)
             yield Hit(
                 self.code, f"{scheme}-url", match.start("password"), match.end("password"), password,
                 f"{scheme}:// URL with a literal password `{mask_secret(password)}`: revoke it, then pass "
@@ -111,7 +113,7 @@ class ConnectionStringProbe:
     def __init__(self, judge: PasswordJudge):
         self.judge = judge
 
-    def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
+    def scan(self, text: str, start: int, end: int, state: FilePlace) -> Iterable[Hit]:
         if not DSN_CONTEXT_RE.search(text, start, end):
             return
         found = DSN_HOST_RE.search(text, start, end)
@@ -126,6 +128,8 @@ class ConnectionStringProbe:
                 continue  # as for URLs: the developer's own database
             if stands_in(text, match.start("password"), match.end(), None):
                 continue
+            if state.in_tests:
+                return
             yield Hit(
                 self.code, "connection-string", match.start("password"), match.end("password"), password,
                 f"connection string with a literal password `{mask_secret(password)}`: revoke it, then "
@@ -138,7 +142,8 @@ class PasswordUrlFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog, options)
+        self.skip = skip_matcher(catalog)
+        self.tests = test_matcher(catalog, options)
         judge = PasswordJudge(
             placeholder_passwords=frozenset(str(p).lower() for p in catalog.get("placeholder_passwords") or ()),
             placeholder_re=compile_any(catalog.get("placeholder_patterns") or ()),
@@ -152,5 +157,5 @@ class PasswordUrlFamily:
             ConnectionStringProbe(judge),
         ]
 
-    def file_state(self, file: SourceFile) -> Any:
-        return None if self.skip.matches(file.path) else True
+    def file_state(self, file: SourceFile) -> FilePlace | None:
+        return None if self.skip.matches(file.path) else FilePlace(file.path, self.tests)
