@@ -408,10 +408,16 @@ def test_identifiers_are_words_and_short_parts(value, expected):
 
 @pytest.mark.parametrize("value, name, expected", [
     ("token_xyz123", "personal_access_token", True),
-    ("password1", "password", True),
+    ("token123", "authorization", True),  # a secret word and a short tail
     ("DB_PASSWORD", "db_password", True),
     ("token_Xk9vQ2mLr7TzW4pB", "api_token", False),  # a long tail is what a real prefixed token has
     ("Xk9vQ2mLr7TzW4pB", "api_token", False),
 ])
 def test_a_value_that_names_itself_is_a_placeholder(value, name, expected):
-    assert names_itself(value, name) is expected
+    assert names_itself(value, name, ["token", "password"]) is expected
+
+
+def test_a_password_that_starts_with_its_name_is_still_a_password():
+    # `password123` is what a seeded account really has, not a placeholder.
+    assert not names_itself("password123", "password", ["password"], is_password=True)
+    assert names_itself("password", "password", ["password"], is_password=True)

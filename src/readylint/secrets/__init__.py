@@ -14,6 +14,7 @@ a value is judged (entropy, checksums, JWT claims, placeholders) lives here.
     urls.py         RL503 connection strings with a literal password
     assignments.py  RL504 secret-looking names bound to literal values
     values.py       shared value judgements: entropy, placeholders, shapes
+    context.py      shared judgements of where a value lives: examples, stand-ins, sample modules
     checksums.py    token checksums (GitHub / npm CRC32 in base62)
     jwt.py          JWT payload decoding
 """

@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.discovery import PathMatcher
-from readylint.secrets.base import Hit, looks_minified, skip_matcher
+from readylint.secrets.base import FilePlace, Hit, looks_minified, skip_matcher, test_matcher
 from readylint.secrets.context import compile_markers, declares_sample_data, stands_in
 from readylint.secrets.jwt import claims_match, jwt_claims
 from readylint.secrets.values import (
@@ -170,10 +170,10 @@ class ValueRules:
     public_re: re.Pattern[str] | None
     secret_words: frozenset[str]
 
-    def looks_secret(self, value: str, name: str) -> bool:
+    def looks_secret(self, value: str, name: str, is_password: bool = False) -> bool:
         if not self.min_length <= len(value) <= self.max_length or any(c.isspace() for c in value):
             return False
-        if names_itself(value, name, self.secret_words) or self.placeholder_re and self.placeholder_re.search(value):
+        if names_itself(value, name, self.secret_words, is_password) or self.placeholder_re and self.placeholder_re.search(value):
             return False
         if self.hash_re and self.hash_re.search(value):
             return False
@@ -199,12 +199,15 @@ class ValueRules:
 SELF_NAMED_TAIL = 6
 
 
-def names_itself(value: str, name: str, secret_words: Iterable[str] = ()) -> bool:
+def names_itself(value: str, name: str, secret_words: Iterable[str] = (), is_password: bool = False) -> bool:
     """The value is its name, or one of its name's words (or a secret word:
-    `Bearer token123`) and a short tail."""
+    `Bearer token123`) and a short tail. Not for a password's name:
+    `password123` is the weak password a seeded account really has."""
     lowered = value.lower()
     if lowered == name.lower().strip("\"'"):
         return True
+    if is_password:
+        return False
     for word in (*name_words(name), *secret_words):
         if len(word) >= 3 and lowered.startswith(word):
             return len(lowered[len(word):].lstrip("_-.")) <= SELF_NAMED_TAIL
@@ -216,6 +219,7 @@ class FileSyntax:
     patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (literal it needs, pattern)
     is_dockerfile: bool
     file: SourceFile
+    place: FilePlace
 
     @cached_property
     def holds_stand_ins(self) -> bool:
@@ -270,10 +274,12 @@ class AssignmentProbe:
                 continue  # a stored password hash (MD5, SHA-1, SHA-256), not a password
             # A stand-in prefix is judged on the value itself (looks_secret): in
             # `${KEY:-mock…}` the token run around it starts at the `-`.
-            if not self.values.looks_secret(value, name) or stands_in(text, value_start, value_end, None):
+            if not self.values.looks_secret(value, name, self.names.is_password(name)) or stands_in(
+                text, value_start, value_end, None
+            ):
                 continue
-            if state.holds_stand_ins:
-                return
+            if state.holds_stand_ins or state.place.in_tests:
+                return  # decided on the file's first candidate: most files have none
             shown = name.strip("\"'")
             if name_group in DEFAULT_GROUPS:
                 message = (f"`{shown}` falls back to a literal secret when the environment does not set it: "
@@ -293,7 +299,8 @@ class AssignmentFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog, options)
+        self.skip = skip_matcher(catalog)
+        self.tests = test_matcher(catalog, options)
         self.syntaxes = []
         for entry in catalog.get("syntaxes") or ():
             syntax = str(entry["syntax"])
@@ -328,5 +335,5 @@ class AssignmentFamily:
                 continue
             if syntax == "code" and looks_minified(file):
                 return None  # a bundle (`main.3f2a1b.js`): short names, long random strings
-            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile", file)
+            return FileSyntax(SYNTAXES[syntax], syntax == "dockerfile", file, FilePlace(file.path, self.tests))
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable, Protocol
 
 from readylint.diagnostics import Severity
@@ -42,13 +43,28 @@ class Family(Protocol):
         """None to skip the file; anything else is passed to the probes."""
 
 
-def skip_matcher(catalog: dict[str, Any], options: dict[str, Any]) -> PathMatcher:
-    """Files a rule never reports in: its catalog's `skip_files`, plus its
-    `test_paths` when its `quiet-in-tests` option is on (gitignore syntax)."""
-    patterns = list(catalog.get("skip_files") or [])
-    if options.get("quiet-in-tests"):
-        patterns += list(catalog.get("test_paths") or [])
-    return PathMatcher(patterns)
+def skip_matcher(catalog: dict[str, Any]) -> PathMatcher:
+    """Files a rule never reads: its catalog's `skip_files` (gitignore syntax)."""
+    return PathMatcher(list(catalog.get("skip_files") or []))
+
+
+def test_matcher(catalog: dict[str, Any], options: dict[str, Any]) -> PathMatcher | None:
+    """The rule's `test_paths` when its `quiet-in-tests` option is on."""
+    return PathMatcher(list(catalog.get("test_paths") or [])) if options.get("quiet-in-tests") else None
+
+
+class FilePlace:
+    """Where a file lives, decided when a probe first finds a candidate in it:
+    most files hold none, and matching a path against a rule's hundred test
+    path patterns costs more than the whole scan of a small file."""
+
+    def __init__(self, path: str, tests: PathMatcher | None):
+        self.path = path
+        self._tests = tests
+
+    @cached_property
+    def in_tests(self) -> bool:
+        return self._tests is not None and self._tests.matches(self.path)
 
 
 # A minified bundle: long (> 4 KB) with lines far longer than anyone writes.

@@ -7,13 +7,20 @@ surroundings say it is documentation or a stand-in:
         an OpenAPI or pydantic example, shown to readers of the API docs;
     placeholder="6660491268:AAF…"
         a form field's hint, shown to whoever fills it in;
+    Sample response
+    {"access_token": "opoj…"}
+        a value in a paragraph that an example heading opens (a docstring's
+        sample, a comment "Example of a … response");
     "mock_sk_test_…"  /  "fake-token-…"  /  "dummy…"
         a value its author marked as a stand-in, at the start of its token,
     secret: "whsec_…",  // dummy secret
-        or in a comment after it.
+        or in a comment after it;
+    /** Typeform samples: webhook payloads … */
+        any value of a module whose header says it holds samples (RL504).
 
-Each is decided on the found value's own line only, and only after a probe
-has found a candidate, so the prefilter's speed is unchanged.
+Each is decided on the value's own line or its paragraph (a few lines up),
+or the file's first characters, and only after a probe has found a
+candidate, so the prefilter's speed is unchanged.
 """
 
 from __future__ import annotations
@@ -56,10 +63,51 @@ def declares_sample_data(text: str) -> bool:
     return SAMPLE_DATA_HEADER_RE.search(text, 0, HEADER_CHARS) is not None
 
 
+# A line that introduces an example or sample below it, in its own
+# paragraph: one that starts with the word ("Sample response" in a
+# docstring, "# Example of a slack oauth response…") or ends with it and a
+# colon ("e.g.:", a guide's "you will get something like this:"). Prose
+# only: no assignment, double quotes, backticks or brackets (an apostrophe is
+# prose). Not a JSDoc `@example` (it names the value on its own line, see
+# EXAMPLE_CONTEXT_RE), nor a comment that merely mentions examples. Matched
+# from the line's start (no `^`: without MULTILINE it only matches at the
+# start of the text).
+_PROSE = r"[^=\"`()\[\]{}\n]"
+_EXAMPLE_WORD = r"(?:examples?|samples?|e\.g\.)"
+EXAMPLE_HEADING_RE = re.compile(
+    rf"[ \t]*(?:#+|//+|/?\*+|\"{{3}}|'{{3}})?[ \t]*"
+    rf"(?:{_EXAMPLE_WORD}(?![\w=]){_PROSE}*"
+    rf"|{_PROSE}*\b(?:{_EXAMPLE_WORD}|(?:something|looks?) like this)[ \t]*:[ \t]*(?:\*/)?)$",
+    re.IGNORECASE,
+)
+# A Markdown fence, an HTML code block, an reStructuredText code directive.
+CODE_BLOCK_START_RE = re.compile(r"[ \t]*(?:```|~~~|<pre|<code|\.\. code)", re.IGNORECASE)
+# How many lines above a value its paragraph's heading is looked for, and
+# the longest line read as a heading (a minified line is no heading).
+HEADING_LOOKBACK_LINES = 12
+HEADING_MAX_CHARS = 200
+
+
 def in_example(text: str, start: int) -> bool:
-    """Whether the value at `start` is on a line that declares an example."""
-    line_start = max(text.rfind("\n", 0, start) + 1, start - EXAMPLE_LOOKBEHIND)
-    return EXAMPLE_CONTEXT_RE.search(text, line_start, start) is not None
+    """Whether the value at `start` is on a line that declares an example, or
+    in a paragraph (no blank line between) that an example heading opens."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if EXAMPLE_CONTEXT_RE.search(text, max(line_start, start - EXAMPLE_LOOKBEHIND), start) is not None:
+        return True
+    end = line_start - 1  # the newline that ends the line above
+    below = line_start  # where the line below the one looked at starts
+    for _ in range(HEADING_LOOKBACK_LINES):
+        if end < 0:
+            return False
+        begin = text.rfind("\n", 0, end) + 1
+        if begin == end or text[begin:end].isspace():
+            if not CODE_BLOCK_START_RE.match(text, below):
+                return False  # a blank line: the paragraph starts below it
+            # ... unless a code block starts below it: a guide's heading, a blank line, then the block.
+        elif end - begin <= HEADING_MAX_CHARS and EXAMPLE_HEADING_RE.match(text, begin, end):
+            return True
+        below, end = begin, begin - 1
+    return False
 
 
 def token_start(text: str, start: int) -> int:

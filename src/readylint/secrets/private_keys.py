@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.diagnostics import Severity
-from readylint.secrets.base import Hit, skip_matcher
+from readylint.secrets.base import FilePlace, Hit, skip_matcher, test_matcher
 from readylint.secrets.context import in_example
 from readylint.secrets.values import shannon_entropy
 from readylint.sources import SourceFile
@@ -38,10 +38,12 @@ class PrivateKeyBlock:
         self.min_entropy = min_entropy
         self.max_span = int(entry.get("max_span", 16384))
 
-    def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
+    def scan(self, text: str, start: int, end: int, state: FilePlace) -> Iterable[Hit]:
         for begin in self.begin.finditer(text, start, end):
             if in_example(text, begin.start()):
                 continue  # `placeholder={`-----BEGIN RSA PRIVATE KEY-----…`}`: a form's hint
+            if state.in_tests:
+                return  # a test's throwaway key (quiet-in-tests)
             finish = self.end.search(text, begin.end(), begin.end() + self.max_span)
             if finish is None:
                 continue
@@ -66,11 +68,12 @@ class PrivateKeyFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog, options)
+        self.skip = skip_matcher(catalog)
+        self.tests = test_matcher(catalog, options)
         self.probes = [
             PrivateKeyBlock(entry, int(catalog.get("min_body_chars", 64)), float(catalog.get("min_entropy", 4.5)))
             for entry in catalog.get("blocks") or ()
         ]
 
-    def file_state(self, file: SourceFile) -> Any:
-        return None if self.skip.matches(file.path) else True
+    def file_state(self, file: SourceFile) -> FilePlace | None:
+        return None if self.skip.matches(file.path) else FilePlace(file.path, self.tests)

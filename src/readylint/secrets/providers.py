@@ -27,7 +27,7 @@ from readylint.diagnostics import Severity, mask_secret
 from readylint.secrets.checksums import CHECKSUMS
 from readylint.secrets.jwt import claims_match, jwt_claims
 from readylint.discovery import PathMatcher
-from readylint.secrets.base import Hit
+from readylint.secrets.base import FilePlace, Hit, skip_matcher, test_matcher
 from readylint.secrets.context import compile_markers, stands_in
 from readylint.secrets.values import contains_word, shannon_entropy
 from readylint.sources import SourceFile
@@ -102,20 +102,13 @@ class Detector:
         return not (self.test_key and file.in_tests)
 
 
-class ProviderFile:
-    """Where a file lives, as the detectors ask: decided on a detector's first
-    match in the file only (most files have none, and matching paths costs
-    more than the scan of a small file)."""
+class ProviderFile(FilePlace):
+    """Where a file lives, as the detectors ask (on a detector's first match in it)."""
 
-    def __init__(self, path: str, tests: PathMatcher, data_suffixes: tuple[str, ...]):
-        self.path = path
-        self._tests = tests
+    def __init__(self, path: str, tests: PathMatcher | None, data_suffixes: tuple[str, ...]):
+        super().__init__(path, tests)
         self._data_suffixes = data_suffixes
         self._skips: dict[int, bool] = {}
-
-    @cached_property
-    def in_tests(self) -> bool:
-        return self._tests.matches(self.path)
 
     @cached_property
     def in_test_data(self) -> bool:
@@ -135,12 +128,12 @@ class ProviderFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        # Not `skip_matcher`: quiet in tests, this rule still reads tests for live tokens.
-        self.skip = PathMatcher(list(catalog.get("skip_files") or ()))
+        self.skip = skip_matcher(catalog)
         test_severity = Severity.parse(options.get("test-key-severity", "info"))
         placeholders = tuple(w.lower() for w in catalog.get("placeholder_words") or ())
         markers = compile_markers(list(catalog.get("stand_in_prefixes") or ()))
-        self.tests = PathMatcher(list(catalog.get("test_paths") or ()) if options.get("quiet-in-tests") else [])
+        # Quiet in tests, this rule still reads them for live tokens (see Detector.reads).
+        self.tests = test_matcher(catalog, options)
         self.test_data_suffixes = tuple(str(s).lower() for s in catalog.get("test_data_suffixes") or ())
         # The shipped detectors are compiled by the tests; a user's are
         # compiled now, so that a bad pattern stops the run naming its file.

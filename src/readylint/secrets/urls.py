@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from readylint.catalog import RuleSpec
 from readylint.diagnostics import mask_secret
-from readylint.secrets.base import Hit, skip_matcher
+from readylint.secrets.base import FilePlace, Hit, skip_matcher, test_matcher
 from readylint.secrets.context import stands_in
 from readylint.secrets.values import compile_any, has_long_run, shannon_entropy
 from readylint.sources import SourceFile
@@ -37,6 +37,8 @@ CREDENTIALS_RE = re.compile(r"://[^\s/@]*@")
 DSN_PASSWORD_RE = re.compile(r"(?i)(?<![\w-])(?:password|pwd)\s*=\s*(?P<password>[^\s;'\"&]+)")
 DSN_CONTEXT_RE = re.compile(r"(?i)(?<![\w-])(?:host|server|data source|dbname|database|user id|uid|user)\s*=")
 DSN_HOST_RE = re.compile(r"(?i)(?<![\w-])(?:host|server|data source)\s*=\s*(?P<host>[^\s;'\"&,]+)")
+# Shorter than this, a password is a stand-in (`http://us:pa@ex.co`), not one anybody uses.
+MIN_PASSWORD = 4
 IPV4_LOOPBACK_RE = re.compile(r"127(?:\.\d{1,3}){3}")
 # `password=` in code rather than in a string: a parameter's default or a
 # keyword argument (`def login(self, user=None, password=None)`,
@@ -79,7 +81,7 @@ class UrlProbe:
         self.judge = judge
         self.schemes = schemes
 
-    def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
+    def scan(self, text: str, start: int, end: int, state: FilePlace) -> Iterable[Hit]:
         if not CREDENTIALS_RE.search(text, start, end):
             return
         for match in URL_RE.finditer(text, start, end):
@@ -87,7 +89,7 @@ class UrlProbe:
             if scheme not in self.schemes:
                 continue
             user, password, host = match.group("user", "password", "host")
-            if self.judge.is_placeholder(password, user):
+            if self.judge.is_placeholder(password, user) or len(password) < MIN_PASSWORD:
                 continue
             if self.judge.example_hosts and self.judge.example_hosts.fullmatch(host):
                 continue
@@ -95,6 +97,8 @@ class UrlProbe:
                 continue
             if stands_in(text, match.start("password"), match.end(), None):
                 continue
+            if state.in_tests:
+                return  # a test database (quiet-in-tests)
             yield Hit(
                 self.code, f"{scheme}-url", match.start("password"), match.end("password"), password,
                 f"{scheme}:// URL with a literal password `{mask_secret(password)}`: revoke it, then pass "
@@ -109,7 +113,7 @@ class ConnectionStringProbe:
     def __init__(self, judge: PasswordJudge):
         self.judge = judge
 
-    def scan(self, text: str, start: int, end: int, state: Any) -> Iterable[Hit]:
+    def scan(self, text: str, start: int, end: int, state: FilePlace) -> Iterable[Hit]:
         if not DSN_CONTEXT_RE.search(text, start, end):
             return
         found = DSN_HOST_RE.search(text, start, end)
@@ -118,12 +122,14 @@ class ConnectionStringProbe:
             return  # `host=xxx.example.com … password=…`: documentation
         for match in DSN_PASSWORD_RE.finditer(text, start, end):
             password = match.group("password")
-            if self.judge.is_placeholder(password) or len(password) < 4 or CODE_EXPRESSION_RE.match(password):
+            if self.judge.is_placeholder(password) or len(password) < MIN_PASSWORD or CODE_EXPRESSION_RE.match(password):
                 continue
             if host and self.judge.is_local(host) and not self.judge.looks_generated(password):
                 continue  # as for URLs: the developer's own database
             if stands_in(text, match.start("password"), match.end(), None):
                 continue
+            if state.in_tests:
+                return
             yield Hit(
                 self.code, "connection-string", match.start("password"), match.end("password"), password,
                 f"connection string with a literal password `{mask_secret(password)}`: revoke it, then "
@@ -136,7 +142,8 @@ class PasswordUrlFamily:
 
     def __init__(self, rule: RuleSpec, options: dict[str, Any]):
         catalog = rule.catalog
-        self.skip = skip_matcher(catalog, options)
+        self.skip = skip_matcher(catalog)
+        self.tests = test_matcher(catalog, options)
         judge = PasswordJudge(
             placeholder_passwords=frozenset(str(p).lower() for p in catalog.get("placeholder_passwords") or ()),
             placeholder_re=compile_any(catalog.get("placeholder_patterns") or ()),
@@ -150,5 +157,5 @@ class PasswordUrlFamily:
             ConnectionStringProbe(judge),
         ]
 
-    def file_state(self, file: SourceFile) -> Any:
-        return None if self.skip.matches(file.path) else True
+    def file_state(self, file: SourceFile) -> FilePlace | None:
+        return None if self.skip.matches(file.path) else FilePlace(file.path, self.tests)
