@@ -1,7 +1,7 @@
-"""RL101 on a TypeScript/JavaScript tree: lines per second on one core, peak
-memory, and semgrep with an equivalent local rule on the same tree.
+"""Rules on a TypeScript/JavaScript tree (RL101 by default): lines per second on
+one core, peak memory, and semgrep with an equivalent local RL101 rule on the same tree.
 
-    python bench/ts_speed.py <tree> [--semgrep PATH_TO_SEMGREP]
+    python bench/ts_speed.py <tree> [--select RL101,RL201,RL202] [--semgrep PATH_TO_SEMGREP]
 
 Counts the TS/JS lines readylint reads (its default excludes apply: no
 node_modules, build output, .d.ts or minified files), runs
@@ -51,15 +51,17 @@ def timed(command: list[str]) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("tree", type=Path)
-    parser.add_argument("--semgrep", help="a semgrep executable, to run the equivalent rule beside")
+    parser.add_argument("--select", default="RL101", help="the rules to run (comma-separated codes)")
+    parser.add_argument("--semgrep", help="a semgrep executable, to run the equivalent RL101 rule beside")
     args = parser.parse_args()
     lines = script_lines(args.tree)
-    readylint = [sys.executable, "-m", "readylint", "check", "--no-cache", "--select", "RL101", "--jobs", "1",
+    readylint = [sys.executable, "-m", "readylint", "check", "--no-cache", "--select", args.select, "--jobs", "1",
                  "--format", "json", str(args.tree)]
     seconds, peak, out = timed(readylint)
-    findings = sum(f["code"] == "RL101" for f in json.loads(out)["findings"])
+    codes = set(args.select.split(","))
+    findings = sum(f["code"] in codes for f in json.loads(out)["findings"])
     print(f"{args.tree.name}: {lines:,} TS/JS lines")
-    print(f"  readylint RL101, 1 job: {seconds:.2f} s, {lines / seconds:,.0f} lines/s, "
+    print(f"  readylint {args.select}, 1 job: {seconds:.2f} s, {lines / seconds:,.0f} lines/s, "
           f"peak {peak:.0f} MB, {findings} findings")
     if args.semgrep:
         semgrep = [args.semgrep, "scan", "--config", str(SEMGREP_RULES), "--jobs", "1", "--metrics", "off",
