@@ -2,8 +2,9 @@
 
 Each language's analysis (`checks/query_in_loop.py` for Python,
 `typescript/queryloops.py` for TS/JS) reports the loops of a module and the
-queries each one runs per iteration; relation reads (`order.customer`) are
-candidates the project pass confirms against the models' declarations. The
+queries each one runs per iteration; relation reads (`order.customer`) and
+calls of other modules' functions are candidates the project pass confirms
+against the models' declarations and the functions that query. The
 message, and which candidates count, are decided once, in the check.
 """
 
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Query:
     line: int
-    text: str  # `Customer.objects.get()`
+    text: str  # `Customer.objects.get()`, or the call of a function that queries: `owner_of()`
     remedy: str  # the batch alternative
+    runs: str = ""  # for a function's call: the query it runs, `prisma.user.findFirst()`
 
 
 @dataclass(frozen=True)
@@ -39,5 +41,8 @@ class LoopFacts:
     end_column: int
     queries: list[Query] = field(default_factory=list)
     relation_reads: list[RelationRead] = field(default_factory=list)
+    # Functions of other modules called per iteration, (module as imported, name, line): a query
+    # each when the project pass finds that they query.
+    calls: list[tuple[str, str, int]] = field(default_factory=list)
 
 

@@ -22,7 +22,8 @@ retrying by design and are not read.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
@@ -34,13 +35,16 @@ from readylint.python.dataaccess import (
 from readylint.python.localflow import FUNCTIONS, Assigned
 from readylint.python.tree import COMPREHENSIONS
 from readylint.loopqueries import LoopFacts, Query, RelationRead
-from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile
+from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
 from readylint.typescript.dataaccess import ScriptDataSpec
+from readylint.typescript.modules import ModuleResolver, ReExport, re_exports
 from readylint.typescript.queryloops import ScriptLoopScanner
 from readylint.typescript.runtime import runs_as_script, runs_in_browser
 
 LOOPS = (ast.For, ast.AsyncFor, *COMPREHENSIONS)
 PREFILTER = ("objects", "execute", "query", ".get(", "scalar", "fetch", "_manager", "Model")
+# A module that imports the project's own modules (whose functions may query).
+PROJECT_IMPORT_RE = re.compile(r"""\bfrom\s*['"](?:\.|@/|~/|#|@[\w-]+/)|\brequire\(\s*['"]\.""")
 # Scripts that name no read method of a library we know, or no loop, are not parsed.
 SCRIPT_PREFILTER = (".find", ".select(", ".query(", "sql`", ".count(", ".execute(", "selectFrom(", ".first(",
                     "$queryRaw", ".aggregate(", ".groupBy(", ".exists(", ".pluck(", ".one(", ".many(", ".any(")
@@ -61,6 +65,9 @@ class FileFacts:
     relations: dict[str, dict[str, str]]
     # Model class names declared here (to tell "not a relation" from "unknown model").
     models: list[str]
+    # Functions defined here that query on every call: name -> (the query, its remedy).
+    readers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    re_exports: tuple[ReExport, ...] = ()  # TS/JS, to follow imports through barrel files
 
 
 @dataclass(frozen=True)
@@ -98,8 +105,13 @@ class QueryInLoop(ProjectCheck):
     def applies_to(self, file: SourceFile) -> bool:
         text = file.text
         if file.kind in SCRIPT_KINDS:
-            return (any(token in text for token in SCRIPT_LOOPS) and any(token in text for token in SCRIPT_PREFILTER)
-                    and not matches_skip_paths(file.path, self.script_skip_paths))
+            # Loops that query or call the project's functions, modules that export functions
+            # that query, and barrel files that re-export them.
+            loops = any(token in text for token in SCRIPT_LOOPS)
+            reads = any(token in text for token in SCRIPT_PREFILTER)
+            return not matches_skip_paths(file.path, self.script_skip_paths) and (
+                (reads and (loops or "export" in text)) or (loops and bool(PROJECT_IMPORT_RE.search(text)))
+                or ("export" in text and bool(re_exports(text))))
         return any(token in text for token in PREFILTER)
 
     def wants_context(self, path: str) -> bool:
@@ -112,8 +124,11 @@ class QueryInLoop(ProjectCheck):
             # Browser code queries through an API: its round trips are the API's. A one-off script's are its own.
             if file.script.unreadable or runs_in_browser(file) or runs_as_script(file.text):
                 return None
-            loops = ScriptLoopScanner(file, self.script_spec, self.remedies, self.small_range).scan()
-            return FileFacts(loops, {}, []) if loops else None
+            scanner = ScriptLoopScanner(file, self.script_spec, self.remedies, self.small_range)
+            loops = scanner.scan()
+            readers = scanner.readers()
+            exported = re_exports(file.text) if "export" in file.text else ()
+            return FileFacts(loops, {}, [], readers, exported) if loops or readers or exported else None
         tree = file.python.tree
         if tree is None or matches_skip_paths(file.path, self.skip_paths):
             return None
@@ -171,9 +186,14 @@ class QueryInLoop(ProjectCheck):
             for name, fields in file_facts.relations.items():
                 for attribute, batch in fields.items():
                     relations.setdefault(name, {}).setdefault(attribute, []).append(batch)
+        readers = _ImportedReaders(facts, project)
         for path in sorted(facts):
             for loop in facts[path].loops:
-                queries = list(loop.queries)
+                queries = list(loop.queries) + [
+                    Query(line, f"{name}()", remedy, runs=query)
+                    for module, name, line in loop.calls
+                    for query, remedy in readers.of(path, module, name)[:1]
+                ]
                 for read in loop.relation_reads:
                     frameworks = relations.get(read.model, {}).get(read.attribute, [])
                     # A relation in every model of that name (two apps may reuse a class name).
@@ -185,7 +205,8 @@ class QueryInLoop(ProjectCheck):
                 if not queries:
                     continue
                 queries.sort(key=lambda q: q.line)
-                listed = ", ".join(f"`{q.text}` (line {q.line})" for q in queries[:MAX_LISTED])
+                listed = ", ".join(f"`{q.text}` (line {q.line}{f', which runs `{q.runs}`' if q.runs else ''})"
+                                   for q in queries[:MAX_LISTED])
                 more = f" and {len(queries) - MAX_LISTED} more" if len(queries) > MAX_LISTED else ""
                 noun = "query runs" if len(queries) == 1 else "queries run"
                 yield new_finding(
@@ -193,6 +214,26 @@ class QueryInLoop(ProjectCheck):
                     f"{noun} once per iteration of this loop: {listed}{more}; {queries[0].remedy}",
                     end_line=loop.end_line, end_column=loop.end_column,
                 )
+
+
+class _ImportedReaders:
+    """The functions of other TS/JS modules that query, found as the module system resolves an import."""
+
+    def __init__(self, facts: dict[str, Any], project: ProjectContext):
+        self.scripts = {path: f for path, f in facts.items() if kind_of(path) in SCRIPT_KINDS}
+        self.project = project
+        self._resolver: ModuleResolver | None = None
+
+    def of(self, path: str, specifier: str, name: str) -> list[tuple[str, str]]:
+        if self._resolver is None:
+            self._resolver = ModuleResolver(self.project.root, self.scripts)
+            self._re_exported = {p: f.re_exports for p, f in self.scripts.items() if f.re_exports}
+        target = self._resolver.resolve(path, specifier)
+        if target is None:
+            return []
+        return [self.scripts[where].readers[exported]
+                for where, exported in self._resolver.definitions(target, name, self._re_exported)
+                if where in self.scripts and exported in self.scripts[where].readers]
 
 
 class LoopScanner:

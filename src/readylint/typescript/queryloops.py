@@ -31,7 +31,9 @@ from typing import Any
 
 from readylint.loopqueries import LoopFacts, Query
 from readylint.sources import SourceFile
-from readylint.typescript.dataaccess import READ, ScriptDataAccess, ScriptDataSpec
+from readylint.typescript.dataaccess import (
+    PROJECT_SPECIFIER_PREFIXES, READ, ScriptAccess, ScriptDataAccess, ScriptDataSpec,
+)
 from readylint.typescript.tree import FUNCTION_KINDS, is_endless, text, unwrapped
 
 LOOP_STATEMENTS = frozenset({"for_statement", "for_in_statement"})
@@ -53,21 +55,69 @@ class ScriptLoopScanner:
         self.model = ScriptDataAccess(file.script, file.text, spec)
         self.remedies = remedies
         self._loops: dict[tuple[int, int], LoopFacts] = {}
+        self._readers: dict[str, tuple[str, ScriptAccess]] = {}
+
+    def readers(self) -> dict[str, tuple[str, str]]:
+        """This module's functions that query on every call: name -> (the query, its remedy)."""
+        return {name: (access.label, self.remedies.get(access.framework, ""))
+                for name, (_, access) in self._readers.items()}
 
     def scan(self) -> list[LoopFacts]:
-        for call in self.file.script.of("call"):
-            access = self.model.access(call)
-            if access is None or access.action != READ:
+        calls = self.file.script.of("call")
+        reads = [(call, access) for call in calls
+                 if (access := self.model.access(call)) is not None and access.action == READ]
+        for call, access in reads:
+            query = Query(access.line, access.label, self.remedies.get(access.framework, ""))
+            self._charge(call, lambda facts, query=query: facts.queries.append(query),
+                         concurrent_batched=access.framework == "prisma" and access.method in DATALOADER_METHODS)
+        # A function that queries, called in a loop, queries once per item too: this module's
+        # now, another module's in the project pass (`LoopFacts.calls`).
+        self._readers = readers = self._reading_functions(reads)
+        bindings = self.model.names.bindings
+        for call in calls:
+            function = call.child_by_field_name("function")
+            if function is None or function.type != "identifier":
                 continue
-            loop = self._loop_of(call, concurrent_batched=access.framework == "prisma"
-                                 and access.method in DATALOADER_METHODS)
-            if loop is None:
-                continue
-            facts = self._loops.get((loop.start_byte, loop.end_byte))
-            if facts is None:
-                facts = self._loops[(loop.start_byte, loop.end_byte)] = self._facts(loop)
-            facts.queries.append(Query(access.line, access.label, self.remedies.get(access.framework, "")))
+            name = text(function)
+            if name in readers:
+                _, access = readers[name]
+                query = Query(call.start_point[0] + 1, f"{name}()", self.remedies.get(access.framework, ""),
+                              runs=access.label)
+                self._charge(call, lambda facts, query=query: facts.queries.append(query))
+            elif (binding := bindings.get(name)) is not None and binding[1] != "*" \
+                    and binding[0].startswith(PROJECT_SPECIFIER_PREFIXES):
+                imported = (binding[0], binding[1], call.start_point[0] + 1)
+                self._charge(call, lambda facts, imported=imported: facts.calls.append(imported))
         return sorted(self._loops.values(), key=lambda f: (f.line, f.column))
+
+    def _charge(self, call: Any, add: Any, concurrent_batched: bool = False) -> None:
+        """Add a query (`add(loop_facts)`) to the loop that runs `call` once per item, if any."""
+        loop = self._loop_of(call, concurrent_batched)
+        if loop is None:
+            return
+        facts = self._loops.get((loop.start_byte, loop.end_byte))
+        if facts is None:
+            facts = self._loops[(loop.start_byte, loop.end_byte)] = self._facts(loop)
+        add(facts)
+
+    def _reading_functions(self, reads: list[tuple[Any, ScriptAccess]]) -> dict[str, tuple[str, ScriptAccess]]:
+        """Module-level functions (`async function getOwner(id)`, `const getOwner = async (id) =>`)
+        that run a query themselves on every call: name -> (name, their first query)."""
+        readers: dict[str, tuple[str, ScriptAccess]] = {}
+        for call, access in reads:
+            function = _enclosing_function(call)
+            if function is None or function.parent is None:
+                continue
+            named = function.child_by_field_name("name") if function.type == "function_declaration" else None
+            if named is None and function.parent.type == "variable_declarator":
+                named = function.parent.child_by_field_name("name")
+            container = function.parent if function.type == "function_declaration" else function.parent.parent
+            while container is not None and container.type in ("export_statement", "lexical_declaration",
+                                                                  "variable_declaration"):
+                container = container.parent
+            if named is not None and container is not None and container.type == "program":
+                readers.setdefault(text(named), (text(named), access))
+        return readers
 
     def _loop_of(self, call: Any, concurrent_batched: bool) -> Any | None:
         """The innermost loop that runs `call` once per item, within its function: a loop
@@ -151,6 +201,15 @@ class ScriptLoopScanner:
         line = start[0] + 1
         return LoopFacts(line, self.file.char_column(line, start[1]), end[0] + 1,
                          self.file.char_column(end[0] + 1, end[1]))
+
+
+def _enclosing_function(node: Any) -> Any | None:
+    """The function a node's code belongs to (not counting callbacks an iteration runs: those are its loops)."""
+    node = node.parent
+    while node is not None and node.type not in ("function_declaration", "arrow_function", "function_expression",
+                                                 "method_definition", "program"):
+        node = node.parent
+    return node if node is not None and node.type != "program" else None
 
 
 def _called_with(function: Any) -> Any | None:
