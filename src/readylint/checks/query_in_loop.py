@@ -100,6 +100,9 @@ class QueryInLoop(ProjectCheck):
         self.eager_lazy = frozenset(map(str, sqlalchemy.get("eager_lazy_values") or ()))
         self.mapped_markers = frozenset(map(str, sqlalchemy.get("model_markers") or ()))
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
+        prefixes = "|".join(re.escape(str(p)) for p in catalog.get("lookup_prefixes") or ()) or "(?!)"
+        # `getOwner`, `find_team`: the prefix, then a word boundary (`_` or a capital).
+        self.lookup_names = re.compile(rf"_*(?:{prefixes})(?:_|[A-Z0-9]|$)")
         self.relation_remedies = {str(k): str(v) for k, v in (catalog.get("relation_remedies") or {}).items()}
 
     def applies_to(self, file: SourceFile) -> bool:
@@ -124,7 +127,7 @@ class QueryInLoop(ProjectCheck):
             # Browser code queries through an API: its round trips are the API's. A one-off script's are its own.
             if file.script.unreadable or runs_in_browser(file) or runs_as_script(file.text):
                 return None
-            scanner = ScriptLoopScanner(file, self.script_spec, self.remedies, self.small_range)
+            scanner = ScriptLoopScanner(file, self.script_spec, self.remedies, self.small_range, self.lookup_names)
             loops = scanner.scan()
             readers = scanner.readers()
             exported = re_exports(file.text) if "export" in file.text else ()

@@ -49,8 +49,10 @@ FUNCTION_BOUNDARIES = FUNCTION_KINDS | {"function_declaration", "generator_funct
 
 
 class ScriptLoopScanner:
-    def __init__(self, file: SourceFile, spec: ScriptDataSpec, remedies: dict[str, str], small_range: int):
+    def __init__(self, file: SourceFile, spec: ScriptDataSpec, remedies: dict[str, str], small_range: int,
+                 lookup_names: "re.Pattern[str]"):
         self.file = file
+        self.lookup_names = lookup_names
         self.small_range = small_range
         self.model = ScriptDataAccess(file.script, file.text, spec)
         self.remedies = remedies
@@ -101,8 +103,10 @@ class ScriptLoopScanner:
         add(facts)
 
     def _reading_functions(self, reads: list[tuple[Any, ScriptAccess]]) -> dict[str, tuple[str, ScriptAccess]]:
-        """Module-level functions (`async function getOwner(id)`, `const getOwner = async (id) =>`)
-        that run a query themselves on every call: name -> (name, their first query)."""
+        """Module-level lookups (`async function getOwner(id)`, `const findTeam = async (id) =>`)
+        that run a query themselves on every call: name -> (name, their first query). Functions
+        named for other work (`processInvoice`, `deleteWorkspace`) do more per item than query:
+        what they run is not an N+1 lookup."""
         readers: dict[str, tuple[str, ScriptAccess]] = {}
         for call, access in reads:
             function = _enclosing_function(call)
@@ -115,7 +119,8 @@ class ScriptLoopScanner:
             while container is not None and container.type in ("export_statement", "lexical_declaration",
                                                                   "variable_declaration"):
                 container = container.parent
-            if named is not None and container is not None and container.type == "program":
+            if named is not None and container is not None and container.type == "program" \
+                    and self.lookup_names.match(text(named)):
                 readers.setdefault(text(named), (text(named), access))
         return readers
 
