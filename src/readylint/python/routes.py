@@ -433,6 +433,14 @@ class PythonRoutes:
                 ):
                     self._area(f"the Limiter's `default_limits` ({self.file.path}:{call.lineno})", call.lineno,
                                ("flask", "fastapi", "starlette"))
+        if ")(" in text:
+            # Flask-Limiter on a whole blueprint: `limiter.limit("10/minute")(auth)`.
+            for call in self.index.of_type(ast.Call):
+                if isinstance(call.func, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and (
+                        catalog.limit_name.search(ast.unparse(call.func.func))):
+                    guard = Guard(RATE_LIMIT, f"`{ast.unparse(call.func.func)}(...)({call.args[0].id})` "
+                                              f"({self.file.path}:{call.lineno})", call.lineno)
+                    self.facts.area_guards.append(AreaGuard(guard, self.file.path, ("flask",), self.file.path))
         if "add_middleware" in text:
             # Starlette/FastAPI `app.add_middleware(SlowAPIMiddleware)`, `app.add_middleware(rate_limit.middleware, ...)`.
             for call in self.index.of_type(ast.Call):
