@@ -12,7 +12,7 @@ from readylint.catalog import Catalog
 from readylint.checks.sensitive_endpoint_without_rate_limit import SensitiveEndpointWithoutRateLimit
 from readylint.config import Config, ConfigError
 from readylint.python.routes import PythonRoutes
-from readylint.routes import RATE_LIMIT, join_paths, matches_route_pattern
+from readylint.routes import RATE_LIMIT, matches_route_pattern
 from readylint.sources import SourceFile
 from readylint.typescript.routes import ScriptRoutes
 
@@ -46,11 +46,6 @@ def python_facts(check, path: str, code: str):
 ])
 def test_route_patterns(pattern, url, covered):
     assert matches_route_pattern(pattern, url) is covered
-
-
-def test_join_paths():
-    assert join_paths("/api/", "auth", "/login/") == "/api/auth/login"
-    assert join_paths("", "") == "/"
 
 
 def test_next_routes_methods_groups_and_wrappers(check):

@@ -14,7 +14,6 @@ module, a wrapper function defined in another module).
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -63,16 +62,12 @@ class Endpoint:
     guards: tuple[Guard, ...] = ()
     delegates: tuple[Delegate, ...] = ()
     qualified: str = ""  # the handler's qualified name, for routes declared in another module (Django)
-    app: str = ""  # the application object it is registered on, where known ("app", "router")
     # Guard kinds declared for many endpoints that this one opts out of
     # (NestJS `@SkipThrottle()`, Flask-Limiter `@limiter.exempt`).
     opts_out: tuple[str, ...] = ()
     # The handler reads a submission (a body, a form, `request.method == "POST"`):
     # what tells a view that takes any method from one that only renders a page.
     reads_body: bool = True
-
-    def accepts(self, method: str) -> bool:
-        return not self.methods or method in self.methods
 
 
 @dataclass(frozen=True)
@@ -143,9 +138,3 @@ def _literal_regex(text: str) -> str:
     # Groups written in the pattern (`/((?!api).*)`) are regular expressions
     # already; a `*` elsewhere is a wildcard (`/api/auth/*`, Hono's `app.use("/api/*")`).
     return text if "(" in text else re.escape(text).replace(r"\*", ".*")
-
-
-def join_paths(*parts: str) -> str:
-    """Route prefixes joined as frameworks do: `/api` + `auth/login` -> `/api/auth/login`."""
-    joined = "/".join(p.strip("/") for p in parts if p and p.strip("/"))
-    return posixpath.normpath("/" + joined) if joined else "/"

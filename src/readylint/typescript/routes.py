@@ -218,9 +218,9 @@ class ScriptRoutes:
                     continue
                 if url is None or not handlers:
                     continue
-                self._add_registered(call, receiver, prop, url, handlers)
+                self._add_registered(call, prop, url, handlers)
 
-    def _add_registered(self, call: Any, receiver: Any, method: str, url: str, handlers: list[Any]) -> None:
+    def _add_registered(self, call: Any, method: str, url: str, handlers: list[Any]) -> None:
         handler = handlers[-1]
         guards = [g for m in handlers[:-1] if (g := self._middleware_guard(m)) is not None]
         if handler.type == "object":  # Fastify: app.post(url, { config: { rateLimit } }, handler) has 3 args
@@ -233,7 +233,7 @@ class ScriptRoutes:
         label = text(name) if name is not None else text(handler) if handler.type == "identifier" else f"{method} {url}"
         function_node = self._local_value(text(handler)) if handler.type == "identifier" else handler
         self._add(url, verb, label, call.child_by_field_name("function"), function_node or handler,
-                  self.framework or "", guards=guards, app=text(receiver) if receiver.type == "identifier" else "")
+                  self.framework or "", guards=guards)
 
     def _fastify_route(self, call: Any, options: Any) -> None:
         properties = _properties(options)
@@ -401,7 +401,7 @@ class ScriptRoutes:
     # ------------------------------------------------------------ endpoints
 
     def _add(self, url: str, methods: tuple[str, ...], label: str, name_node: Any, handler: Any, framework: str,
-             *, guards: list[Guard] | tuple[Guard, ...] = (), app: str = "", skip_area_guards: bool = False,
+             *, guards: list[Guard] | tuple[Guard, ...] = (), skip_area_guards: bool = False,
              delegates: tuple[Delegate, ...] = (), reads_body: bool = True) -> None:
         guards = list(guards)
         delegates = list(delegates)
@@ -448,7 +448,7 @@ class ScriptRoutes:
                     self.file.char_column(end_line + 1, end_column))
         self.facts.endpoints.append(Endpoint(
             url, methods, label, span, framework, tuple(dict.fromkeys(calls)), tuple(guards),
-            tuple(dict.fromkeys(delegates)), app=app, opts_out=(RATE_LIMIT,) if skip_area_guards else (),
+            tuple(dict.fromkeys(delegates)), opts_out=(RATE_LIMIT,) if skip_area_guards else (),
             reads_body=reads_body,
         ))
 
