@@ -165,3 +165,25 @@ def test_upstream_true_silences_every_endpoint(tmp_path):
     silenced = lint([tmp_path], config=Config(rule_options={"RL601": {"rate-limited-upstream": True}}),
                     cwd=tmp_path, select=["RL601"])
     assert not silenced.findings
+
+
+def test_an_extension_adds_a_sensitive_category_and_a_limiter(tmp_path):
+    (tmp_path / "ours.yaml").write_text(textwrap.dedent("""
+        code: RL601
+        catalog:
+          sensitive:
+            - category: data export
+              paths: '(?:^|/)exports?/?$'
+              risk: each request builds a full export
+    """))
+    (tmp_path / "readylint.yaml").write_text('extend-rules: ["ours.yaml"]\n')
+    (tmp_path / "app.py").write_text(textwrap.dedent("""
+        from flask import Flask, request
+        app = Flask(__name__)
+
+        @app.post("/export")
+        def export():
+            return request.form["what"]
+    """))
+    result = lint([tmp_path], cwd=tmp_path, select=["RL601"])
+    assert [(f.line, "a data export endpoint" in f.message) for f in result.findings] == [(6, True)]
