@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from readylint.outbound import Span
+from readylint.sources import SourceFile
 
 # Guard kinds.
 RATE_LIMIT = "rate-limit"
@@ -138,3 +139,10 @@ def _literal_regex(text: str) -> str:
     # Groups written in the pattern (`/((?!api).*)`) are regular expressions
     # already; a `*` elsewhere is a wildcard (`/api/auth/*`, Hono's `app.use("/api/*")`).
     return text if "(" in text else re.escape(text).replace(r"\*", ".*")
+
+
+def mentions_limits(file: SourceFile, words: tuple[str, ...]) -> bool:
+    """Does the file's text contain one of a limiter's words (lowercase
+    substrings)? Decided once per file: a substring test over the lowered text
+    costs a tenth of the catalog's limiter-name regex over the raw one."""
+    return file.shared((mentions_limits, words), lambda: any(w in file.text.lower() for w in words))

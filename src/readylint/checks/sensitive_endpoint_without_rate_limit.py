@@ -22,7 +22,17 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
 from readylint.python.names import module_name_of
 from readylint.python.routes import PythonRouteCatalog, PythonRoutes
-from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Endpoint, Guard, RouteFacts, matches_route_pattern
+from readylint.routes import (
+    ADMIN_ONLY,
+    CALLER_PAYS,
+    RATE_LIMIT,
+    AreaGuard,
+    Endpoint,
+    Guard,
+    RouteFacts,
+    matches_route_pattern,
+    mentions_limits,
+)
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
 from readylint.typescript.modules import ModuleResolver
 from readylint.typescript.routes import NEXT_ROUTE_FILE_RE, ScriptRouteCatalog, ScriptRoutes
@@ -31,14 +41,16 @@ if TYPE_CHECKING:
     from readylint.engine import Selection
 
 # A Python module that declares no route, view or limit setting names none of these.
+# A Python module that names no web framework and no limit setting declares no
+# route and no application-wide limit (functions that limit are found by
+# their words, `limits.prefilter_words`).
 PYTHON_PREFILTER_RE = re.compile(
-    r"\b(?:route|post|put|patch|api_route|add_url_rule|add_api_route|view_config|path|re_path|url|Route|"
-    r"APIView|View|request|INSTALLED_APPS|default_limits|RATELIMIT_\w+|DEFAULT_THROTTLE_CLASSES)\b"
+    r"\b(?:flask|quart|fastapi|starlette|pyramid|django|rest_framework)|INSTALLED_APPS|default_limits|RATELIMIT_"
+    r"|DEFAULT_THROTTLE_CLASSES"
 )
-SCRIPT_PREFILTER_RE = re.compile(
-    r"""(?:from|require\()\s*['"](?:express|fastify|hono|koa|@koa/router|koa-router|@nestjs/[\w-]+|next/server)['"/]"""
-    r"|\bAPP_GUARD\b"
-)
+# A string naming a server framework (an import, a require): a TS/JS module that
+# names none, is no Next.js route file and mentions no limiter declares nothing.
+SCRIPT_PREFILTER_RE = re.compile(r"""['"](?:express|fastify|hono|koa|@koa/router|koa-router|@nestjs/[\w-]+|next/server)['"/]""")
 
 
 @dataclass(frozen=True)
@@ -99,11 +111,12 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         )
         limits = catalog.get("limits") or {}
         self.limit_name = re.compile(str(limits.get("name") or r"(?!)"))
+        self.limit_words = tuple(str(w).lower() for w in limits.get("prefilter_words") or ())
         self.admin_only = re.compile(str(catalog.get("admin_only") or r"(?!)"))
         self.provider_calls = tuple(str(c) for c in limits.get("provider_calls") or ())
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
         self.scripts = ScriptRouteCatalog.from_catalog(catalog.get("typescript") or {}, self.limit_name,
-                                                    self.admin_only)
+                                                    self.limit_words, self.admin_only)
         upstream = options.get("rate-limited-upstream") or False
         if not isinstance(upstream, (bool, list)) or (
                 isinstance(upstream, list) and not all(isinstance(p, str) for p in upstream)):
@@ -114,13 +127,13 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         # Routes are declared as the webhook rules read them (RL302's `handlers`).
         handlers = catalog.by_code["RL302"].catalog.get("handlers") or {}
         self.python = PythonRouteCatalog.from_catalogs(handlers, self.rule.catalog.get("python") or {},
-                                                     self.limit_name, self.admin_only)
+                                                     self.limit_name, self.limit_words, self.admin_only)
 
     def applies_to(self, file: SourceFile) -> bool:
         if file.kind in SCRIPT_KINDS:
             return bool(NEXT_ROUTE_FILE_RE.search(file.path) or SCRIPT_PREFILTER_RE.search(file.text)
-                        or self.limit_name.search(file.text))
-        return bool(PYTHON_PREFILTER_RE.search(file.text) or self.limit_name.search(file.text))
+                        or "APP_GUARD" in file.text or mentions_limits(file, self.limit_words))
+        return bool(PYTHON_PREFILTER_RE.search(file.text) or mentions_limits(file, self.limit_words))
 
     def collect(self, file: SourceFile) -> RouteFacts | None:
         if file.kind in SCRIPT_KINDS:

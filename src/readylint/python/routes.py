@@ -33,7 +33,17 @@ from readylint.outbound import Span
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.python.tree import TreeIndex
-from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
+from readylint.routes import (
+    ADMIN_ONLY,
+    CALLER_PAYS,
+    RATE_LIMIT,
+    AreaGuard,
+    Delegate,
+    Endpoint,
+    Guard,
+    RouteFacts,
+    mentions_limits,
+)
 from readylint.sources import SourceFile
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -147,6 +157,7 @@ class PythonRouteCatalog:
     view_module: re.Pattern[str]
     skip_paths: tuple[str, ...]
     limit_name: re.Pattern[str]
+    limit_words: tuple[str, ...]
     admin_only: re.Pattern[str]
     paid_clients: frozenset[str]
     server_key: re.Pattern[str]
@@ -162,7 +173,8 @@ class PythonRouteCatalog:
 
     @classmethod
     def from_catalogs(cls, handlers: dict[str, Any], section: dict[str, Any],
-                      limit_name: re.Pattern[str], admin_only: re.Pattern[str]) -> "PythonRouteCatalog":
+                      limit_name: re.Pattern[str], limit_words: tuple[str, ...],
+                      admin_only: re.Pattern[str]) -> "PythonRouteCatalog":
         def strings(data: Any) -> frozenset[str]:
             return frozenset(str(item) for item in data or ())
 
@@ -175,6 +187,7 @@ class PythonRouteCatalog:
             view_module=re.compile(str(handlers.get("view_module") or r"(?!)")),
             skip_paths=tuple(handlers.get("skip_paths") or ()),
             limit_name=limit_name,
+            limit_words=limit_words,
             admin_only=admin_only,
             paid_clients=strings(section.get("paid_clients")),
             server_key=re.compile(str(section.get("server_key") or r"(?!)")),
@@ -198,12 +211,16 @@ class PythonRoutes:
         self.file = file
         self.tree: ast.Module = file.python.tree
         self.index: TreeIndex = file.tree_index
-        self.names = QualifiedNames.for_file(file)
         self.module = module_name_of(file.path)
         self.module_functions: dict[str, Function] = {
             node.name: node for node in self.tree.body if isinstance(node, FUNCTIONS)
         }
         self.facts = RouteFacts()
+
+    @cached_property
+    def names(self) -> QualifiedNames:
+        """Built only for a module that declares routes or limits."""
+        return QualifiedNames.for_file(self.file)
 
     @cached_property
     def imports_text(self) -> str:
@@ -225,7 +242,7 @@ class PythonRoutes:
         if matches_skip_paths(self.file.path, self.catalog.skip_paths):
             return self.facts
         self._area_guards()
-        if self.catalog.limit_name.search(self.file.text):
+        if mentions_limits(self.file, self.catalog.limit_words):
             self._guarding_definitions()
         if not self.framework:
             return self.facts
@@ -263,9 +280,11 @@ class PythonRoutes:
         return views_module or bool(decorators & self.catalog.view_decorators)
 
     def _class_view(self, cls: ast.ClassDef) -> None:
+        if not cls.bases or not any(
+            isinstance(i, FUNCTIONS) and (i.name in self.catalog.view_methods or i.decorator_list) for i in cls.body
+        ):
+            return  # a model, a form, a serializer: no method that receives a request
         bases = [self.names.of(b) or ast.unparse(b) for b in cls.bases]
-        if not bases:
-            return
         drf = any(self.catalog.drf_bases.search(b) for b in bases)
         guards = [g for d in cls.decorator_list if (g := self._decorator_guard(d)) is not None]
         for item in cls.body:

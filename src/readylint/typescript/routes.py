@@ -30,7 +30,17 @@ from typing import Any
 
 from readylint.discovery import matches_skip_paths
 from readylint.outbound import Span
-from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
+from readylint.routes import (
+    ADMIN_ONLY,
+    CALLER_PAYS,
+    RATE_LIMIT,
+    AreaGuard,
+    Delegate,
+    Endpoint,
+    Guard,
+    RouteFacts,
+    mentions_limits,
+)
 from readylint.sources import SourceFile
 from readylint.typescript.names import ModuleNames
 from readylint.typescript.runtime import runs_in_browser
@@ -58,12 +68,13 @@ class ScriptRouteCatalog:
     nest_guards: re.Pattern[str]
     skip_paths: tuple[str, ...]
     limit_name: re.Pattern[str]
+    limit_words: tuple[str, ...]
     admin_only: re.Pattern[str]
     paid_clients: frozenset[str]  # modules whose client a key pays for (LLM SDKs)
     server_key: re.Pattern[str]  # where the server's own key comes from (`process.env`)
 
     @classmethod
-    def from_catalog(cls, section: dict[str, Any], limit_name: re.Pattern[str],
+    def from_catalog(cls, section: dict[str, Any], limit_name: re.Pattern[str], limit_words: tuple[str, ...],
                      admin_only: re.Pattern[str]) -> "ScriptRouteCatalog":
         return cls(
             frameworks={
@@ -78,6 +89,7 @@ class ScriptRouteCatalog:
             nest_guards=re.compile(str(section.get("nest_limit_guards") or r"(?!)")),
             skip_paths=tuple(section.get("skip_paths") or ()),
             limit_name=limit_name,
+            limit_words=limit_words,
             admin_only=admin_only,
             paid_clients=frozenset(str(m) for m in section.get("paid_clients") or ()),
             server_key=re.compile(str(section.get("server_key") or r"(?!)")),
@@ -139,7 +151,7 @@ class ScriptRoutes:
             self._next_pages_route(_next_url(match.group(1)))
         elif NEXT_MIDDLEWARE_RE.search(path) and "next/server" in self.file.text:
             self._next_middleware()
-        limits = bool(self.catalog.limit_name.search(self.file.text))
+        limits = mentions_limits(self.file, self.catalog.limit_words)
         if (self.framework is not None and self.framework != "nestjs") or limits:
             # A NestJS bootstrap registers the adapter's limiter (`app.register(fastifyRateLimit)`).
             self._registered_routes(routes=self.framework not in (None, "nestjs"))
