@@ -56,7 +56,7 @@ class Delegate:
 class Endpoint:
     path: str  # the route as written ("/api/login", "auth/<str:token>/"); "" when not known here
     methods: tuple[str, ...]  # upper case; () when any method reaches the handler
-    handler: str  # "login", "AuthController.signIn", "POST" (a Next.js route module's export)
+    handler: str  # "login", "AuthController.signIn", "POST" (a Next.js route module's export); "" when anonymous
     span: Span  # where findings point: the handler's name or its registration
     framework: str  # "flask", "fastapi", "django", "next-app", "express", "nestjs", ...
     calls: tuple[str, ...] = ()  # what the handler calls, qualified where known, else as written

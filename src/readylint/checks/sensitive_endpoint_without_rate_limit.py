@@ -204,7 +204,7 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         methods = "/".join(m for m in endpoint.methods if m in sensitivity.methods)
         where = f"{methods or 'any method'} {url}".strip() if url else methods or "any method"
         # A Next.js route module's handler is named by its method.
-        handler = f" (`{endpoint.handler}`)" if endpoint.handler not in endpoint.methods else ""
+        handler = f" (`{endpoint.handler}`)" if endpoint.handler and endpoint.handler not in endpoint.methods else ""
         remedy = self.remedies.get(endpoint.framework) or "limit it per client (IP, account)"
         article = "an" if sensitivity.category[0] in "aeiouAEIOU" else "a"
         line, column, end_line, end_column = endpoint.span

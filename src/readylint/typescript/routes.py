@@ -242,7 +242,14 @@ class ScriptRoutes:
             guards.append(Guard(RATE_LIMIT, "its route config's `rateLimit`", options.start_point[0] + 1))
         verb = ("GET", "POST", "PUT", "PATCH", "DELETE") if method == "all" else (method.upper(),)
         name = handler.child_by_field_name("name") if handler.type.startswith("function") else None
-        label = text(name) if name is not None else text(handler) if handler.type == "identifier" else f"{method} {url}"
+        # An inline arrow function has no name: the route names it.
+        if name is not None or handler.type == "identifier":
+            label = text(name if name is not None else handler)
+        elif handler.type == "member_expression":
+            # `accountController.register`: the method is the handler; its object is only where it lives.
+            label = text(handler.child_by_field_name("property"))
+        else:
+            label = ""
         function_node = self._local_value(text(handler)) if handler.type == "identifier" else handler
         self._add(url, verb, label, call.child_by_field_name("function"), function_node or handler,
                   self.framework or "", guards=guards)
@@ -261,7 +268,7 @@ class ScriptRoutes:
         for hook in ("preHandler", "onRequest", "preValidation"):
             if hook in properties and (guard := self._middleware_guard(properties[hook])) is not None:
                 guards.append(guard)
-        self._add(url, methods, text(handler) if handler.type == "identifier" else f"{'/'.join(methods)} {url}",
+        self._add(url, methods, text(handler) if handler.type == "identifier" else "",
                   call.child_by_field_name("function"), handler, self.framework or "", guards=guards)
 
     def _application_guard(self, call: Any, receiver: Any, arguments: list[Any]) -> None:
