@@ -170,6 +170,8 @@ class PythonRouteCatalog:
     drf_decorators: frozenset[str]
     login_limiting_apps: frozenset[str]
     limited_view_modules: tuple[str, ...]
+    framework_views: frozenset[str]  # a framework's own views that check credentials (Django's LoginView)
+    framework_urls: dict[str, dict[str, str]]  # included URL modules: path -> framework view
 
     @classmethod
     def from_catalogs(cls, handlers: dict[str, Any], section: dict[str, Any],
@@ -200,6 +202,9 @@ class PythonRouteCatalog:
             drf_decorators=strings(section.get("drf_decorators")),
             login_limiting_apps=strings(section.get("login_limiting_apps")),
             limited_view_modules=tuple(section.get("limited_view_modules") or ()),
+            framework_views=strings(section.get("framework_views")),
+            framework_urls={str(module): {str(p): str(v) for p, v in (routes or {}).items()}
+                            for module, routes in (section.get("framework_urls") or {}).items()},
         )
 
 
@@ -253,7 +258,15 @@ class PythonRoutes:
             if isinstance(view, ast.Name) and view.id in self.module_functions:
                 registered.setdefault(view.id, (call, path))
             elif isinstance(view, (ast.Name, ast.Attribute)) and (qualified := self.names.of(view)):
-                self.facts.routes_elsewhere.append((qualified, path))
+                if qualified in self.catalog.framework_views:
+                    self._framework_view(call, path, qualified)
+                else:
+                    self.facts.routes_elsewhere.append((qualified, path))
+            elif isinstance(view, ast.Call) and called_name(view.func) == "include" and view.args and isinstance(
+                    view.args[0], ast.Constant) and view.args[0].value in self.catalog.framework_urls:
+                # `path("accounts/", include("django.contrib.auth.urls"))`: Django's login and reset views.
+                for sub_path, framework_view in self.catalog.framework_urls[view.args[0].value].items():
+                    self._framework_view(call, path + sub_path, framework_view)
         views_module = bool(self.catalog.view_module.search(self.file.path))
         for node in definitions(self.tree):
             if isinstance(node, ast.ClassDef):
@@ -280,10 +293,17 @@ class PythonRoutes:
         return views_module or bool(decorators & self.catalog.view_decorators)
 
     def _class_view(self, cls: ast.ClassDef) -> None:
-        if not cls.bases or not any(
+        if not cls.bases:
+            return
+        if not any(
             isinstance(i, FUNCTIONS) and (i.name in self.catalog.view_methods or i.decorator_list) for i in cls.body
         ):
-            return  # a model, a form, a serializer: no method that receives a request
+            # A model, a form, a serializer; or a subclass of a framework's login view that keeps its `post`.
+            if self.framework in ("django", "drf") and self.catalog.framework_views and (
+                    framework_view := next((q for b in cls.bases if (q := self.names.of(b)) in self.catalog.framework_views),
+                                           None)):
+                self._framework_view(cls, "", framework_view, name=cls.name, qualified=f"{self.module}.{cls.name}")
+            return
         bases = [self.names.of(b) or ast.unparse(b) for b in cls.bases]
         drf = any(self.catalog.drf_bases.search(b) for b in bases)
         guards = [g for d in cls.decorator_list if (g := self._decorator_guard(d)) is not None]
@@ -405,6 +425,17 @@ class PythonRoutes:
                     self.facts.guarding_functions[node.name] = Guard(
                         RATE_LIMIT, f"`{written}(...)` in {self.file.path}", call.lineno)
                     break
+
+    def _framework_view(self, node: ast.AST, path: str, framework_view: str, *, name: str = "",
+                        qualified: str = "") -> None:
+        """A framework's own credential-checking view, routed here (`path("login/", LoginView.as_view())`)
+        or subclassed (`class Login(LoginView)`): its `post` is the framework's."""
+        line = node.lineno
+        column = self.file.char_column(line, node.col_offset)
+        self.facts.endpoints.append(Endpoint(
+            path, (), name or framework_view.rsplit(".", 1)[-1], Span(line, column, line, column), "django",
+            (framework_view,), qualified=qualified,
+        ))
 
     def _decorator_guard(self, decorator: ast.expr) -> Guard | None:
         return self._guard_in(f"@{ast.unparse(decorator)}", decorator.lineno)
