@@ -85,6 +85,17 @@ def called_name(func: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
+def is_view_function(function: Function, request_parameters: frozenset[str], view_decorators: frozenset[str],
+                     in_views_module: bool) -> bool:
+    """A Django or DRF function view: takes `request` first, and is decorated as a
+    view (`@csrf_exempt`, `@require_POST`, `@api_view`) or lives in a views module."""
+    arguments = function.args.args
+    if not arguments or arguments[0].arg not in request_parameters:
+        return False
+    decorators = {called_name(d.func if isinstance(d, ast.Call) else d) for d in function.decorator_list}
+    return in_views_module or bool(decorators & view_decorators)
+
+
 def route_path(decorator: ast.expr, route_decorators: frozenset[str]) -> str | None:
     """The path of a route decorator (`@app.post("/hook")` -> "/hook"), else None."""
     if not isinstance(decorator, ast.Call):
@@ -284,13 +295,8 @@ class PythonRoutes:
         return self.facts
 
     def _is_django_view(self, function: Function, views_module: bool) -> bool:
-        if self.framework not in ("django", "drf"):
-            return False
-        arguments = function.args.args
-        if not arguments or arguments[0].arg not in self.catalog.request_parameters:
-            return False
-        decorators = {called_name(d.func if isinstance(d, ast.Call) else d) for d in function.decorator_list}
-        return views_module or bool(decorators & self.catalog.view_decorators)
+        return self.framework in ("django", "drf") and is_view_function(
+            function, self.catalog.request_parameters, self.catalog.view_decorators, views_module)
 
     def _class_view(self, cls: ast.ClassDef) -> None:
         if not cls.bases:
