@@ -3,6 +3,8 @@ judgement over them: what the fixtures cannot show line by line."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -187,3 +189,14 @@ def test_an_extension_adds_a_sensitive_category_and_a_limiter(tmp_path):
     """))
     result = lint([tmp_path], cwd=tmp_path, select=["RL601"])
     assert [(f.line, "a data export endpoint" in f.message) for f in result.findings] == [(6, True)]
+
+
+def test_a_malformed_sensitive_entry_is_a_configuration_error_naming_its_file(tmp_path):
+    (tmp_path / "ours.yaml").write_text("code: RL601\ncatalog:\n  sensitive:\n    - paths: '/export'\n")
+    (tmp_path / "readylint.yaml").write_text('extend-rules: ["ours.yaml"]\n')
+    (tmp_path / "app.py").write_text("")
+    process = subprocess.run([sys.executable, "-m", "readylint", "check", "--no-cache", str(tmp_path)],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert process.returncode == 2
+    assert "Traceback" not in process.stderr and "internal error" not in process.stderr
+    assert "ours.yaml" in process.stderr and "needs a 'category'" in process.stderr

@@ -84,6 +84,16 @@ class Sensitivity:
         return said
 
 
+def _sensitive_entry(indexed: tuple[int, Any]) -> dict[str, Any]:
+    """A `sensitive` catalog entry (shipped or from a user's `extend-rules`) the check can use."""
+    index, entry = indexed
+    if not isinstance(entry, dict) or not entry.get("category") or not any(
+            entry.get(key) for key in ("paths", "names", "calls")):
+        raise ValueError(f"RL601 catalog: sensitive[{index}] needs a 'category' and 'paths', 'names' or 'calls' "
+                         f"(got {entry!r})")
+    return entry
+
+
 def _ends_with_any(call: str, suffixes: tuple[str, ...]) -> bool:
     """`stripe.checkout.sessions.create` ends with `checkout.sessions.create` at a dot."""
     return any(call == s or call.endswith("." + s) for s in suffixes)
@@ -107,7 +117,7 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
                 str(entry.get("risk") or "it can be called without limit"),
                 re.compile(str(entry["requires_call"])) if entry.get("requires_call") else None,
             )
-            for entry in catalog.get("sensitive") or ()
+            for entry in map(_sensitive_entry, enumerate(catalog.get("sensitive") or ()))
         )
         limits = catalog.get("limits") or {}
         self.limit_name = re.compile(str(limits.get("name") or r"(?!)"))
