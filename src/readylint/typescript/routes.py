@@ -311,7 +311,7 @@ class ScriptRoutes:
                     prefix = _controller_path(argument)
                 guard = self._nest_guard(decorator, name)
                 classes[body.start_byte] = (prefix, guards + ([guard] if guard else []),
-                                            skipped or name in self.catalog.nest_skip_decorators)
+                                            skipped or self._skips_every_throttler(name, argument))
         if "APP_GUARD" in self.file.text and self.catalog.nest_guards.search(self.file.text):
             guard = Guard(RATE_LIMIT, f"the global ThrottlerGuard ({self.file.path})", 1)
             self.facts.area_guards.append(AreaGuard(guard, self.file.path, ("nestjs",), self.package))
@@ -328,7 +328,7 @@ class ScriptRoutes:
                 if name in self.catalog.nest_route_decorators:
                     route = (name.upper(), _controller_path(argument))
                 elif name in self.catalog.nest_skip_decorators:
-                    skipped = True
+                    skipped = skipped or self._skips_every_throttler(name, argument)
                 elif (guard := self._nest_guard(decorator, name)) is not None:
                     guards.append(guard)
             if route is None:
@@ -342,6 +342,10 @@ class ScriptRoutes:
                       f"{text(cls_name)}.{method_name}" if cls_name is not None else method_name,
                       method.child_by_field_name("name"), method, "nestjs", guards=guards,
                       skip_area_guards=skipped)
+
+    def _skips_every_throttler(self, name: str, argument: Any) -> bool:
+        """`@SkipThrottle()` skips every throttler; `@SkipThrottle({ [AI]: true })` only those it names."""
+        return name in self.catalog.nest_skip_decorators and (argument is None or text(argument) == "true")
 
     def _nest_guard(self, decorator: Any, name: str) -> Guard | None:
         line = decorator.start_point[0] + 1
