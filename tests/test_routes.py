@@ -3,6 +3,8 @@ judgement over them: what the fixtures cannot show line by line."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -12,7 +14,7 @@ from readylint.catalog import Catalog
 from readylint.checks.sensitive_endpoint_without_rate_limit import SensitiveEndpointWithoutRateLimit
 from readylint.config import Config, ConfigError
 from readylint.python.routes import PythonRoutes
-from readylint.routes import RATE_LIMIT, join_paths, matches_route_pattern
+from readylint.routes import RATE_LIMIT, matches_route_pattern
 from readylint.sources import SourceFile
 from readylint.typescript.routes import ScriptRoutes
 
@@ -46,11 +48,6 @@ def python_facts(check, path: str, code: str):
 ])
 def test_route_patterns(pattern, url, covered):
     assert matches_route_pattern(pattern, url) is covered
-
-
-def test_join_paths():
-    assert join_paths("/api/", "auth", "/login/") == "/api/auth/login"
-    assert join_paths("", "") == "/"
 
 
 def test_next_routes_methods_groups_and_wrappers(check):
@@ -170,3 +167,36 @@ def test_upstream_true_silences_every_endpoint(tmp_path):
     silenced = lint([tmp_path], config=Config(rule_options={"RL601": {"rate-limited-upstream": True}}),
                     cwd=tmp_path, select=["RL601"])
     assert not silenced.findings
+
+
+def test_an_extension_adds_a_sensitive_category_and_a_limiter(tmp_path):
+    (tmp_path / "ours.yaml").write_text(textwrap.dedent("""
+        code: RL601
+        catalog:
+          sensitive:
+            - category: data export
+              paths: '(?:^|/)exports?/?$'
+              risk: each request builds a full export
+    """))
+    (tmp_path / "readylint.yaml").write_text('extend-rules: ["ours.yaml"]\n')
+    (tmp_path / "app.py").write_text(textwrap.dedent("""
+        from flask import Flask, request
+        app = Flask(__name__)
+
+        @app.post("/export")
+        def export():
+            return request.form["what"]
+    """))
+    result = lint([tmp_path], cwd=tmp_path, select=["RL601"])
+    assert [(f.line, "a data export endpoint" in f.message) for f in result.findings] == [(6, True)]
+
+
+def test_a_malformed_sensitive_entry_is_a_configuration_error_naming_its_file(tmp_path):
+    (tmp_path / "ours.yaml").write_text("code: RL601\ncatalog:\n  sensitive:\n    - paths: '/export'\n")
+    (tmp_path / "readylint.yaml").write_text('extend-rules: ["ours.yaml"]\n')
+    (tmp_path / "app.py").write_text("")
+    process = subprocess.run([sys.executable, "-m", "readylint", "check", "--no-cache", str(tmp_path)],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert process.returncode == 2
+    assert "Traceback" not in process.stderr and "internal error" not in process.stderr
+    assert "ours.yaml" in process.stderr and "needs a 'category'" in process.stderr

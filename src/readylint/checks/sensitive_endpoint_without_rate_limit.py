@@ -22,7 +22,17 @@ from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
 from readylint.diagnostics import Finding
 from readylint.python.names import module_name_of
 from readylint.python.routes import PythonRouteCatalog, PythonRoutes
-from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Endpoint, Guard, RouteFacts, matches_route_pattern
+from readylint.routes import (
+    ADMIN_ONLY,
+    CALLER_PAYS,
+    RATE_LIMIT,
+    AreaGuard,
+    Endpoint,
+    Guard,
+    RouteFacts,
+    matches_route_pattern,
+    mentions_limits,
+)
 from readylint.sources import SCRIPT_KINDS, FileKind, SourceFile, kind_of
 from readylint.typescript.modules import ModuleResolver
 from readylint.typescript.routes import NEXT_ROUTE_FILE_RE, ScriptRouteCatalog, ScriptRoutes
@@ -31,14 +41,16 @@ if TYPE_CHECKING:
     from readylint.engine import Selection
 
 # A Python module that declares no route, view or limit setting names none of these.
+# A Python module that names no web framework and no limit setting declares no
+# route and no application-wide limit (functions that limit are found by
+# their words, `limits.prefilter_words`).
 PYTHON_PREFILTER_RE = re.compile(
-    r"\b(?:route|post|put|patch|api_route|add_url_rule|add_api_route|view_config|path|re_path|url|Route|"
-    r"APIView|View|request|INSTALLED_APPS|default_limits|RATELIMIT_\w+|DEFAULT_THROTTLE_CLASSES)\b"
+    r"\b(?:flask|quart|fastapi|starlette|pyramid|django|rest_framework)|INSTALLED_APPS|default_limits|RATELIMIT_"
+    r"|DEFAULT_THROTTLE_CLASSES"
 )
-SCRIPT_PREFILTER_RE = re.compile(
-    r"""(?:from|require\()\s*['"](?:express|fastify|hono|koa|@koa/router|koa-router|@nestjs/[\w-]+|next/server)['"/]"""
-    r"|\bAPP_GUARD\b"
-)
+# A string naming a server framework (an import, a require): a TS/JS module that
+# names none, is no Next.js route file and mentions no limiter declares nothing.
+SCRIPT_PREFILTER_RE = re.compile(r"""['"](?:express|fastify|hono|koa|@koa/router|koa-router|@nestjs/[\w-]+|next/server)['"/]""")
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,16 @@ class Sensitivity:
         return said
 
 
+def _sensitive_entry(indexed: tuple[int, Any]) -> dict[str, Any]:
+    """A `sensitive` catalog entry (shipped or from a user's `extend-rules`) the check can use."""
+    index, entry = indexed
+    if not isinstance(entry, dict) or not entry.get("category") or not any(
+            entry.get(key) for key in ("paths", "names", "calls")):
+        raise ValueError(f"RL601 catalog: sensitive[{index}] needs a 'category' and 'paths', 'names' or 'calls' "
+                         f"(got {entry!r})")
+    return entry
+
+
 def _ends_with_any(call: str, suffixes: tuple[str, ...]) -> bool:
     """`stripe.checkout.sessions.create` ends with `checkout.sessions.create` at a dot."""
     return any(call == s or call.endswith("." + s) for s in suffixes)
@@ -95,15 +117,16 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
                 str(entry.get("risk") or "it can be called without limit"),
                 re.compile(str(entry["requires_call"])) if entry.get("requires_call") else None,
             )
-            for entry in catalog.get("sensitive") or ()
+            for entry in map(_sensitive_entry, enumerate(catalog.get("sensitive") or ()))
         )
         limits = catalog.get("limits") or {}
         self.limit_name = re.compile(str(limits.get("name") or r"(?!)"))
+        self.limit_words = tuple(str(w).lower() for w in limits.get("prefilter_words") or ())
         self.admin_only = re.compile(str(catalog.get("admin_only") or r"(?!)"))
         self.provider_calls = tuple(str(c) for c in limits.get("provider_calls") or ())
         self.remedies = {str(k): str(v) for k, v in (catalog.get("remedies") or {}).items()}
         self.scripts = ScriptRouteCatalog.from_catalog(catalog.get("typescript") or {}, self.limit_name,
-                                                    self.admin_only)
+                                                    self.limit_words, self.admin_only)
         upstream = options.get("rate-limited-upstream") or False
         if not isinstance(upstream, (bool, list)) or (
                 isinstance(upstream, list) and not all(isinstance(p, str) for p in upstream)):
@@ -114,13 +137,13 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         # Routes are declared as the webhook rules read them (RL302's `handlers`).
         handlers = catalog.by_code["RL302"].catalog.get("handlers") or {}
         self.python = PythonRouteCatalog.from_catalogs(handlers, self.rule.catalog.get("python") or {},
-                                                     self.limit_name, self.admin_only)
+                                                     self.limit_name, self.limit_words, self.admin_only)
 
     def applies_to(self, file: SourceFile) -> bool:
         if file.kind in SCRIPT_KINDS:
             return bool(NEXT_ROUTE_FILE_RE.search(file.path) or SCRIPT_PREFILTER_RE.search(file.text)
-                        or self.limit_name.search(file.text))
-        return bool(PYTHON_PREFILTER_RE.search(file.text) or self.limit_name.search(file.text))
+                        or "APP_GUARD" in file.text or mentions_limits(file, self.limit_words))
+        return bool(PYTHON_PREFILTER_RE.search(file.text) or mentions_limits(file, self.limit_words))
 
     def collect(self, file: SourceFile) -> RouteFacts | None:
         if file.kind in SCRIPT_KINDS:
@@ -191,7 +214,7 @@ class SensitiveEndpointWithoutRateLimit(ProjectCheck):
         methods = "/".join(m for m in endpoint.methods if m in sensitivity.methods)
         where = f"{methods or 'any method'} {url}".strip() if url else methods or "any method"
         # A Next.js route module's handler is named by its method.
-        handler = f" (`{endpoint.handler}`)" if endpoint.handler not in endpoint.methods else ""
+        handler = f" (`{endpoint.handler}`)" if endpoint.handler and endpoint.handler not in endpoint.methods else ""
         remedy = self.remedies.get(endpoint.framework) or "limit it per client (IP, account)"
         article = "an" if sensitivity.category[0] in "aeiouAEIOU" else "a"
         line, column, end_line, end_column = endpoint.span

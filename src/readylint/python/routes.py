@@ -33,7 +33,17 @@ from readylint.outbound import Span
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.python.tree import TreeIndex
-from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
+from readylint.routes import (
+    ADMIN_ONLY,
+    CALLER_PAYS,
+    RATE_LIMIT,
+    AreaGuard,
+    Delegate,
+    Endpoint,
+    Guard,
+    RouteFacts,
+    mentions_limits,
+)
 from readylint.sources import SourceFile
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -73,6 +83,17 @@ def definitions(tree: ast.Module) -> Iterator[ast.ClassDef | Function]:
 def called_name(func: ast.expr) -> str:
     """`app.post` -> "post", `Route` -> "Route"."""
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def is_view_function(function: Function, request_parameters: frozenset[str], view_decorators: frozenset[str],
+                     in_views_module: bool) -> bool:
+    """A Django or DRF function view: takes `request` first, and is decorated as a
+    view (`@csrf_exempt`, `@require_POST`, `@api_view`) or lives in a views module."""
+    arguments = function.args.args
+    if not arguments or arguments[0].arg not in request_parameters:
+        return False
+    decorators = {called_name(d.func if isinstance(d, ast.Call) else d) for d in function.decorator_list}
+    return in_views_module or bool(decorators & view_decorators)
 
 
 def route_path(decorator: ast.expr, route_decorators: frozenset[str]) -> str | None:
@@ -147,6 +168,7 @@ class PythonRouteCatalog:
     view_module: re.Pattern[str]
     skip_paths: tuple[str, ...]
     limit_name: re.Pattern[str]
+    limit_words: tuple[str, ...]
     admin_only: re.Pattern[str]
     paid_clients: frozenset[str]
     server_key: re.Pattern[str]
@@ -159,10 +181,13 @@ class PythonRouteCatalog:
     drf_decorators: frozenset[str]
     login_limiting_apps: frozenset[str]
     limited_view_modules: tuple[str, ...]
+    framework_views: frozenset[str]  # a framework's own views that check credentials (Django's LoginView)
+    framework_urls: dict[str, dict[str, str]]  # included URL modules: path -> framework view
 
     @classmethod
     def from_catalogs(cls, handlers: dict[str, Any], section: dict[str, Any],
-                      limit_name: re.Pattern[str], admin_only: re.Pattern[str]) -> "PythonRouteCatalog":
+                      limit_name: re.Pattern[str], limit_words: tuple[str, ...],
+                      admin_only: re.Pattern[str]) -> "PythonRouteCatalog":
         def strings(data: Any) -> frozenset[str]:
             return frozenset(str(item) for item in data or ())
 
@@ -175,6 +200,7 @@ class PythonRouteCatalog:
             view_module=re.compile(str(handlers.get("view_module") or r"(?!)")),
             skip_paths=tuple(handlers.get("skip_paths") or ()),
             limit_name=limit_name,
+            limit_words=limit_words,
             admin_only=admin_only,
             paid_clients=strings(section.get("paid_clients")),
             server_key=re.compile(str(section.get("server_key") or r"(?!)")),
@@ -187,6 +213,9 @@ class PythonRouteCatalog:
             drf_decorators=strings(section.get("drf_decorators")),
             login_limiting_apps=strings(section.get("login_limiting_apps")),
             limited_view_modules=tuple(section.get("limited_view_modules") or ()),
+            framework_views=strings(section.get("framework_views")),
+            framework_urls={str(module): {str(p): str(v) for p, v in (routes or {}).items()}
+                            for module, routes in (section.get("framework_urls") or {}).items()},
         )
 
 
@@ -198,12 +227,16 @@ class PythonRoutes:
         self.file = file
         self.tree: ast.Module = file.python.tree
         self.index: TreeIndex = file.tree_index
-        self.names = QualifiedNames.for_file(file)
         self.module = module_name_of(file.path)
         self.module_functions: dict[str, Function] = {
             node.name: node for node in self.tree.body if isinstance(node, FUNCTIONS)
         }
         self.facts = RouteFacts()
+
+    @cached_property
+    def names(self) -> QualifiedNames:
+        """Built only for a module that declares routes or limits."""
+        return QualifiedNames.for_file(self.file)
 
     @cached_property
     def imports_text(self) -> str:
@@ -225,7 +258,7 @@ class PythonRoutes:
         if matches_skip_paths(self.file.path, self.catalog.skip_paths):
             return self.facts
         self._area_guards()
-        if self.catalog.limit_name.search(self.file.text):
+        if mentions_limits(self.file, self.catalog.limit_words):
             self._guarding_definitions()
         if not self.framework:
             return self.facts
@@ -236,7 +269,15 @@ class PythonRoutes:
             if isinstance(view, ast.Name) and view.id in self.module_functions:
                 registered.setdefault(view.id, (call, path))
             elif isinstance(view, (ast.Name, ast.Attribute)) and (qualified := self.names.of(view)):
-                self.facts.routes_elsewhere.append((qualified, path))
+                if qualified in self.catalog.framework_views:
+                    self._framework_view(call, path, qualified)
+                else:
+                    self.facts.routes_elsewhere.append((qualified, path))
+            elif isinstance(view, ast.Call) and called_name(view.func) == "include" and view.args and isinstance(
+                    view.args[0], ast.Constant) and view.args[0].value in self.catalog.framework_urls:
+                # `path("accounts/", include("django.contrib.auth.urls"))`: Django's login and reset views.
+                for sub_path, framework_view in self.catalog.framework_urls[view.args[0].value].items():
+                    self._framework_view(call, path + sub_path, framework_view)
         views_module = bool(self.catalog.view_module.search(self.file.path))
         for node in definitions(self.tree):
             if isinstance(node, ast.ClassDef):
@@ -254,18 +295,22 @@ class PythonRoutes:
         return self.facts
 
     def _is_django_view(self, function: Function, views_module: bool) -> bool:
-        if self.framework not in ("django", "drf"):
-            return False
-        arguments = function.args.args
-        if not arguments or arguments[0].arg not in self.catalog.request_parameters:
-            return False
-        decorators = {called_name(d.func if isinstance(d, ast.Call) else d) for d in function.decorator_list}
-        return views_module or bool(decorators & self.catalog.view_decorators)
+        return self.framework in ("django", "drf") and is_view_function(
+            function, self.catalog.request_parameters, self.catalog.view_decorators, views_module)
 
     def _class_view(self, cls: ast.ClassDef) -> None:
-        bases = [self.names.of(b) or ast.unparse(b) for b in cls.bases]
-        if not bases:
+        if not cls.bases:
             return
+        if not any(
+            isinstance(i, FUNCTIONS) and (i.name in self.catalog.view_methods or i.decorator_list) for i in cls.body
+        ):
+            # A model, a form, a serializer; or a subclass of a framework's login view that keeps its `post`.
+            if self.framework in ("django", "drf") and self.catalog.framework_views and (
+                    framework_view := next((q for b in cls.bases if (q := self.names.of(b)) in self.catalog.framework_views),
+                                           None)):
+                self._framework_view(cls, "", framework_view, name=cls.name, qualified=f"{self.module}.{cls.name}")
+            return
+        bases = [self.names.of(b) or ast.unparse(b) for b in cls.bases]
         drf = any(self.catalog.drf_bases.search(b) for b in bases)
         guards = [g for d in cls.decorator_list if (g := self._decorator_guard(d)) is not None]
         for item in cls.body:
@@ -387,6 +432,17 @@ class PythonRoutes:
                         RATE_LIMIT, f"`{written}(...)` in {self.file.path}", call.lineno)
                     break
 
+    def _framework_view(self, node: ast.AST, path: str, framework_view: str, *, name: str = "",
+                        qualified: str = "") -> None:
+        """A framework's own credential-checking view, routed here (`path("login/", LoginView.as_view())`)
+        or subclassed (`class Login(LoginView)`): its `post` is the framework's."""
+        line = node.lineno
+        column = self.file.char_column(line, node.col_offset)
+        self.facts.endpoints.append(Endpoint(
+            path, (), name or framework_view.rsplit(".", 1)[-1], Span(line, column, line, column), "django",
+            (framework_view,), qualified=qualified,
+        ))
+
     def _decorator_guard(self, decorator: ast.expr) -> Guard | None:
         return self._guard_in(f"@{ast.unparse(decorator)}", decorator.lineno)
 
@@ -433,6 +489,14 @@ class PythonRoutes:
                 ):
                     self._area(f"the Limiter's `default_limits` ({self.file.path}:{call.lineno})", call.lineno,
                                ("flask", "fastapi", "starlette"))
+        if ")(" in text:
+            # Flask-Limiter on a whole blueprint: `limiter.limit("10/minute")(auth)`.
+            for call in self.index.of_type(ast.Call):
+                if isinstance(call.func, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and (
+                        catalog.limit_name.search(ast.unparse(call.func.func))):
+                    guard = Guard(RATE_LIMIT, f"`{ast.unparse(call.func.func)}(...)({call.args[0].id})` "
+                                              f"({self.file.path}:{call.lineno})", call.lineno)
+                    self.facts.area_guards.append(AreaGuard(guard, self.file.path, ("flask",), self.file.path))
         if "add_middleware" in text:
             # Starlette/FastAPI `app.add_middleware(SlowAPIMiddleware)`, `app.add_middleware(rate_limit.middleware, ...)`.
             for call in self.index.of_type(ast.Call):

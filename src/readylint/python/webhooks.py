@@ -45,7 +45,14 @@ from readylint.python.dataaccess import (
 from readylint.python.localflow import FUNCTIONS
 from readylint.python.names import QualifiedNames, module_name_of
 from readylint.python.objects import ObjectFlow
-from readylint.python.routes import definitions, module_level_calls, registrations, route_path, routed_view
+from readylint.python.routes import (
+    definitions,
+    is_view_function,
+    module_level_calls,
+    registrations,
+    route_path,
+    routed_view,
+)
 from readylint.python.tree import TreeIndex
 from readylint.sources import SourceFile
 
@@ -431,14 +438,8 @@ class WebhookModule:
         return None
 
     def _is_django_view(self, function: Function) -> bool:
-        """A function view: takes `request` first, and is decorated as a view
-        (`@csrf_exempt`, `@require_POST`, `@api_view`) or lives in a views module."""
-        arguments = function.args.args
-        if not arguments or arguments[0].arg not in self.spec.request_parameters:
-            return False
-        decorators = {ast.unparse(d.func if isinstance(d, ast.Call) else d).rsplit(".", 1)[-1]
-                      for d in function.decorator_list}
-        return bool(decorators & self.spec.view_decorators) or bool(self.spec.view_module.search(self.file.path))
+        return is_view_function(function, self.spec.request_parameters, self.spec.view_decorators,
+                                bool(self.spec.view_module.search(self.file.path)))
 
     def _class_handlers(self, cls: ast.ClassDef) -> Iterator[Handler]:
         methods = [item for item in cls.body if isinstance(item, FUNCTIONS)]

@@ -30,7 +30,17 @@ from typing import Any
 
 from readylint.discovery import matches_skip_paths
 from readylint.outbound import Span
-from readylint.routes import ADMIN_ONLY, CALLER_PAYS, RATE_LIMIT, AreaGuard, Delegate, Endpoint, Guard, RouteFacts
+from readylint.routes import (
+    ADMIN_ONLY,
+    CALLER_PAYS,
+    RATE_LIMIT,
+    AreaGuard,
+    Delegate,
+    Endpoint,
+    Guard,
+    RouteFacts,
+    mentions_limits,
+)
 from readylint.sources import SourceFile
 from readylint.typescript.names import ModuleNames
 from readylint.typescript.runtime import runs_in_browser
@@ -58,12 +68,13 @@ class ScriptRouteCatalog:
     nest_guards: re.Pattern[str]
     skip_paths: tuple[str, ...]
     limit_name: re.Pattern[str]
+    limit_words: tuple[str, ...]
     admin_only: re.Pattern[str]
     paid_clients: frozenset[str]  # modules whose client a key pays for (LLM SDKs)
     server_key: re.Pattern[str]  # where the server's own key comes from (`process.env`)
 
     @classmethod
-    def from_catalog(cls, section: dict[str, Any], limit_name: re.Pattern[str],
+    def from_catalog(cls, section: dict[str, Any], limit_name: re.Pattern[str], limit_words: tuple[str, ...],
                      admin_only: re.Pattern[str]) -> "ScriptRouteCatalog":
         return cls(
             frameworks={
@@ -78,6 +89,7 @@ class ScriptRouteCatalog:
             nest_guards=re.compile(str(section.get("nest_limit_guards") or r"(?!)")),
             skip_paths=tuple(section.get("skip_paths") or ()),
             limit_name=limit_name,
+            limit_words=limit_words,
             admin_only=admin_only,
             paid_clients=frozenset(str(m) for m in section.get("paid_clients") or ()),
             server_key=re.compile(str(section.get("server_key") or r"(?!)")),
@@ -139,7 +151,7 @@ class ScriptRoutes:
             self._next_pages_route(_next_url(match.group(1)))
         elif NEXT_MIDDLEWARE_RE.search(path) and "next/server" in self.file.text:
             self._next_middleware()
-        limits = bool(self.catalog.limit_name.search(self.file.text))
+        limits = mentions_limits(self.file, self.catalog.limit_words)
         if (self.framework is not None and self.framework != "nestjs") or limits:
             # A NestJS bootstrap registers the adapter's limiter (`app.register(fastifyRateLimit)`).
             self._registered_routes(routes=self.framework not in (None, "nestjs"))
@@ -218,9 +230,9 @@ class ScriptRoutes:
                     continue
                 if url is None or not handlers:
                     continue
-                self._add_registered(call, receiver, prop, url, handlers)
+                self._add_registered(call, prop, url, handlers)
 
-    def _add_registered(self, call: Any, receiver: Any, method: str, url: str, handlers: list[Any]) -> None:
+    def _add_registered(self, call: Any, method: str, url: str, handlers: list[Any]) -> None:
         handler = handlers[-1]
         guards = [g for m in handlers[:-1] if (g := self._middleware_guard(m)) is not None]
         if handler.type == "object":  # Fastify: app.post(url, { config: { rateLimit } }, handler) has 3 args
@@ -230,10 +242,17 @@ class ScriptRoutes:
             guards.append(Guard(RATE_LIMIT, "its route config's `rateLimit`", options.start_point[0] + 1))
         verb = ("GET", "POST", "PUT", "PATCH", "DELETE") if method == "all" else (method.upper(),)
         name = handler.child_by_field_name("name") if handler.type.startswith("function") else None
-        label = text(name) if name is not None else text(handler) if handler.type == "identifier" else f"{method} {url}"
+        # An inline arrow function has no name: the route names it.
+        if name is not None or handler.type == "identifier":
+            label = text(name if name is not None else handler)
+        elif handler.type == "member_expression":
+            # `accountController.register`: the method is the handler; its object is only where it lives.
+            label = text(handler.child_by_field_name("property"))
+        else:
+            label = ""
         function_node = self._local_value(text(handler)) if handler.type == "identifier" else handler
         self._add(url, verb, label, call.child_by_field_name("function"), function_node or handler,
-                  self.framework or "", guards=guards, app=text(receiver) if receiver.type == "identifier" else "")
+                  self.framework or "", guards=guards)
 
     def _fastify_route(self, call: Any, options: Any) -> None:
         properties = _properties(options)
@@ -249,7 +268,7 @@ class ScriptRoutes:
         for hook in ("preHandler", "onRequest", "preValidation"):
             if hook in properties and (guard := self._middleware_guard(properties[hook])) is not None:
                 guards.append(guard)
-        self._add(url, methods, text(handler) if handler.type == "identifier" else f"{'/'.join(methods)} {url}",
+        self._add(url, methods, text(handler) if handler.type == "identifier" else "",
                   call.child_by_field_name("function"), handler, self.framework or "", guards=guards)
 
     def _application_guard(self, call: Any, receiver: Any, arguments: list[Any]) -> None:
@@ -292,7 +311,7 @@ class ScriptRoutes:
                     prefix = _controller_path(argument)
                 guard = self._nest_guard(decorator, name)
                 classes[body.start_byte] = (prefix, guards + ([guard] if guard else []),
-                                            skipped or name in self.catalog.nest_skip_decorators)
+                                            skipped or self._skips_every_throttler(name, argument))
         if "APP_GUARD" in self.file.text and self.catalog.nest_guards.search(self.file.text):
             guard = Guard(RATE_LIMIT, f"the global ThrottlerGuard ({self.file.path})", 1)
             self.facts.area_guards.append(AreaGuard(guard, self.file.path, ("nestjs",), self.package))
@@ -309,7 +328,7 @@ class ScriptRoutes:
                 if name in self.catalog.nest_route_decorators:
                     route = (name.upper(), _controller_path(argument))
                 elif name in self.catalog.nest_skip_decorators:
-                    skipped = True
+                    skipped = skipped or self._skips_every_throttler(name, argument)
                 elif (guard := self._nest_guard(decorator, name)) is not None:
                     guards.append(guard)
             if route is None:
@@ -323,6 +342,10 @@ class ScriptRoutes:
                       f"{text(cls_name)}.{method_name}" if cls_name is not None else method_name,
                       method.child_by_field_name("name"), method, "nestjs", guards=guards,
                       skip_area_guards=skipped)
+
+    def _skips_every_throttler(self, name: str, argument: Any) -> bool:
+        """`@SkipThrottle()` skips every throttler; `@SkipThrottle({ [AI]: true })` only those it names."""
+        return name in self.catalog.nest_skip_decorators and (argument is None or text(argument) == "true")
 
     def _nest_guard(self, decorator: Any, name: str) -> Guard | None:
         line = decorator.start_point[0] + 1
@@ -401,7 +424,7 @@ class ScriptRoutes:
     # ------------------------------------------------------------ endpoints
 
     def _add(self, url: str, methods: tuple[str, ...], label: str, name_node: Any, handler: Any, framework: str,
-             *, guards: list[Guard] | tuple[Guard, ...] = (), app: str = "", skip_area_guards: bool = False,
+             *, guards: list[Guard] | tuple[Guard, ...] = (), skip_area_guards: bool = False,
              delegates: tuple[Delegate, ...] = (), reads_body: bool = True) -> None:
         guards = list(guards)
         delegates = list(delegates)
@@ -448,7 +471,7 @@ class ScriptRoutes:
                     self.file.char_column(end_line + 1, end_column))
         self.facts.endpoints.append(Endpoint(
             url, methods, label, span, framework, tuple(dict.fromkeys(calls)), tuple(guards),
-            tuple(dict.fromkeys(delegates)), app=app, opts_out=(RATE_LIMIT,) if skip_area_guards else (),
+            tuple(dict.fromkeys(delegates)), opts_out=(RATE_LIMIT,) if skip_area_guards else (),
             reads_body=reads_body,
         ))
 
