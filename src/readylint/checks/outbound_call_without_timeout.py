@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from readylint.checks.base import ProjectCheck, ProjectContext, new_finding
+from readylint.discovery import matches_skip_paths
 from readylint.diagnostics import Applicability, Finding, Fix
 from readylint.outbound import Behaviour, OutboundCall, Span
 from readylint.python.calls import UNKNOWN, ArgumentSlot, add_keyword_edit, argument, is_constant, node_edit
@@ -130,6 +131,7 @@ class OutboundCallWithoutTimeout(ProjectCheck):
         self.socket_default_set = bool(options.get("socket-default-timeout-set", False))
         self.scripts = ScriptCatalog(catalog.get("typescript") or {})
         self.mail = MailSpec(catalog.get("django_mail") or {})
+        self.skip_paths = [str(p) for p in catalog.get("skip_paths") or ()]
         self._placement: tuple[Path, list[Any], tuple[ModuleResolver, set[str]]] | None = None
 
     def judge(self, path: str, call: OutboundCall) -> Finding | None:
@@ -162,7 +164,9 @@ class OutboundCallWithoutTimeout(ProjectCheck):
 
     def check(self, file: SourceFile) -> Iterable[Finding]:
         if file.kind not in SCRIPT_KINDS:
-            return ModuleAudit(self, file).findings() if self.prefilter.search(file.text) else ()
+            if not self.prefilter.search(file.text) or matches_skip_paths(file.path, self.skip_paths):
+                return ()
+            return ModuleAudit(self, file).findings()
         if not self.scripts.prefilter.search(file.text) or self.scripts.skipped(file.path) or file.script.unreadable:
             return ()
         audit = ScriptAudit(self.scripts, file, self.default_timeout)
