@@ -484,8 +484,11 @@ class ScriptDataAccess:
         """`prisma.$transaction(steps)`: a batch of queries made earlier (Prisma's are lazy:
         `steps.push(prisma.a.update(...))` runs nothing until the batch runs it)."""
         first = _first_argument(call)
-        return _callee_name(call.child_by_field_name("function")) in self.spec.transaction_batches and (
-            first is not None and first.type in ("identifier", "spread_element", "call_expression"))
+        if _callee_name(call.child_by_field_name("function")) not in self.spec.transaction_batches or first is None:
+            return False
+        # `$transaction(steps)`, or `$transaction([createOrder, updateStock])` of queries held in names.
+        return first.type in ("identifier", "spread_element", "call_expression") or (
+            first.type == "array" and any(e.type in ("identifier", "spread_element") for e in first.named_children))
 
     def in_background(self, call: Any) -> bool:
         """`waitUntil(...)`, Next.js `after(...)`: what it is given runs after the response, best effort."""

@@ -132,7 +132,7 @@ class ScriptWriteAnalysis:
             if arguments is not None:
                 if self.model.batches(call):
                     transaction_ranges.append(_key(arguments))
-                elif self.model.batches_deferred(call):
+                if self.model.batches_deferred(call):
                     self.deferred_batches.append(call.start_byte)
                 if self.model.in_background(call):
                     background_ranges.append(_key(arguments))
