@@ -61,13 +61,13 @@ PROJECT_IMPORT_RE = re.compile(r"""\bfrom\s*['"](?:\.|@/|~/|#)""")
 SCRIPT_PREFILTER = (".create", ".update", ".upsert", ".delete", ".insert", ".save", ".destroy", ".del(", "Many(",
                     ".query(", ".execute", "sql`", "$execute", "Transaction", "transaction", "insertInto", "updateTable",
                     "deleteFrom", ".remove(", ".increment(", ".decrement(")
-# Methods that delete (Django, Prisma, Knex, Sequelize, Mongoose, TypeORM, Kysely).
 # Writes a rerun completes (Django, Prisma, Knex, Sequelize, Mongoose, TypeORM, Kysely):
 # deletions, and upserts or find-or-creates that converge on the same rows.
-IDEMPOTENT = frozenset({"delete", "adelete", "deleteMany", "del", "destroy", "deleteOne", "remove", "softDelete",
-                        "softRemove", "findOneAndDelete", "findByIdAndDelete", "findByIdAndRemove", "deleteFrom",
-                        "upsert", "get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create",
-                        "findOrCreate"})
+DELETIONS = frozenset({"delete", "adelete", "deleteMany", "del", "destroy", "deleteOne", "remove", "softDelete",
+                       "softRemove", "findOneAndDelete", "findByIdAndDelete", "findByIdAndRemove", "deleteFrom"})
+ENSURES_ROWS = frozenset({"upsert", "get_or_create", "aget_or_create", "update_or_create", "aupdate_or_create",
+                          "findOrCreate"})
+IDEMPOTENT = DELETIONS | ENSURES_ROWS
 # Writes of many rows at once: beside another write to the same model they keep an
 # invariant over a set of rows (one primary, delete all then recreate), not stage one row.
 # (Not deletions: "delete the old tokens, create a new one" is a rotation a rerun completes.)
@@ -242,7 +242,7 @@ class MultiWriteWithoutTransaction(ProjectCheck):
                 # A helper that only makes sure rows exist (get_or_create, upsert), or a lookup that
                 # creates a default row on first use (`get_settings()`), converges on a rerun:
                 # it joins no unit of work.
-                units = tuple(e for e in segment if (isinstance(e, HelperCall) and not _idempotent(e.writes)
+                units = tuple(e for e in segment if (isinstance(e, HelperCall) and not _ensures_rows(e.writes)
                                                      and not self.lookup_names.match(e.name))
                               or (isinstance(e, Write) and e.autocommit))
                 if len(units) > len(best) and _related(units):
@@ -371,6 +371,12 @@ def _between_externals(events: tuple[Event, ...]) -> list[tuple[Event, ...]]:
 
 def _idempotent(writes: tuple[Write, ...]) -> bool:
     return all(w.method in IDEMPOTENT for w in writes)
+
+
+def _ensures_rows(writes: tuple[Write, ...]) -> bool:
+    """Only upserts and get-or-creates: the rows are there afterwards, however often it runs.
+    (A helper that deletes does change what its caller's other writes leave behind.)"""
+    return all(w.method in ENSURES_ROWS for w in writes)
 
 
 def _related(units: tuple[Write | HelperCall, ...]) -> bool:
