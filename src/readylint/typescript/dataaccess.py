@@ -41,6 +41,8 @@ SQL_LEADING_RE = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*|\(\s*)*", re.S)
 SQL_TABLE_RE = re.compile(r"\b(?:INTO|UPDATE|FROM|TABLE)\s+([\w.\"`]+)", re.I)
 PASCAL_RE = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
 WORD_RE = re.compile(r"[A-Za-z]+")
+# Names Knex clients go by when a table is given as a constant or the client is a class field.
+KNEX_CLIENT_NAMES = frozenset({"knex", "trx", "db", "database", "knexClient", "queryBuilder"})
 # Functions called with a string that build no query.
 NOT_QUERY_BUILDERS = frozenset({"require", "import", "$", "jQuery"})
 # Where a project module may come from: a relative path, an alias, a workspace package.
@@ -232,7 +234,7 @@ class ScriptDataAccess:
         table_call = _table_call(receiver, spec.knex_table_methods)
         if table_call is None:
             return None
-        table, entry, root = table_call
+        table, entry, root, written = table_call
         if entry is None:  # `knex('t')`: only Knex builds queries by calling the client
             if not knex_method or not self._may_be_knex(text(root)):
                 return None
@@ -247,7 +249,7 @@ class ScriptDataAccess:
         writes = spec.supabase_writes if framework == "supabase" else spec.knex_writes
         action = WRITE if method in writes else READ
         entry_text = f".{entry}" if entry else ""
-        return ScriptAccess(call, action, framework, f"{short_text(root)}{entry_text}('{table}').{method}()", method, table)
+        return ScriptAccess(call, action, framework, f"{short_text(root)}{entry_text}({written}).{method}()", method, table)
 
     def _may_be_knex(self, name: str) -> bool:
         """A function imported from a package other than Knex (`createHash('sha256').update()`) is no client."""
@@ -602,26 +604,39 @@ def _touches_only(argument: Any, fields: "re.Pattern[str] | None") -> bool:
     return bool(keys) and all(fields.fullmatch(key) for key in keys)
 
 
-def _table_call(receiver: Any, table_methods: frozenset[str]) -> tuple[str, str | None, Any] | None:
+def _table_call(receiver: Any, table_methods: frozenset[str]) -> tuple[str, str | None, Any, str] | None:
     """Down a builder chain to the call that names its table: (table, entry method or
-    None for `knex('t')`, the client expression)."""
+    None for `knex('t')`, the client expression, the table as written: `'orders'`, `TableUser`)."""
     node = receiver
     for _ in range(16):
         if node is None or node.type != "call_expression":
             return None
         function = node.child_by_field_name("function")
-        table = string_value(_first_argument(node))
+        first = _first_argument(node)
+        table = string_value(first)
         if function is not None and function.type == "identifier" and table is not None:
             # `knex('orders')`; not `require('m')` or jQuery's `$('#id')`
-            return (table, None, function) if text(function) not in NOT_QUERY_BUILDERS else None
+            return (table, None, function, f"'{table}'") if text(function) not in NOT_QUERY_BUILDERS else None
+        if function is not None and _names_knex(function) and first is not None and (
+                table is not None or first.type in ("identifier", "member_expression")):
+            # `this.knex(TableRevision)`, `knex(Tables.users)`: a client field, a table named by a constant
+            written = f"'{table}'" if table is not None else text(first)
+            return (table if table is not None else text(first).rsplit(".", 1)[-1]), None, function, written
         if function is None or function.type != "member_expression":
             return None
         method = text(function.child_by_field_name("property"))
         inner = unwrapped(function.child_by_field_name("object"))
         if method in table_methods and table is not None:
-            return table, method, inner
+            return table, method, inner, f"'{table}'"
         node = inner
     return None
+
+
+def _names_knex(function: Any) -> bool:
+    """`knex`, `trx`, `this.knex`, `this.db`: what Knex clients are called by convention."""
+    name = text(function.child_by_field_name("property")) if function.type == "member_expression" else (
+        text(function) if function.type == "identifier" else "")
+    return name in KNEX_CLIENT_NAMES
 
 
 def following_call(call: Any) -> tuple[str, Any] | None:
