@@ -24,6 +24,7 @@ Anything else is not classified, and rules stay silent on it.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,7 +168,9 @@ class ScriptDataAccess:
         self.names = ModuleNames(parse, source_text)
         self.mentions_supabase = "supabase" in source_text
         self._local_models = self._declared_models()
-        self.flow = ObjectFlow(parse, self._creates_instance)
+        # Weakly: a model -> flow -> model cycle would keep the file's tree alive until a rare collection.
+        creates = weakref.WeakMethod(self._creates_instance)
+        self.flow = ObjectFlow(parse, lambda node: (method := creates()) is not None and method(node))
 
     # ------------------------------------------------------------ classification
 
