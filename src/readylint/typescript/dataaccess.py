@@ -23,6 +23,7 @@ Anything else is not classified, and rules stay silent on it.
 
 from __future__ import annotations
 
+import json
 import re
 import weakref
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ WORD_RE = re.compile(r"[A-Za-z]+")
 KNEX_CLIENT_NAMES = frozenset({"knex", "trx", "db", "database", "knexClient", "queryBuilder"})
 # Functions called with a string that build no query.
 NOT_QUERY_BUILDERS = frozenset({"require", "import", "$", "jQuery"})
+# The sections of the `typescript` vocabulary ScriptDataSpec reads.
+VOCABULARY_KEYS = ("prisma", "supabase", "drizzle", "kysely", "knex", "models", "typeorm", "sql", "transactions",
+                   "background_calls", "background_functions")
 # Where a project module may come from: a relative path, an alias, a workspace package.
 PROJECT_SPECIFIER_PREFIXES = (".", "@/", "~/", "#", "@")
 # How long a receiver may be in a message before it is shortened.
@@ -84,6 +88,8 @@ class ScriptDataSpec:
 
     def __init__(self, catalog: dict[str, Any]):
         section = catalog.get("typescript") or {}
+        # What the vocabulary is made of: rules whose catalogs agree on it share one analysis of a file.
+        self.key = json.dumps({name: section.get(name) for name in VOCABULARY_KEYS}, sort_keys=True, default=str)
         prisma = section.get("prisma") or {}
         self.prisma_writes = _keyed(prisma.get("writes"))
         self.prisma_reads = _keyed(prisma.get("reads"))
@@ -162,10 +168,16 @@ class ScriptDataSpec:
 class ScriptDataAccess:
     """Classifies the calls of one module (`access`) and finds its transaction scopes."""
 
-    def __init__(self, parse: ScriptParse, source_text: str, spec: ScriptDataSpec):
+    @classmethod
+    def for_file(cls, file: Any, spec: ScriptDataSpec) -> "ScriptDataAccess":
+        """The file's analysis, shared by RL201 and RL202 (and what they ask of it)."""
+        return file.shared((cls, spec.key), lambda: cls(file.script, file.text, spec, ModuleNames.for_file(file)))
+
+    def __init__(self, parse: ScriptParse, source_text: str, spec: ScriptDataSpec, names: ModuleNames | None = None):
         self.parse = parse
         self.spec = spec
-        self.names = ModuleNames(parse, source_text)
+        self.names = names if names is not None else ModuleNames(parse, source_text)
+        self._accesses: dict[tuple[int, int], ScriptAccess | None] = {}
         self.mentions_supabase = "supabase" in source_text
         self._local_models = self._declared_models()
         # Weakly: a model -> flow -> model cycle would keep the file's tree alive until a rare collection.
@@ -175,6 +187,12 @@ class ScriptDataAccess:
     # ------------------------------------------------------------ classification
 
     def access(self, call: Any) -> ScriptAccess | None:
+        key = (call.start_byte, call.end_byte)
+        if key not in self._accesses:
+            self._accesses[key] = self._access(call)
+        return self._accesses[key]
+
+    def _access(self, call: Any) -> ScriptAccess | None:
         function = call.child_by_field_name("function")
         if function is None:
             return None

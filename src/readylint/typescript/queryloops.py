@@ -54,7 +54,7 @@ class ScriptLoopScanner:
         self.file = file
         self.lookup_names = lookup_names
         self.small_range = small_range
-        self.model = ScriptDataAccess(file.script, file.text, spec)
+        self.model = ScriptDataAccess.for_file(file, spec)
         self.remedies = remedies
         self._loops: dict[tuple[int, int], LoopFacts] = {}
         self._readers: dict[str, tuple[str, ScriptAccess]] = {}

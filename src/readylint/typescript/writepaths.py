@@ -91,7 +91,7 @@ class ScriptWriteAnalysis:
         self.check = check
         self.file = file
         parse = file.script
-        self.model = ScriptDataAccess(parse, file.text, check.script_spec)
+        self.model = ScriptDataAccess.for_file(file, check.script_spec)
         # In source order, for the range lookups.
         self.calls = parse.of("call")
         self.call_starts = [c.start_byte for c in self.calls]
@@ -151,6 +151,7 @@ class ScriptWriteAnalysis:
                                  if "." not in unit.qualname and not unit.class_name}
         self.methods = {(unit.class_name, unit.qualname.split(".", 1)[1]): unit
                         for unit in self.units if unit.class_name}
+        self.method_names = frozenset(name for _, name in self.methods)
         self._helper_effects: dict[tuple[int, int], tuple[tuple[Write, ...], bool] | None] = {}
         self.write_starts = sorted(a.call.start_byte for a in self.accesses.values() if a.action == WRITE)
         self.helper_starts = sorted(c.start_byte for c in self.calls if self._may_call_helper(c))
@@ -228,8 +229,8 @@ class ScriptWriteAnalysis:
             return text(function) in self.module_functions
         if function.type == "member_expression":
             receiver = unwrapped(function.child_by_field_name("object"))
-            return receiver is not None and receiver.type == "this" and any(
-                name == text(function.child_by_field_name("property")) for _, name in self.methods)
+            return receiver is not None and receiver.type == "this" and \
+                text(function.child_by_field_name("property")) in self.method_names
         return False
 
     def _may_write(self, unit: _Unit) -> bool:
