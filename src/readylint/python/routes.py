@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -58,6 +58,8 @@ NAMED_METHODS = frozenset({"get", "post", "put", "patch", "delete"})
 READS_SUBMISSION_RE = re.compile(
     r"\.(?:POST|body|data|json|form|get_json|FILES)\b|\bmethod\s*==\s*['\"]POST|\bis_valid\(|require_POST"
 )
+# How much of an expression's text a label or a pattern test reads.
+MAX_WRITTEN = 200
 MAX_CALLS = 200
 
 
@@ -219,6 +221,14 @@ class PythonRouteCatalog:
         )
 
 
+@dataclass
+class _FunctionSummary:
+    reads: bool  # reads a submission (a body, a form)
+    guards: list[Guard] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    delegates: list[Delegate] = field(default_factory=list)
+
+
 class PythonRoutes:
     """The endpoints of one Python module and the guards it declares."""
 
@@ -232,6 +242,7 @@ class PythonRoutes:
             node.name: node for node in self.tree.body if isinstance(node, FUNCTIONS)
         }
         self.facts = RouteFacts()
+        self._summaries: dict[int, _FunctionSummary] = {}
 
     @cached_property
     def names(self) -> QualifiedNames:
@@ -310,18 +321,18 @@ class PythonRoutes:
                                            None)):
                 self._framework_view(cls, "", framework_view, name=cls.name, qualified=f"{self.module}.{cls.name}")
             return
-        bases = [self.names.of(b) or ast.unparse(b) for b in cls.bases]
+        bases = [self.names.of(b) or self._written(b) for b in cls.bases]
         drf = any(self.catalog.drf_bases.search(b) for b in bases)
         guards = [g for d in cls.decorator_list if (g := self._decorator_guard(d)) is not None]
         for item in cls.body:
-            if not isinstance(item, ast.Assign) or ast.unparse(item.value) in ("[]", "()", "None"):
+            if not isinstance(item, ast.Assign) or self._written(item.value) in ("[]", "()", "None"):
                 continue
             targets = {t.id for t in item.targets if isinstance(t, ast.Name)}
             # DRF `throttle_classes = [...]`; Flask MethodView and Flask-RESTful
             # `decorators = [limiter.limit("5/minute")]`.
             if targets & self.catalog.throttle_attributes or (
-                    "decorators" in targets and self.catalog.limit_name.search(ast.unparse(item.value))):
-                guards.append(Guard(RATE_LIMIT, f"`{ast.unparse(item)}`", item.lineno))
+                    "decorators" in targets and self.catalog.limit_name.search(self._written(item.value))):
+                guards.append(Guard(RATE_LIMIT, f"`{self._written(item)}`", item.lineno))
         if any(b.startswith(m + ".") for b in bases for m in self.catalog.limited_view_modules):
             guards.append(Guard(RATE_LIMIT, f"the built-in limits of {bases[0].split('.')[0]}", cls.lineno))
         # `class UsersAdmin(BaseAdminController)`, `user = Depends(get_admin_user)` in the class.
@@ -354,34 +365,17 @@ class PythonRoutes:
         defaults = [*function.args.defaults, *function.args.kw_defaults]
         annotations = [a.annotation for a in [*function.args.args, *function.args.kwonlyargs] if a.annotation]
         for default in [*defaults, *annotations]:
-            if default is not None and (guard := self._guard_in(ast.unparse(default), default.lineno)) is not None:
+            if default is not None and (guard := self._guard_in(self._written(default), default.lineno)) is not None:
                 guards.append(guard)
         calls: list[str] = []
         delegates: list[Delegate] = []
         reads = False
         for reached in self._reached(function, cls):
-            source = self.file.segment(reached)
-            reads = reads or bool(READS_SUBMISSION_RE.search(source))
-            body_start = (reached.body[0].lineno, reached.body[0].col_offset)
-            for handler in (n for n in self.index.scope(reached) if isinstance(n, ast.ExceptHandler) and n.type):
-                # `except UserLockedOut:`: something it calls limits attempts.
-                if self.catalog.limit_name.search(caught := ast.unparse(handler.type)):
-                    guards.append(Guard(RATE_LIMIT, f"the `{caught}` it handles", handler.lineno))
-            for call in (n for n in self.index.scope(reached) if isinstance(n, ast.Call)):
-                if (call.lineno, call.col_offset) < body_start:
-                    continue  # a decorator's call: judged as the decorator
-                written = ast.unparse(call.func)
-                if (paid := self._caller_pays(call)) is not None:
-                    guards.append(paid)
-                if self.catalog.limit_name.search(written):
-                    guards.append(Guard(RATE_LIMIT, f"`{written}(...)`", call.lineno))
-                qualified_call = self.names.of(call.func)
-                if len(calls) < MAX_CALLS:
-                    calls.append(written)
-                    if qualified_call and qualified_call != written:
-                        calls.append(qualified_call)
-                if qualified_call and (delegate := self._delegate(qualified_call)) is not None:
-                    delegates.append(delegate)
+            summary = self._summary(reached)
+            reads = reads or summary.reads
+            guards.extend(summary.guards)
+            calls.extend(summary.calls[:max(MAX_CALLS - len(calls), 0)])
+            delegates.extend(summary.delegates)
         reads = reads or any(called_name(d.func if isinstance(d, ast.Call) else d) == "require_POST" for d in decorators)
         line = function.lineno
         column = self.file.char_column(line, function.col_offset)
@@ -401,14 +395,48 @@ class PythonRoutes:
             reads_body=reads or bool(methods),
         ))
 
-    def _caller_pays(self, call: ast.Call) -> Guard | None:
+    def _summary(self, function: Function) -> "_FunctionSummary":
+        """What one function does that an endpoint reaching it inherits, read once however
+        many endpoints reach it (a helper shared by a module's views)."""
+        key = id(function)
+        if key in self._summaries:
+            return self._summaries[key]
+        summary = _FunctionSummary(bool(READS_SUBMISSION_RE.search(self.file.segment(function))))
+        body_start = (function.body[0].lineno, function.body[0].col_offset)
+        for node in self.index.scope(function):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                # `except UserLockedOut:`: something it calls limits attempts.
+                if self.catalog.limit_name.search(caught := self._written(node.type)):
+                    summary.guards.append(Guard(RATE_LIMIT, f"the `{caught}` it handles", node.lineno))
+            elif isinstance(node, ast.Call) and (node.lineno, node.col_offset) >= body_start:  # not a decorator's
+                written = self._written(node.func)
+                qualified_call = self.names.of(node.func)
+                if (paid := self._caller_pays(node, qualified_call)) is not None:
+                    summary.guards.append(paid)
+                if self.catalog.limit_name.search(written):
+                    summary.guards.append(Guard(RATE_LIMIT, f"`{written}(...)`", node.lineno))
+                if len(summary.calls) < MAX_CALLS:
+                    summary.calls.append(written)
+                    if qualified_call and qualified_call != written:
+                        summary.calls.append(qualified_call)
+                if qualified_call and (delegate := self._delegate(qualified_call)) is not None:
+                    summary.delegates.append(delegate)
+        self._summaries[key] = summary
+        return summary
+
+    def _written(self, node: ast.expr) -> str:
+        """An expression as written, on one line: its source text, not `ast.unparse`, which
+        recurses and fails on a long attribute chain."""
+        return " ".join(self.file.segment(node).split())[:MAX_WRITTEN]
+
+    def _caller_pays(self, call: ast.Call, qualified: str | None) -> Guard | None:
         """`OpenAI(api_key=user.openai_key)` in the handler: the caller's own key pays."""
-        if self.names.of(call.func) not in self.catalog.paid_clients:
+        if qualified not in self.catalog.paid_clients:
             return None
         key = next((k.value for k in call.keywords if k.arg == "api_key"), None)
-        if key is None or self.catalog.server_key.search(ast.unparse(key)):
+        if key is None or self.catalog.server_key.search(written := self._written(key)):
             return None
-        return Guard(CALLER_PAYS, f"the caller's own key (`{ast.unparse(key)}`)", call.lineno, ("AI generation",))
+        return Guard(CALLER_PAYS, f"the caller's own key (`{written}`)", call.lineno, ("AI generation",))
 
     def _delegate(self, qualified: str) -> Delegate | None:
         """A function or class of another module of this project (same top-level
@@ -426,7 +454,7 @@ class PythonRoutes:
             if not isinstance(node, (*FUNCTIONS, ast.ClassDef)):
                 continue
             for call in (n for n in self.index.walk(node) if isinstance(n, ast.Call)):
-                written = ast.unparse(call.func)
+                written = self._written(call.func)
                 if self.catalog.limit_name.search(written):
                     self.facts.guarding_functions[node.name] = Guard(
                         RATE_LIMIT, f"`{written}(...)` in {self.file.path}", call.lineno)
