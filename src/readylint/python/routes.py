@@ -221,6 +221,12 @@ class PythonRouteCatalog:
         )
 
 
+def _empty(node: ast.expr | None) -> bool:
+    """`[]`, `()` or `None`: a setting that sets nothing."""
+    return node is None or (isinstance(node, ast.Constant) and node.value is None) or (
+        isinstance(node, (ast.List, ast.Tuple)) and not node.elts)
+
+
 @dataclass
 class _FunctionSummary:
     reads: bool  # reads a submission (a body, a form)
@@ -325,7 +331,7 @@ class PythonRoutes:
         drf = any(self.catalog.drf_bases.search(b) for b in bases)
         guards = [g for d in cls.decorator_list if (g := self._decorator_guard(d)) is not None]
         for item in cls.body:
-            if not isinstance(item, ast.Assign) or self._written(item.value) in ("[]", "()", "None"):
+            if not isinstance(item, ast.Assign) or _empty(item.value):
                 continue
             targets = {t.id for t in item.targets if isinstance(t, ast.Name)}
             # DRF `throttle_classes = [...]`; Flask MethodView and Flask-RESTful
@@ -336,7 +342,7 @@ class PythonRoutes:
         if any(b.startswith(m + ".") for b in bases for m in self.catalog.limited_view_modules):
             guards.append(Guard(RATE_LIMIT, f"the built-in limits of {bases[0].split('.')[0]}", cls.lineno))
         # `class UsersAdmin(BaseAdminController)`, `user = Depends(get_admin_user)` in the class.
-        admitting = [*bases, *(ast.unparse(i.value) for i in cls.body if isinstance(i, ast.AnnAssign) and i.value)]
+        admitting = [*bases, *(self._written(i.value) for i in cls.body if isinstance(i, ast.AnnAssign) and i.value)]
         if any(self.catalog.admin_only.search(b) for b in admitting):
             guards.append(Guard(ADMIN_ONLY, f"class {cls.name}", cls.lineno))
         for item in cls.body:
@@ -472,7 +478,7 @@ class PythonRoutes:
         ))
 
     def _decorator_guard(self, decorator: ast.expr) -> Guard | None:
-        return self._guard_in(f"@{ast.unparse(decorator)}", decorator.lineno)
+        return self._guard_in(f"@{self._written(decorator)}", decorator.lineno)
 
     def _guard_in(self, written: str, line: int) -> Guard | None:
         """A decorator or dependency that limits (`@limiter.limit(...)`,
@@ -512,7 +518,7 @@ class PythonRoutes:
         if any(keyword in text for keyword in catalog.default_limit_keywords):
             for call in self.index.of_type(ast.Call):
                 if self.names.of(call.func) in catalog.limiter_factories and any(
-                    k.arg in catalog.default_limit_keywords and ast.unparse(k.value) not in ("[]", "()", "None")
+                    k.arg in catalog.default_limit_keywords and not _empty(k.value)
                     for k in call.keywords
                 ):
                     self._area(f"the Limiter's `default_limits` ({self.file.path}:{call.lineno})", call.lineno,
@@ -521,22 +527,21 @@ class PythonRoutes:
             # Flask-Limiter on a whole blueprint: `limiter.limit("10/minute")(auth)`.
             for call in self.index.of_type(ast.Call):
                 if isinstance(call.func, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], ast.Name) and (
-                        catalog.limit_name.search(ast.unparse(call.func.func))):
-                    guard = Guard(RATE_LIMIT, f"`{ast.unparse(call.func.func)}(...)({call.args[0].id})` "
+                        catalog.limit_name.search(self._written(call.func.func))):
+                    guard = Guard(RATE_LIMIT, f"`{self._written(call.func.func)}(...)({call.args[0].id})` "
                                               f"({self.file.path}:{call.lineno})", call.lineno)
                     self.facts.area_guards.append(AreaGuard(guard, self.file.path, ("flask",), self.file.path))
         if "add_middleware" in text:
             # Starlette/FastAPI `app.add_middleware(SlowAPIMiddleware)`, `app.add_middleware(rate_limit.middleware, ...)`.
             for call in self.index.of_type(ast.Call):
                 if called_name(call.func) == "add_middleware" and call.args and catalog.limit_name.search(
-                        written := ast.unparse(call.args[0])):
+                        written := self._written(call.args[0])):
                     self._area(f"`add_middleware({written})` ({self.file.path}:{call.lineno})", call.lineno,
                                ("fastapi", "starlette"))
         if catalog.throttle_setting and catalog.throttle_setting in text:
             for node in self.index.of_type(ast.Dict):
                 for key, value in zip(node.keys, node.values):
-                    if isinstance(key, ast.Constant) and key.value == catalog.throttle_setting and ast.unparse(
-                            value) not in ("[]", "()", "None"):
+                    if isinstance(key, ast.Constant) and key.value == catalog.throttle_setting and not _empty(value):
                         self._area(f"DRF's `{catalog.throttle_setting}` ({self.file.path}:{key.lineno})", key.lineno,
                                    ("drf",))
         if "INSTALLED_APPS" in text:

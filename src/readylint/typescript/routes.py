@@ -145,20 +145,21 @@ class ScriptRoutes:
         if runs_in_browser(self.file):
             return self.facts
         path = self.file.path
+        limits = mentions_limits(self.file, self.catalog.limit_words)
+        if limits:
+            # First: this module's own endpoints may call its limiting helpers too.
+            self._guarding_functions()
         if (match := NEXT_APP_ROUTE_RE.search(path)) is not None:
             self._next_app_route(_next_url(match.group(1) or ""))
         elif (match := NEXT_PAGES_API_RE.search(path)) is not None:
             self._next_pages_route(_next_url(match.group(1)))
         elif NEXT_MIDDLEWARE_RE.search(path) and "next/server" in self.file.text:
             self._next_middleware()
-        limits = mentions_limits(self.file, self.catalog.limit_words)
         if (self.framework is not None and self.framework != "nestjs") or limits:
             # A NestJS bootstrap registers the adapter's limiter (`app.register(fastifyRateLimit)`).
             self._registered_routes(routes=self.framework not in (None, "nestjs"))
         if self.framework == "nestjs" or "APP_GUARD" in self.file.text:
             self._nest_routes()
-        if limits:
-            self._guarding_functions()
         return self.facts
 
     # ------------------------------------------------------------ Next.js
@@ -445,7 +446,7 @@ class ScriptRoutes:
             if function is not None and function.type == "identifier":
                 function = self._local_value(text(function)) or self._imported(function, delegates)
         if function is not None and function.type == "identifier":
-            function = self._imported(function, delegates)
+            function = self._local_value(text(function)) or self._imported(function, delegates)
         if function is not None and function.type in (*FUNCTION_KINDS, "function_declaration", "method_definition"):
             if (paid := self._caller_pays(function)) is not None:
                 guards.append(paid)
@@ -552,7 +553,8 @@ def _exported_values(export: Any) -> list[tuple[str, Any, Any]]:
     found = []
     for specifier in clause.named_children if clause is not None else ():
         name, alias = specifier.child_by_field_name("name"), specifier.child_by_field_name("alias")
-        found.append((text(alias or name), name, alias or name))
+        if specifier.type == "export_specifier" and name is not None:  # not a syntax error's remains
+            found.append((text(alias or name), name, alias or name))
     return found
 
 
