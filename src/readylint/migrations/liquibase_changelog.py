@@ -153,6 +153,8 @@ def _xml(text: str) -> list[ChangelogChangeSet]:
 def _yaml(text: str) -> list[ChangelogChangeSet]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise UnreadableChangelog("nested too deeply to read", 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         raise UnreadableChangelog(getattr(exc, "problem", None) or str(exc), mark.line + 1 if mark else 1) from None
@@ -170,6 +172,7 @@ def _yaml(text: str) -> list[ChangelogChangeSet]:
             Change(key.value, _scalar(_mapping_value(value, "dbms")))
             for change in (changes.value if isinstance(changes, yaml.SequenceNode) else ())
             if isinstance(change, yaml.MappingNode) for key, value in change.value[:1]
+            if isinstance(key, yaml.ScalarNode)  # not a complex key (`? [a, b]`)
         )
         found.append(ChangelogChangeSet(
             f"{_scalar(fields.get('author'))}:{_scalar(fields.get('id'))}", entry.start_mark.line + 1,
@@ -201,6 +204,8 @@ def _yaml_rollback(fields: dict) -> str:
 def _json(text: str) -> list[ChangelogChangeSet]:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise UnreadableChangelog("nested too deeply to read", 1) from None
     except json.JSONDecodeError as exc:
         raise UnreadableChangelog(exc.msg, exc.lineno) from None
     entries = data.get("databaseChangeLog") if isinstance(data, dict) else None
@@ -210,10 +215,10 @@ def _json(text: str) -> list[ChangelogChangeSet]:
     counter = LineCounter(text)
     lines = [counter.line_at(m.start()) for m in JSON_CHANGESET_RE.finditer(text)]
     found = []
-    for entry in entries:
-        changeset = entry.get("changeSet") if isinstance(entry, dict) else None
+    for index, entry in enumerate(e for e in entries if isinstance(e, dict) and "changeSet" in e):
+        changeset = entry["changeSet"]
         if not isinstance(changeset, dict):
-            continue
+            continue  # (still counted: its key is one of `lines`)
         changes = changeset.get("changes")
         change_types = tuple(
             Change(kind, str(body.get("dbms", "")) if isinstance(body, dict) else "")
@@ -225,7 +230,7 @@ def _json(text: str) -> list[ChangelogChangeSet]:
         else:
             value = changeset["rollback"]
             rollback = PRESENT_ROLLBACK if (value.strip() if isinstance(value, str) else value) else EMPTY_ROLLBACK
-        line = lines[len(found)] if len(found) < len(lines) else 1
+        line = lines[index] if index < len(lines) else 1
         found.append(ChangelogChangeSet(f"{changeset.get('author', '')}:{changeset.get('id', '')}", line,
                                         change_types, rollback,
                                         str(changeset.get("context") or changeset.get("contextFilter") or ""),
