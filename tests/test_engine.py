@@ -476,3 +476,18 @@ def test_an_analysed_file_is_freed_without_the_cycle_collector(catalog, path, te
     finally:
         gc.enable()
     assert [f.line for f in result.findings] == ([line] if line else [])
+
+
+def test_lowering_keeps_every_line_where_it_was():
+    import ast
+
+    from readylint.python.newer_syntax import lower_to_this_python
+
+    # A line separator in a comment and a form feed are not line breaks for Python's tokenizer;
+    # a blank line inside type parameters keeps the continuation going.
+    source = ("import requests\n# a comment \u2028 that goes on\ntype Alias = int\nrequests.get(url)\n\x0c\n"
+              "def first[\n    T,\n\n    U,\n](xs: list[T]) -> U:\n    return requests.post(url)\n")
+    lowered = lower_to_this_python(source)
+    assert lowered is not None and lowered.count("\n") == source.count("\n")
+    calls = sorted(node.lineno for node in ast.walk(ast.parse(lowered)) if isinstance(node, ast.Call))
+    assert calls == [4, 11]

@@ -159,7 +159,7 @@ def serve() -> None:
 
 # ---------------------------------------------------------------- lowering
 
-# Statement-level soft keywords and prefixes newer Pythons added, by what they become here.
+# Template-string prefixes (3.14), by the f-string prefix they become here.
 T_STRING_PREFIXES = {"t": "f", "T": "F", "tr": "fr", "rt": "rf", "Tr": "Fr", "tR": "fR", "TR": "FR", "Rt": "Rf",
                      "rT": "rF", "RT": "RF"}
 _STATEMENT_START = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING})
@@ -185,7 +185,7 @@ def lower_to_this_python(text: str) -> str | None:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
         return None
-    lines = text.splitlines(keepends=True)
+    lines = io.StringIO(text).readlines()  # the rows tokenize counts (not str.splitlines: form feeds)
     edits: list[tuple[int, int, int, str]] = []  # (row, start column, end column, replacement)
     significant = [t for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL)]
     for index, token in enumerate(significant):
@@ -195,7 +195,8 @@ def lower_to_this_python(text: str) -> str | None:
             continue
         if token.string == "type" and (previous is None or previous.type in _STATEMENT_START) \
                 and following.type == tokenize.NAME:
-            equals = _next_at_depth_zero(significant, index + 2, "=")
+            equals_index = _next_at_depth_zero(significant, index + 2, "=")
+            equals = significant[equals_index] if equals_index is not None else None
             if equals is None or equals.start[0] != token.start[0]:
                 return None
             row, start, end = token.start[0], token.start[1], equals.start[1]
@@ -235,15 +236,18 @@ def _blanked(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> 
             edits.append((row, begin, last_column, " " * (last_column - begin)))
         else:
             width = len(line.rstrip("\r\n")) - begin
-            if width < 1:
-                return [] if row == first_row else edits  # nothing to put the continuation in
+            if width < 1:  # a blank line: the continuation is all it holds
+                edits.append((row, begin, begin, "\\"))
+                continue
             edits.append((row, begin, begin + width, " " * (width - 1) + "\\"))
     return edits
 
 
-def _next_at_depth_zero(tokens: list[tokenize.TokenInfo], start: int, wanted: str) -> tokenize.TokenInfo | None:
+def _next_at_depth_zero(tokens: list[tokenize.TokenInfo], start: int, wanted: str) -> int | None:
+    """The index of the next `wanted` token outside brackets on this logical line."""
     depth = 0
-    for token in tokens[start:]:
+    for index in range(start, len(tokens)):
+        token = tokens[index]
         if token.type == tokenize.NEWLINE:
             return None
         if token.string in OPENING_BRACKETS:
@@ -251,13 +255,14 @@ def _next_at_depth_zero(tokens: list[tokenize.TokenInfo], start: int, wanted: st
         elif token.string in CLOSING_BRACKETS:
             depth -= 1
         elif depth == 0 and token.string == wanted:
-            return token
+            return index
     return None
 
 
 def _matching_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tokenize.TokenInfo | None:
     depth = 0
-    for token in tokens[opening:]:
+    for index in range(opening, len(tokens)):
+        token = tokens[index]
         if token.string in OPENING_BRACKETS:
             depth += 1
         elif token.string in CLOSING_BRACKETS:
@@ -269,10 +274,10 @@ def _matching_bracket(tokens: list[tokenize.TokenInfo], opening: int) -> tokeniz
 
 def _parenthesized_handler(tokens: list[tokenize.TokenInfo], index: int) -> list[tuple[int, int, int, str]]:
     """`except A, B:` -> `except(A, B):` (no `as`, one line); [] when already valid here."""
-    colon = _next_at_depth_zero(tokens, index + 1, ":")
-    if colon is None:
+    colon_index = _next_at_depth_zero(tokens, index + 1, ":")
+    if colon_index is None:
         return []
-    between = tokens[index + 1:tokens.index(colon)]
+    colon, between = tokens[colon_index], tokens[index + 1:colon_index]
     if any(t.string == "as" for t in between) or not any(t.string == "," for t in between):
         return []
     if between and between[0].string == "*":
