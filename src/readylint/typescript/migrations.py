@@ -71,7 +71,9 @@ def _direction(definition: Any, value: Any) -> Direction:
     body = value.child_by_field_name("body") if value.type in DEFINITION_KINDS else None
     if body is None:
         return Direction(line, text(value), span=span)  # `exports.down = rollback`: defined elsewhere, taken as written
-    if body.type != "statement_block":  # `async (knex) => knex.schema.dropTable('users')`
+    if body.type != "statement_block" or body.has_error:
+        # `async (knex) => knex.schema.dropTable('users')`; or a body cut short by a syntax
+        # error, which is not known to be empty: taken as written.
         return Direction(line, text(body), span=span)
     statements = [c for c in body.named_children if c.type != "comment"]
     only_throws = bool(statements) and all(s.type == "throw_statement" for s in statements)
